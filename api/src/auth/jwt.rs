@@ -1,0 +1,132 @@
+//! Access tokens: HS256 JWTs with `sub`, `iat`, `nbf`, `exp`, `aud`, `iss`,
+//! `jti` and `tv` (the user's token version). Validation requires all of them
+//! and accepts only HS256, so `alg: none` and algorithm swaps fail.
+
+use std::time::Duration;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    pub aud: String,
+    pub iss: String,
+    pub jti: String,
+    /// `users.token_version` when issued.
+    pub tv: i32,
+}
+
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    ttl: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    Expired,
+    Invalid,
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> ApiError {
+        match e {
+            TokenError::Expired => ApiError::unauthorized(
+                "token_expired",
+                "The access token has expired; use the refresh token to get a new one.",
+            ),
+            TokenError::Invalid => ApiError::unauthorized("invalid_token", "The access token is not valid."),
+        }
+    }
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], issuer: &str, audience: &str, ttl: Duration) -> TokenKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        validation.set_audience(&[audience]);
+        validation.set_issuer(&[issuer]);
+        validation.set_required_spec_claims(&["sub", "iat", "nbf", "exp", "aud", "iss"]);
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            ttl,
+        }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// Issues an access token valid from `now` for the configured lifetime.
+    pub fn issue(&self, user_id: &str, token_version: i32, now: i64) -> Result<String, ApiError> {
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            iat: now,
+            nbf: now,
+            exp: now + self.ttl.as_secs() as i64,
+            aud: self.audience.clone(),
+            iss: self.issuer.clone(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            tv: token_version,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(format!("jwt encode: {e}")))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(&[7u8; 32], "gridwork", "gridwork-api", Duration::from_secs(900))
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    #[test]
+    fn an_issued_token_verifies_with_its_claims() {
+        let k = keys();
+        let t = k.issue("user-1", 3, now()).unwrap();
+        let c = k.verify(&t).unwrap();
+        assert_eq!((c.sub.as_str(), c.tv, c.exp - c.iat), ("user-1", 3, 900));
+    }
+
+    #[test]
+    fn expired_and_foreign_tokens_fail() {
+        let k = keys();
+        let old = k.issue("u", 0, now() - 3600).unwrap();
+        assert_eq!(k.verify(&old), Err(TokenError::Expired));
+        let other = TokenKeys::new(&[8u8; 32], "gridwork", "gridwork-api", Duration::from_secs(900));
+        assert_eq!(k.verify(&other.issue("u", 0, now()).unwrap()), Err(TokenError::Invalid));
+        let other_aud = TokenKeys::new(&[7u8; 32], "gridwork", "elsewhere", Duration::from_secs(900));
+        assert_eq!(k.verify(&other_aud.issue("u", 0, now()).unwrap()), Err(TokenError::Invalid));
+        assert_eq!(k.verify("not.a.jwt"), Err(TokenError::Invalid));
+    }
+}

@@ -1,0 +1,9 @@
+//! Authentication: passwords (argon2id), access tokens (JWT), refresh tokens
+//! (opaque, stored hashed, rotated), and the `Caller` extractor.
+
+pub mod caller;
+pub mod jwt;
+pub mod password;
+pub mod refresh;
+
+pub use caller::Caller;

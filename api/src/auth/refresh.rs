@@ -1,0 +1,33 @@
+//! Opaque refresh tokens: 256 random bits, base64url; only their SHA-256 is
+//! stored, so a database leak yields no usable token.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub fn generate() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_hashes_stable() {
+        let (a, b) = (generate(), generate());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash(&a), hash(&a));
+        assert_eq!(hash(&a).len(), 64);
+        assert_ne!(hash(&a), hash(&b));
+    }
+}

@@ -1,0 +1,177 @@
+//! Configuration from the environment. Every variable has a safe default
+//! except secrets, which are generated when absent (see `startup`).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use gridwork_domain::lockout::LockoutPolicy;
+use gridwork_domain::password::PasswordPolicy;
+use gridwork_persistence::{DatabaseUrl, PoolOptions};
+
+pub const DEFAULT_DATABASE_URL: &str = "data/gridwork.db";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: DatabaseUrl,
+    pub pool: PoolOptions,
+    /// None: generate one and keep it in the database.
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// None: generate one for `admin` on first start and log it once.
+    pub admin_password: Option<String>,
+    pub password_policy: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+    pub max_body_bytes: usize,
+    pub workers: usize,
+    /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a
+    /// proxy that sets them); otherwise the socket's peer address.
+    pub trust_proxy: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("DATABASE_URL: {0}")]
+    DatabaseUrl(#[from] gridwork_persistence::DatabaseUrlError),
+}
+
+/// The documented variables, their defaults and meaning (README's table).
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("GRIDWORK_BIND", "127.0.0.1:8080", "address and port to listen on"),
+    ("DATABASE_URL", DEFAULT_DATABASE_URL, "SQLite file path (or sqlite://PATH), or postgres://…"),
+    ("GRIDWORK_DB_POOL_SIZE", "10", "database connections in the pool"),
+    ("GRIDWORK_DB_TIMEOUT_SECS", "3", "wait for a free connection before answering 503"),
+    ("GRIDWORK_JWT_SECRET", "generated, kept in the database", "HS256 key, at least 32 bytes; set it for several instances"),
+    ("GRIDWORK_JWT_ISSUER", "gridwork", "`iss` of access tokens"),
+    ("GRIDWORK_JWT_AUDIENCE", "gridwork-api", "`aud` of access tokens"),
+    ("GRIDWORK_ACCESS_TTL_SECS", "900", "access-token lifetime"),
+    ("GRIDWORK_REFRESH_TTL_SECS", "2592000", "absolute lifetime of a login (refresh-token family)"),
+    ("GRIDWORK_ADMIN_PASSWORD", "generated, printed once", "password of `admin`, created on first start"),
+    ("GRIDWORK_PASSWORD_MIN_LEN", "8", "minimum password length (maximum is 128)"),
+    ("GRIDWORK_LOCKOUT_THRESHOLD", "5", "failed logins that lock an account"),
+    ("GRIDWORK_LOCKOUT_WINDOW_SECS", "900", "window in which failures are counted"),
+    ("GRIDWORK_LOCKOUT_SECS", "900", "how long a locked account stays locked"),
+    ("GRIDWORK_MAX_BODY_BYTES", "262144", "largest accepted request body"),
+    ("GRIDWORK_WORKERS", "number of CPUs", "HTTP worker threads"),
+    ("GRIDWORK_TRUST_PROXY", "false", "take the client IP from X-Forwarded-For"),
+    ("GRIDWORK_LOG_FORMAT", "pretty on a terminal, else json", "`json` or `pretty`"),
+    ("RUST_LOG", "info", "log filter"),
+];
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let parse = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: format!("`{v}` is not a whole number"),
+                }),
+            }
+        };
+        let secs = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            match parse(name, default)? {
+                0 => Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be greater than 0".into(),
+                }),
+                n => Ok(Duration::from_secs(n)),
+            }
+        };
+        let bind = get("GRIDWORK_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = bind.parse().map_err(|_| ConfigError::Invalid {
+            name: "GRIDWORK_BIND",
+            reason: format!("`{bind}` is not an address like 127.0.0.1:8080"),
+        })?;
+        let database_url =
+            DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+        let jwt_secret = get("GRIDWORK_JWT_SECRET");
+        if let Some(secret) = &jwt_secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError::Invalid {
+                name: "GRIDWORK_JWT_SECRET",
+                reason: "must be at least 32 bytes long".into(),
+            });
+        }
+        let to_chrono = |d: Duration| chrono::Duration::seconds(d.as_secs() as i64);
+        let workers = match parse("GRIDWORK_WORKERS", 0)? {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n as usize,
+        };
+        Ok(Config {
+            bind,
+            database_url,
+            pool: PoolOptions {
+                max_size: parse("GRIDWORK_DB_POOL_SIZE", 10)?.clamp(1, 1000) as u32,
+                checkout_timeout: secs("GRIDWORK_DB_TIMEOUT_SECS", 3)?,
+            },
+            jwt_secret,
+            jwt_issuer: get("GRIDWORK_JWT_ISSUER").unwrap_or_else(|| "gridwork".into()),
+            jwt_audience: get("GRIDWORK_JWT_AUDIENCE").unwrap_or_else(|| "gridwork-api".into()),
+            access_ttl: secs("GRIDWORK_ACCESS_TTL_SECS", 900)?,
+            refresh_ttl: secs("GRIDWORK_REFRESH_TTL_SECS", 30 * 24 * 3600)?,
+            admin_password: lookup("GRIDWORK_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
+            password_policy: PasswordPolicy::new(
+                parse("GRIDWORK_PASSWORD_MIN_LEN", 8)? as usize,
+                PasswordPolicy::MAX_LEN,
+            ),
+            lockout: LockoutPolicy {
+                threshold: parse("GRIDWORK_LOCKOUT_THRESHOLD", 5)?.clamp(1, 1000) as u32,
+                window: to_chrono(secs("GRIDWORK_LOCKOUT_WINDOW_SECS", 900)?),
+                lock_for: to_chrono(secs("GRIDWORK_LOCKOUT_SECS", 900)?),
+            },
+            max_body_bytes: parse("GRIDWORK_MAX_BODY_BYTES", 256 * 1024)?.max(1024) as usize,
+            workers,
+            trust_proxy: matches!(
+                get("GRIDWORK_TRUST_PROXY").as_deref().map(str::trim),
+                Some("1" | "true" | "yes")
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_local_and_sqlite() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url.backend(), gridwork_persistence::Backend::Sqlite);
+        assert_eq!(c.access_ttl, Duration::from_secs(900));
+        assert_eq!(c.pool.checkout_timeout, Duration::from_secs(3));
+        assert!(c.jwt_secret.is_none() && c.admin_password.is_none());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let err = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().to_string();
+        assert!(err.contains("DATABASE_URL") && err.contains("mysql"), "{err}");
+        let err = config(&[("GRIDWORK_DB_POOL_SIZE", "ten")]).unwrap_err().to_string();
+        assert!(err.contains("GRIDWORK_DB_POOL_SIZE"), "{err}");
+        let err = config(&[("GRIDWORK_JWT_SECRET", "short")]).unwrap_err().to_string();
+        assert!(err.contains("32 bytes"), "{err}");
+        let err = config(&[("GRIDWORK_ACCESS_TTL_SECS", "0")]).unwrap_err().to_string();
+        assert!(err.contains("greater than 0"), "{err}");
+    }
+}

@@ -1,0 +1,206 @@
+//! Start-up: connect, migrate, bootstrap secrets and the first admin, then
+//! serve. Tests start the same `Application` on port 0.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::{Role, Roles, Username};
+use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::{DbPool, migrations, setting, time};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::audit::{AuditEvent, RequestOrigin};
+use crate::auth::jwt::TokenKeys;
+use crate::auth::password::{self, Passwords};
+use crate::config::Config;
+use crate::error::{self, ApiError};
+use crate::openapi::{ApiDoc, RouteTable};
+use crate::state::AppState;
+use crate::telemetry::RequestSpan;
+use crate::{request_id, routes};
+
+const JWT_SECRET_KEY: &str = "jwt_secret";
+
+/// Opens the pool (failing with the backend's own error) and applies migrations.
+pub fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
+    let pool = gridwork_persistence::build_pool(&config.database_url, &config.pool)
+        .with_context(|| format!("database {}", config.database_url.redacted()))?;
+    let mut conn = pool.get().context("database connection")?;
+    let applied = migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    for name in applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    Ok(pool)
+}
+
+/// The JWT secret: from the configuration, or generated once and kept in the
+/// database so restarts do not log everyone out.
+pub fn jwt_secret(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
+    if let Some(secret) = &config.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let mut conn = pool.get()?;
+    let candidate = password::random_password() + &password::random_password() + &password::random_password();
+    let secret = setting::get_or_insert(&mut conn, JWT_SECRET_KEY, &candidate, time::to_db(time::now()))?;
+    tracing::warn!(
+        "GRIDWORK_JWT_SECRET is not set: using a generated secret kept in the database. \
+         Multi-instance deployments must set GRIDWORK_JWT_SECRET (32+ bytes) on every instance."
+    );
+    Ok(secret)
+}
+
+/// Creates `admin` when the database has no user yet.
+pub fn bootstrap_admin(config: &Config, pool: &DbPool, passwords: &Passwords) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    if user::count(&mut conn)? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (password::random_password(), true),
+    };
+    config
+        .password_policy
+        .check(&password, "admin")
+        .map_err(|e| anyhow::anyhow!("GRIDWORK_ADMIN_PASSWORD {e}"))?;
+    let now = time::to_db(time::now());
+    let row = UserRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: Username::parse("admin")?.as_str().to_owned(),
+        display_name: Some("Administrator".into()),
+        password_hash: passwords.hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
+        roles: Roles::single(Role::Admin).to_stored(),
+        disabled: false,
+        token_version: 0,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let created = diesel::Connection::transaction(&mut *conn, |conn| {
+        if user::count(conn)? > 0 {
+            return Ok::<_, diesel::result::Error>(false); // another instance did it
+        }
+        user::insert(conn, &row)?;
+        AuditEvent::new(AuditAction::BootstrapAdmin, Outcome::Success)
+            .on("user", &row.id)
+            .detail(serde_json::json!({ "username": "admin", "password_generated": generated }))
+            .write(conn, &RequestOrigin::default())?;
+        Ok(true)
+    })?;
+    if created && generated {
+        tracing::warn!(
+            username = "admin",
+            password = %password,
+            "created the first user `admin` with this generated password; it is shown only once: log in and change it"
+        );
+    } else if created {
+        tracing::info!("created the first user `admin` with GRIDWORK_ADMIN_PASSWORD");
+    }
+    Ok(())
+}
+
+pub fn build_state(config: &Config, pool: DbPool, jwt_secret: &str) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        pool,
+        tokens: TokenKeys::new(
+            jwt_secret.as_bytes(),
+            &config.jwt_issuer,
+            &config.jwt_audience,
+            config.access_ttl,
+        ),
+        passwords: Passwords::new().map_err(|e| anyhow::anyhow!("{e}"))?,
+        password_policy: config.password_policy,
+        lockout: config.lockout,
+        refresh_ttl: chrono::Duration::seconds(config.refresh_ttl.as_secs() as i64),
+        trust_proxy: config.trust_proxy,
+    })
+}
+
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Everything `gridwork serve` does before accepting requests.
+    pub fn build(config: &Config) -> anyhow::Result<Application> {
+        let pool = connect_and_migrate(config)?;
+        let secret = jwt_secret(config, &pool)?;
+        let state = build_state(config, pool, &secret)?;
+        bootstrap_admin(config, &state.pool, &state.passwords)?;
+        Application::start(config, state)
+    }
+
+    /// Binds and starts serving `state` (already bootstrapped).
+    pub fn start(config: &Config, state: AppState) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
+        let addr = listener.local_addr()?;
+        let spec = Arc::new(crate::openapi::spec());
+        let route_table = web::Data::new(RouteTable::from_spec(&spec));
+        let state = web::Data::new(state);
+        let max_body = config.max_body_bytes;
+        // diesel blocks: cap blocking threads near the pool (STACK.md: the
+        // default 512 threads fighting over 10 connections cost 23–45 %)
+        let blocking = (config.pool.max_size as usize).div_ceil(config.workers.max(1)) + 1;
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(state.clone())
+                .app_data(route_table.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(max_body)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::PayloadConfig::default().limit(max_body))
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.route("/docs", web::get().to(docs_redirect))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
+                .default_service(web::to(fallback))
+                .wrap(from_fn(error::render_problems))
+                .wrap(Compress::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
+                .wrap(from_fn(request_id::assign))
+        })
+        .workers(config.workers)
+        .worker_max_blocking_threads(blocking)
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Application { server, addr })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (10 s at most).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound,
+    })
+}

@@ -1,0 +1,36 @@
+//! What every handler shares: the pool and the auth machinery.
+
+use gridwork_domain::lockout::LockoutPolicy;
+use gridwork_domain::password::PasswordPolicy;
+use gridwork_persistence::{DbConnection, DbPool};
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::password::Passwords;
+use crate::error::ApiError;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub tokens: TokenKeys,
+    pub passwords: Passwords,
+    pub password_policy: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+    pub refresh_ttl: chrono::Duration,
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    /// Runs `f` in one database transaction on a blocking thread (diesel is
+    /// synchronous; actix workers must never wait on it).
+    pub async fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            diesel::Connection::transaction(&mut *conn, f)
+        })
+        .await?
+    }
+}

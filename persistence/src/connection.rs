@@ -1,0 +1,314 @@
+//! One connection type over both backends (the vaultwarden pattern), and an
+//! r2d2 manager that picks the backend from the URL scheme, never by trial, so
+//! the real connection error reaches the log.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Postgres => "PostgreSQL",
+            Backend::Sqlite => "SQLite",
+        })
+    }
+}
+
+/// A database URL whose backend is known. `postgres://…` or `postgresql://…`
+/// select PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a bare file path select
+/// SQLite; any other scheme is refused.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    /// The libpq URL, or the SQLite file path.
+    target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DatabaseUrlError {
+    #[error("DATABASE_URL is empty")]
+    Empty,
+    #[error(
+        "DATABASE_URL scheme `{0}` is not supported: use postgres://… for PostgreSQL, or sqlite://PATH (or a plain file path) for SQLite"
+    )]
+    UnsupportedScheme(String),
+    #[error("an in-memory SQLite database cannot be shared by a connection pool; give a file path")]
+    InMemory,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, DatabaseUrlError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DatabaseUrlError::Empty);
+        }
+        let sqlite = |path: &str| {
+            if path.is_empty() || path.contains(":memory:") || path.starts_with("file::memory") {
+                Err(DatabaseUrlError::InMemory)
+            } else {
+                Ok(DatabaseUrl {
+                    backend: Backend::Sqlite,
+                    target: path.to_owned(),
+                })
+            }
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            return sqlite(path);
+        }
+        match url.split_once(':') {
+            Some((scheme, _))
+                if !scheme.is_empty()
+                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                Err(DatabaseUrlError::UnsupportedScheme(scheme.to_owned()))
+            }
+            _ => sqlite(url),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file path, or `None` for PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        (self.backend == Backend::Sqlite).then(|| Path::new(&self.target))
+    }
+
+    /// The URL without its password, for logs.
+    pub fn redacted(&self) -> String {
+        if self.backend == Backend::Sqlite {
+            return self.target.clone();
+        }
+        match (self.target.find("://"), self.target.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let userinfo = &self.target[scheme_end + 3..at];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => format!(
+                        "{}{}:***{}",
+                        &self.target[..scheme_end + 3],
+                        user,
+                        &self.target[at..]
+                    ),
+                    None => self.target.clone(),
+                }
+            }
+            _ => self.target.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> ConnectionManager {
+        ConnectionManager { url }
+    }
+}
+
+/// Per-connection SQLite settings: WAL lets readers run beside the writer,
+/// busy_timeout makes writers queue instead of failing, and SQLite does not
+/// enforce foreign keys unless asked on every connection.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        match self.url.backend {
+            Backend::Postgres => Ok(DbConnection::Postgresql(PgConnection::establish(&self.url.target)?)),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url.target)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        Ok(conn.batch_execute("SELECT 1")?)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Logs pool errors through `tracing`, with the backend's own message.
+#[derive(Debug)]
+struct TracingErrorHandler;
+
+impl r2d2::HandleError<ConnectError> for TracingErrorHandler {
+    fn handle_error(&self, error: ConnectError) {
+        tracing::error!(%error, "database connection failed");
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    pub checkout_timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    #[error("cannot create the folder for the SQLite database {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Pool(#[from] r2d2::Error),
+}
+
+/// Builds the pool after one direct connection attempt, so that start-up
+/// fails with the backend's real error (libpq's "connection refused", SQLite's
+/// "unable to open") instead of r2d2's time-out.
+pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, PoolError> {
+    if let Some(parent) = url.sqlite_path().and_then(Path::parent)
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|source| PoolError::CreateDir {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    let manager = ConnectionManager::new(url.clone());
+    r2d2::ManageConnection::connect(&manager)?;
+    Ok(pool_builder(options).build(manager)?)
+}
+
+/// A pool that connects lazily; for tests of an unreachable database.
+pub fn build_pool_unchecked(url: &DatabaseUrl, options: &PoolOptions) -> DbPool {
+    pool_builder(options)
+        .min_idle(Some(0))
+        .build_unchecked(ConnectionManager::new(url.clone()))
+}
+
+fn pool_builder(options: &PoolOptions) -> r2d2::Builder<ConnectionManager> {
+    r2d2::Pool::builder()
+        .max_size(options.max_size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(options.checkout_timeout)
+        .error_handler(Box::new(TracingErrorHandler))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_select_postgres() {
+        for u in ["postgres://u@h/db", "postgresql://u:p@h:5432/db?sslmode=disable"] {
+            assert_eq!(DatabaseUrl::parse(u).unwrap().backend(), Backend::Postgres);
+        }
+    }
+
+    #[test]
+    fn sqlite_forms_select_sqlite_with_their_path() {
+        let cases = [
+            ("data/gridwork.db", "data/gridwork.db"),
+            ("sqlite://data/g.db", "data/g.db"),
+            ("sqlite:///var/lib/g.db", "/var/lib/g.db"),
+            ("sqlite:g.db", "g.db"),
+            ("/tmp/x.db", "/tmp/x.db"),
+        ];
+        for (url, path) in cases {
+            let parsed = DatabaseUrl::parse(url).unwrap();
+            assert_eq!(parsed.backend(), Backend::Sqlite, "{url}");
+            assert_eq!(parsed.sqlite_path(), Some(Path::new(path)), "{url}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_memory_are_refused() {
+        assert_eq!(
+            DatabaseUrl::parse("mysql://root@localhost/db"),
+            Err(DatabaseUrlError::UnsupportedScheme("mysql".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("http://x"),
+            Err(DatabaseUrlError::UnsupportedScheme("http".into()))
+        );
+        assert_eq!(DatabaseUrl::parse(" "), Err(DatabaseUrlError::Empty));
+        assert_eq!(DatabaseUrl::parse("sqlite::memory:"), Err(DatabaseUrlError::InMemory));
+        assert_eq!(DatabaseUrl::parse(":memory:"), Err(DatabaseUrlError::InMemory));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let url = DatabaseUrl::parse("postgres://grid:s3cret@db:5432/gridwork").unwrap();
+        assert_eq!(url.redacted(), "postgres://grid:***@db:5432/gridwork");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        let url = DatabaseUrl::parse("postgres://grid@db/gridwork").unwrap();
+        assert_eq!(url.redacted(), "postgres://grid@db/gridwork");
+    }
+
+    #[test]
+    fn a_sqlite_pool_creates_its_folder_and_sets_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/g.db");
+        let url = DatabaseUrl::parse(path.to_str().unwrap()).unwrap();
+        let pool = build_pool(
+            &url,
+            &PoolOptions {
+                max_size: 2,
+                checkout_timeout: Duration::from_secs(2),
+            },
+        )
+        .unwrap();
+        let mut conn = pool.get().unwrap();
+        #[derive(QueryableByName)]
+        struct Fk {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            foreign_keys: i32,
+        }
+        let fk: Fk = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut *conn).unwrap();
+        assert_eq!(fk.foreign_keys, 1);
+        assert!(path.exists());
+    }
+}

@@ -1,0 +1,19 @@
+//! Gridwork's storage: one portable diesel schema served by SQLite or
+//! PostgreSQL, chosen at run time from `DATABASE_URL`. One module per aggregate;
+//! what the two backends cannot share lives in `connection` and `migrations`.
+
+pub mod audit;
+pub mod connection;
+pub mod login_attempt;
+pub mod migrations;
+pub mod refresh_token;
+pub mod schema;
+pub mod setting;
+pub mod time;
+pub mod user;
+
+pub use connection::{
+    Backend, DatabaseUrl, DatabaseUrlError, DbConnection, DbPool, PoolError, PoolOptions,
+    PooledConnection, build_pool, build_pool_unchecked,
+};
+pub use diesel::result::Error as QueryError;

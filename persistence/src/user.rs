@@ -1,0 +1,79 @@
+//! User accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::schema::users;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub password_hash: String,
+    /// Comma-separated role codes (`domain::Roles::to_stored`).
+    pub roles: String,
+    pub disabled: bool,
+    /// Bumped when the password is reset or the account disabled: access
+    /// tokens carry it, so older tokens stop working at once.
+    pub token_version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table).values(row).execute(conn).map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// One keyset page in id order (UUIDv7: creation order).
+pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> QueryResult<Vec<UserRow>> {
+    let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after.to_owned()));
+    }
+    query.order(users::id.asc()).limit(limit).load(conn)
+}
+
+/// Writes the mutable fields of `row` if the stored version is still
+/// `row.version - 1`. Returns false when someone else changed it first.
+pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<bool> {
+    let updated = diesel::update(
+        users::table
+            .filter(users::id.eq(&row.id))
+            .filter(users::version.eq(row.version - 1)),
+    )
+    .set((
+        users::display_name.eq(&row.display_name),
+        users::password_hash.eq(&row.password_hash),
+        users::roles.eq(&row.roles),
+        users::disabled.eq(row.disabled),
+        users::token_version.eq(row.token_version),
+        users::updated_at.eq(row.updated_at),
+        users::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
