@@ -92,7 +92,9 @@ impl AuditEvent {
     }
 
     pub fn write(self, conn: &mut DbConnection, origin: &RequestOrigin) -> diesel::QueryResult<()> {
-        let (target_type, target_id) = self.target.map_or((None, None), |(t, id)| (Some(t.to_owned()), Some(id)));
+        let (target_type, target_id) = self
+            .target
+            .map_or((None, None), |(t, id)| (Some(t.to_owned()), Some(id)));
         audit::insert(
             conn,
             &AuditRow {

@@ -16,7 +16,11 @@ use crate::config::Config;
 use crate::startup;
 
 #[derive(Debug, Parser)]
-#[command(name = "gridwork", version, about = "Grid-management backend for an economic development zone")]
+#[command(
+    name = "gridwork",
+    version,
+    about = "Grid-management backend for an economic development zone"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -66,11 +70,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin {
-            command: AdminCommand::CreateUser {
-                username,
-                roles,
-                display_name,
-            },
+            command:
+                AdminCommand::CreateUser {
+                    username,
+                    roles,
+                    display_name,
+                },
         } => create_user(&username, &roles, display_name),
     }
 }
@@ -91,7 +96,11 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_user(username: &str, roles: &[String], display_name: Option<String>) -> anyhow::Result<()> {
+fn create_user(
+    username: &str,
+    roles: &[String],
+    display_name: Option<String>,
+) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let username = Username::parse(username).map_err(|e| anyhow::anyhow!("--username {e}"))?;
     let roles = Roles::new(
@@ -116,8 +125,12 @@ fn create_user(username: &str, roles: &[String], display_name: Option<String>) -
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
         username: username.as_str().to_owned(),
-        display_name: display_name.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
-        password_hash: passwords.hash(password).map_err(|e| anyhow::anyhow!("{e}"))?,
+        display_name: display_name
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        password_hash: passwords
+            .hash(password)
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
         roles: roles.to_stored(),
         disabled: false,
         token_version: 0,
@@ -133,10 +146,15 @@ fn create_user(username: &str, roles: &[String], display_name: Option<String>) -
         user::insert(conn, &row)?;
         AuditEvent::new(AuditAction::UserCreate, Outcome::Success)
             .on("user", &row.id)
-            .detail(serde_json::json!({ "username": row.username, "roles": row.roles, "via": "cli" }))
+            .detail(
+                serde_json::json!({ "username": row.username, "roles": row.roles, "via": "cli" }),
+            )
             .write(conn, &RequestOrigin::default())?;
         Ok(())
     })?;
-    println!("created user {} ({}) with roles {}", row.username, row.id, row.roles);
+    println!(
+        "created user {} ({}) with roles {}",
+        row.username, row.id, row.roles
+    );
     Ok(())
 }

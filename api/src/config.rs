@@ -42,24 +42,84 @@ pub enum ConfigError {
 
 /// The documented variables, their defaults and meaning (README's table).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("GRIDWORK_BIND", "127.0.0.1:8080", "address and port to listen on"),
-    ("DATABASE_URL", DEFAULT_DATABASE_URL, "SQLite file path (or sqlite://PATH), or postgres://…"),
-    ("GRIDWORK_DB_POOL_SIZE", "10", "database connections in the pool"),
-    ("GRIDWORK_DB_TIMEOUT_SECS", "3", "wait for a free connection before answering 503"),
-    ("GRIDWORK_JWT_SECRET", "generated, kept in the database", "HS256 key, at least 32 bytes; set it for several instances"),
+    (
+        "GRIDWORK_BIND",
+        "127.0.0.1:8080",
+        "address and port to listen on",
+    ),
+    (
+        "DATABASE_URL",
+        DEFAULT_DATABASE_URL,
+        "SQLite file path (or sqlite://PATH), or postgres://…",
+    ),
+    (
+        "GRIDWORK_DB_POOL_SIZE",
+        "10",
+        "database connections in the pool",
+    ),
+    (
+        "GRIDWORK_DB_TIMEOUT_SECS",
+        "3",
+        "wait for a free connection before answering 503",
+    ),
+    (
+        "GRIDWORK_JWT_SECRET",
+        "generated, kept in the database",
+        "HS256 key, at least 32 bytes; set it for several instances",
+    ),
     ("GRIDWORK_JWT_ISSUER", "gridwork", "`iss` of access tokens"),
-    ("GRIDWORK_JWT_AUDIENCE", "gridwork-api", "`aud` of access tokens"),
+    (
+        "GRIDWORK_JWT_AUDIENCE",
+        "gridwork-api",
+        "`aud` of access tokens",
+    ),
     ("GRIDWORK_ACCESS_TTL_SECS", "900", "access-token lifetime"),
-    ("GRIDWORK_REFRESH_TTL_SECS", "2592000", "absolute lifetime of a login (refresh-token family)"),
-    ("GRIDWORK_ADMIN_PASSWORD", "generated, printed once", "password of `admin`, created on first start"),
-    ("GRIDWORK_PASSWORD_MIN_LEN", "8", "minimum password length (maximum is 128)"),
-    ("GRIDWORK_LOCKOUT_THRESHOLD", "5", "failed logins that lock an account"),
-    ("GRIDWORK_LOCKOUT_WINDOW_SECS", "900", "window in which failures are counted"),
-    ("GRIDWORK_LOCKOUT_SECS", "900", "how long a locked account stays locked"),
-    ("GRIDWORK_MAX_BODY_BYTES", "262144", "largest accepted request body"),
+    (
+        "GRIDWORK_REFRESH_TTL_SECS",
+        "2592000",
+        "absolute lifetime of a login (refresh-token family)",
+    ),
+    (
+        "GRIDWORK_ADMIN_PASSWORD",
+        "generated, printed once",
+        "password of `admin`, created on first start",
+    ),
+    (
+        "GRIDWORK_PASSWORD_MIN_LEN",
+        "8",
+        "minimum password length (maximum is 128)",
+    ),
+    (
+        "GRIDWORK_LOCKOUT_THRESHOLD",
+        "5",
+        "failed logins that lock an account",
+    ),
+    (
+        "GRIDWORK_LOCKOUT_WINDOW_SECS",
+        "900",
+        "window in which failures are counted",
+    ),
+    (
+        "GRIDWORK_LOCKOUT_SECS",
+        "900",
+        "how long a locked account stays locked",
+    ),
+    (
+        "GRIDWORK_MAX_BODY_BYTES",
+        "262144",
+        "largest accepted request body",
+    ),
     ("GRIDWORK_WORKERS", "number of CPUs", "HTTP worker threads"),
-    ("GRIDWORK_TRUST_PROXY", "false", "take the client IP from X-Forwarded-For"),
-    ("GRIDWORK_LOG_FORMAT", "pretty on a terminal, else json", "`json` or `pretty`"),
+    (
+        "GRIDWORK_TRUST_PROXY",
+        "false",
+        "take the client IP from X-Forwarded-For",
+    ),
+    (
+        "GRIDWORK_LOG_FORMAT",
+        "pretty on a terminal, else json",
+        "`json` or `pretty`",
+    ),
     ("RUST_LOG", "info", "log filter"),
 ];
 
@@ -94,8 +154,9 @@ impl Config {
             name: "GRIDWORK_BIND",
             reason: format!("`{bind}` is not an address like 127.0.0.1:8080"),
         })?;
-        let database_url =
-            DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
         let jwt_secret = get("GRIDWORK_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -148,8 +209,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -157,7 +220,10 @@ mod tests {
     fn defaults_are_local_and_sqlite() {
         let c = config(&[]).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(c.database_url.backend(), gridwork_persistence::Backend::Sqlite);
+        assert_eq!(
+            c.database_url.backend(),
+            gridwork_persistence::Backend::Sqlite
+        );
         assert_eq!(c.access_ttl, Duration::from_secs(900));
         assert_eq!(c.pool.checkout_timeout, Duration::from_secs(3));
         assert!(c.jwt_secret.is_none() && c.admin_password.is_none());
@@ -165,13 +231,24 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_variable() {
-        let err = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().to_string();
-        assert!(err.contains("DATABASE_URL") && err.contains("mysql"), "{err}");
-        let err = config(&[("GRIDWORK_DB_POOL_SIZE", "ten")]).unwrap_err().to_string();
+        let err = config(&[("DATABASE_URL", "mysql://x")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("DATABASE_URL") && err.contains("mysql"),
+            "{err}"
+        );
+        let err = config(&[("GRIDWORK_DB_POOL_SIZE", "ten")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("GRIDWORK_DB_POOL_SIZE"), "{err}");
-        let err = config(&[("GRIDWORK_JWT_SECRET", "short")]).unwrap_err().to_string();
+        let err = config(&[("GRIDWORK_JWT_SECRET", "short")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("32 bytes"), "{err}");
-        let err = config(&[("GRIDWORK_ACCESS_TTL_SECS", "0")]).unwrap_err().to_string();
+        let err = config(&[("GRIDWORK_ACCESS_TTL_SECS", "0")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("greater than 0"), "{err}");
     }
 }

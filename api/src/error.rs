@@ -195,7 +195,11 @@ impl ApiError {
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
             ApiError::Unauthorized { code, .. } => {
-                let error = if *code == "missing_token" { "" } else { ", error=\"invalid_token\"" };
+                let error = if *code == "missing_token" {
+                    ""
+                } else {
+                    ", error=\"invalid_token\""
+                };
                 response.insert_header((
                     header::WWW_AUTHENTICATE,
                     format!("Bearer realm=\"gridwork\"{error}"),
@@ -204,7 +208,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            ApiError::TooManyRequests { retry_after_secs, .. } => {
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::Unavailable(_) => {
@@ -301,9 +307,8 @@ impl From<validator::ValidationErrors> for ApiError {
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
-            ApiError::PayloadTooLarge { limit: *limit }
-        }
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit: *limit },
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
             let field = between(&message, "field `", "`").unwrap_or("body");
@@ -311,7 +316,10 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         }
         JsonPayloadError::Deserialize(e) => ApiError::BadRequest {
             code: "malformed_json",
-            detail: format!("The body is not valid JSON: {}", strip_position(&e.to_string())),
+            detail: format!(
+                "The body is not valid JSON: {}",
+                strip_position(&e.to_string())
+            ),
         },
         other => ApiError::BadRequest {
             code: "bad_request",
@@ -324,7 +332,12 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let message = err.to_string();
     let field = between(&message, "field `", "`").unwrap_or("query");
-    ApiError::validation(field, "invalid", message.trim_start_matches("Query deserialize error: ")).into()
+    ApiError::validation(
+        field,
+        "invalid",
+        message.trim_start_matches("Query deserialize error: "),
+    )
+    .into()
 }
 
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {

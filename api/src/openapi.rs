@@ -90,7 +90,9 @@ impl Modify for BearerAuth {
         let scheme = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .bearer_format("JWT")
-            .description(Some("Access token from `POST /api/v1/auth/login`, valid 15 minutes by default."))
+            .description(Some(
+                "Access token from `POST /api/v1/auth/login`, valid 15 minutes by default.",
+            ))
             .build();
         openapi
             .components
@@ -153,7 +155,10 @@ impl RouteTable {
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn methods(item: &PathItem) -> Vec<String> {
@@ -177,7 +182,10 @@ mod tests {
     #[test]
     fn the_route_table_knows_methods_of_templated_paths() {
         let table = RouteTable::from_spec(&spec());
-        assert_eq!(table.allowed("/api/v1/auth/login"), Some(vec!["POST".to_owned()]));
+        assert_eq!(
+            table.allowed("/api/v1/auth/login"),
+            Some(vec!["POST".to_owned()])
+        );
         assert_eq!(
             table.allowed("/api/v1/users/0193a1f4"),
             Some(vec!["GET".to_owned(), "PATCH".to_owned()])

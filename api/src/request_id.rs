@@ -24,9 +24,13 @@ impl RequestId {
             .and_then(|v| v.to_str().ok())
             .filter(|v| {
                 (1..=128).contains(&v.len())
-                    && v.chars().all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c))
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c))
             })
-            .map_or_else(|| RequestId(uuid::Uuid::now_v7().to_string()), |v| RequestId(v.to_owned()))
+            .map_or_else(
+                || RequestId(uuid::Uuid::now_v7().to_string()),
+                |v| RequestId(v.to_owned()),
+            )
     }
 
     pub fn as_str(&self) -> &str {
@@ -71,9 +75,15 @@ mod tests {
     #[test]
     fn sane_ids_are_kept_and_others_replaced() {
         let keep = HeaderValue::from_static("courier-app:42.7");
-        assert_eq!(RequestId::from_header(Some(&keep)).as_str(), "courier-app:42.7");
+        assert_eq!(
+            RequestId::from_header(Some(&keep)).as_str(),
+            "courier-app:42.7"
+        );
         let inject = HeaderValue::from_static("x\" level=error msg=\"forged");
-        assert_ne!(RequestId::from_header(Some(&inject)).as_str(), inject.to_str().unwrap());
+        assert_ne!(
+            RequestId::from_header(Some(&inject)).as_str(),
+            inject.to_str().unwrap()
+        );
         let long = HeaderValue::from_str(&"a".repeat(129)).unwrap();
         assert_eq!(RequestId::from_header(Some(&long)).as_str().len(), 36);
         assert_eq!(RequestId::from_header(None).as_str().len(), 36);

@@ -34,7 +34,8 @@ pub fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
     let pool = gridwork_persistence::build_pool(&config.database_url, &config.pool)
         .with_context(|| format!("database {}", config.database_url.redacted()))?;
     let mut conn = pool.get().context("database connection")?;
-    let applied = migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    let applied = migrations::run_pending(&mut conn)
+        .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     for name in applied {
         tracing::info!(migration = %name, "applied migration");
     }
@@ -48,8 +49,14 @@ pub fn jwt_secret(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
         return Ok(secret.clone());
     }
     let mut conn = pool.get()?;
-    let candidate = password::random_password() + &password::random_password() + &password::random_password();
-    let secret = setting::get_or_insert(&mut conn, JWT_SECRET_KEY, &candidate, time::to_db(time::now()))?;
+    let candidate =
+        password::random_password() + &password::random_password() + &password::random_password();
+    let secret = setting::get_or_insert(
+        &mut conn,
+        JWT_SECRET_KEY,
+        &candidate,
+        time::to_db(time::now()),
+    )?;
     tracing::warn!(
         "GRIDWORK_JWT_SECRET is not set: using a generated secret kept in the database. \
          Multi-instance deployments must set GRIDWORK_JWT_SECRET (32+ bytes) on every instance."
@@ -58,7 +65,11 @@ pub fn jwt_secret(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
 }
 
 /// Creates `admin` when the database has no user yet.
-pub fn bootstrap_admin(config: &Config, pool: &DbPool, passwords: &Passwords) -> anyhow::Result<()> {
+pub fn bootstrap_admin(
+    config: &Config,
+    pool: &DbPool,
+    passwords: &Passwords,
+) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     if user::count(&mut conn)? > 0 {
         return Ok(());
@@ -76,7 +87,9 @@ pub fn bootstrap_admin(config: &Config, pool: &DbPool, passwords: &Passwords) ->
         id: uuid::Uuid::now_v7().to_string(),
         username: Username::parse("admin")?.as_str().to_owned(),
         display_name: Some("Administrator".into()),
-        password_hash: passwords.hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
+        password_hash: passwords
+            .hash(&password)
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
         roles: Roles::single(Role::Admin).to_stored(),
         disabled: false,
         token_version: 0,
@@ -141,7 +154,8 @@ impl Application {
 
     /// Binds and starts serving `state` (already bootstrapped).
     pub fn start(config: &Config, state: AppState) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
         let addr = listener.local_addr()?;
         let spec = Arc::new(crate::openapi::spec());
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
@@ -167,7 +181,9 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             app.route("/docs", web::get().to(docs_redirect))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()),
+                )
                 .default_service(web::to(fallback))
                 .wrap(from_fn(error::render_problems))
                 .wrap(Compress::default())
@@ -198,7 +214,10 @@ async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
-async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
         None => ApiError::NotFound,

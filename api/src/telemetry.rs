@@ -14,7 +14,9 @@ use crate::request_id::RequestId;
 /// stderr is a terminal or `GRIDWORK_LOG_FORMAT=pretty`.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let pretty = match std::env::var("GRIDWORK_LOG_FORMAT").as_deref() {
         Ok("pretty") => true,
         Ok("json") => false,
@@ -24,7 +26,11 @@ pub fn init() {
     let _ = if pretty {
         builder.try_init()
     } else {
-        builder.json().flatten_event(true).with_current_span(true).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init()
     };
 }
 

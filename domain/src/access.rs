@@ -32,7 +32,10 @@ mod tests {
     fn only_admins_manage_users() {
         assert!(Permission::ManageUsers.is_granted(&Roles::single(Role::Admin)));
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
-            assert!(!Permission::ManageUsers.is_granted(&Roles::single(role)), "{role}");
+            assert!(
+                !Permission::ManageUsers.is_granted(&Roles::single(role)),
+                "{role}"
+            );
         }
     }
 
@@ -40,7 +43,11 @@ mod tests {
     fn admins_and_auditors_read_the_audit_log() {
         for role in Role::ALL {
             let expected = matches!(role, Role::Admin | Role::Auditor);
-            assert_eq!(Permission::ReadAuditLog.is_granted(&Roles::single(role)), expected, "{role}");
+            assert_eq!(
+                Permission::ReadAuditLog.is_granted(&Roles::single(role)),
+                expected,
+                "{role}"
+            );
         }
     }
 

@@ -55,7 +55,10 @@ impl LockoutPolicy {
         let Some(latest) = failures.iter().copied().max() else {
             return LockState::Open;
         };
-        let in_window = failures.iter().filter(|at| **at > latest - self.window).count();
+        let in_window = failures
+            .iter()
+            .filter(|at| **at > latest - self.window)
+            .count();
         let until = latest + self.lock_for;
         if in_window >= self.threshold as usize && now < until {
             LockState::Locked { until }
@@ -74,10 +77,16 @@ mod tests {
         Utc.with_ymd_and_hms(2025, 7, 1, 9, 0, 0).unwrap() + Duration::minutes(min)
     }
     fn fail(min: i64) -> Attempt {
-        Attempt { at: t(min), succeeded: false }
+        Attempt {
+            at: t(min),
+            succeeded: false,
+        }
     }
     fn ok(min: i64) -> Attempt {
-        Attempt { at: t(min), succeeded: true }
+        Attempt {
+            at: t(min),
+            succeeded: true,
+        }
     }
 
     #[test]

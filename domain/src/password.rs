@@ -78,15 +78,24 @@ mod tests {
 
     #[test]
     fn a_reasonable_password_passes() {
-        assert_eq!(PasswordPolicy::default().check("rain-on-the-workshop", "wangyx"), Ok(()));
-        assert_eq!(PasswordPolicy::default().check("网格员密码很长很长", "wangyx"), Ok(()));
+        assert_eq!(
+            PasswordPolicy::default().check("rain-on-the-workshop", "wangyx"),
+            Ok(())
+        );
+        assert_eq!(
+            PasswordPolicy::default().check("网格员密码很长很长", "wangyx"),
+            Ok(())
+        );
     }
 
     #[test]
     fn length_bounds_count_characters_not_bytes() {
         let p = PasswordPolicy::default();
         assert_eq!(p.check("Sh0rt!x", "u"), Err(PasswordError::TooShort(8)));
-        assert_eq!(p.check(&"x1".repeat(65), "u"), Err(PasswordError::TooLong(128)));
+        assert_eq!(
+            p.check(&"x1".repeat(65), "u"),
+            Err(PasswordError::TooLong(128))
+        );
         // eight Chinese characters are 24 bytes but 8 characters
         assert_eq!(p.check("经济开发区网格管理", "u"), Ok(()));
     }
@@ -102,15 +111,33 @@ mod tests {
     #[test]
     fn the_username_and_repetition_are_refused() {
         let p = PasswordPolicy::default();
-        assert_eq!(p.check("xx-Zhangyc-2025", "zhangyc"), Err(PasswordError::ContainsUsername));
+        assert_eq!(
+            p.check("xx-Zhangyc-2025", "zhangyc"),
+            Err(PasswordError::ContainsUsername)
+        );
         assert_eq!(p.check("zzzzzzzzzz", "u"), Err(PasswordError::Repetitive));
     }
 
     #[test]
     fn configured_bounds_are_clamped() {
         let p = PasswordPolicy::new(12, 500);
-        assert_eq!(p, PasswordPolicy { min_len: 12, max_len: 128 });
-        assert_eq!(PasswordPolicy::new(0, 0), PasswordPolicy { min_len: 1, max_len: 1 });
-        assert_eq!(p.check("long-enough", "u"), Err(PasswordError::TooShort(12)));
+        assert_eq!(
+            p,
+            PasswordPolicy {
+                min_len: 12,
+                max_len: 128
+            }
+        );
+        assert_eq!(
+            PasswordPolicy::new(0, 0),
+            PasswordPolicy {
+                min_len: 1,
+                max_len: 1
+            }
+        );
+        assert_eq!(
+            p.check("long-enough", "u"),
+            Err(PasswordError::TooShort(12))
+        );
     }
 }

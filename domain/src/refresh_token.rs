@@ -8,8 +8,12 @@ use chrono::{DateTime, Utc};
 pub enum TokenState {
     Active,
     /// Redeemed once already (its successor was issued).
-    Used { at: DateTime<Utc> },
-    Revoked { at: DateTime<Utc> },
+    Used {
+        at: DateTime<Utc>,
+    },
+    Revoked {
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

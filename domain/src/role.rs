@@ -132,7 +132,11 @@ impl Roles {
     }
 
     pub fn to_stored(&self) -> String {
-        self.0.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn contains(&self, role: Role) -> bool {

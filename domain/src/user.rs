@@ -12,7 +12,9 @@ pub struct Username(String);
 pub enum UsernameError {
     #[error("must be 3 to 64 characters long")]
     Length,
-    #[error("may contain only letters a-z, digits, '.', '_' and '-', and must start with a letter or digit")]
+    #[error(
+        "may contain only letters a-z, digits, '.', '_' and '-', and must start with a letter or digit"
+    )]
     Characters,
 }
 
@@ -25,7 +27,8 @@ impl Username {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&name.chars().count()) {
             return Err(UsernameError::Length);
         }
-        let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+        let valid_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
         let starts_well = name
             .chars()
             .next()
@@ -59,7 +62,10 @@ mod tests {
 
     #[test]
     fn valid_names_are_normalised() {
-        assert_eq!(Username::parse("  Wang.YX_01 ").unwrap().as_str(), "wang.yx_01");
+        assert_eq!(
+            Username::parse("  Wang.YX_01 ").unwrap().as_str(),
+            "wang.yx_01"
+        );
         assert_eq!(Username::parse("abc").unwrap().as_str(), "abc");
         assert!(Username::parse(&"a".repeat(64)).is_ok());
     }
@@ -73,8 +79,19 @@ mod tests {
 
     #[test]
     fn odd_characters_are_rejected() {
-        for bad in ["王勇翔", "has space", "-leading", ".dot", "semi;colon", "a@b.cn"] {
-            assert_eq!(Username::parse(bad), Err(UsernameError::Characters), "{bad}");
+        for bad in [
+            "王勇翔",
+            "has space",
+            "-leading",
+            ".dot",
+            "semi;colon",
+            "a@b.cn",
+        ] {
+            assert_eq!(
+                Username::parse(bad),
+                Err(UsernameError::Characters),
+                "{bad}"
+            );
         }
     }
 }

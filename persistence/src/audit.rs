@@ -24,7 +24,10 @@ pub struct AuditRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table).values(row).execute(conn).map(drop)
+    diesel::insert_into(audit_log::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -78,13 +78,18 @@ impl DatabaseUrl {
                 target: url.to_owned(),
             });
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             return sqlite(path);
         }
         match url.split_once(':') {
             Some((scheme, _))
                 if !scheme.is_empty()
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
             {
                 Err(DatabaseUrlError::UnsupportedScheme(scheme.to_owned()))
             }
@@ -161,7 +166,9 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
         match self.url.backend {
-            Backend::Postgres => Ok(DbConnection::Postgresql(PgConnection::establish(&self.url.target)?)),
+            Backend::Postgres => Ok(DbConnection::Postgresql(PgConnection::establish(
+                &self.url.target,
+            )?)),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url.target)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
@@ -198,7 +205,10 @@ pub struct PoolOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
     #[error("cannot create the folder for the SQLite database {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot connect to the database: {0}")]
     Connect(#[from] ConnectError),
     #[error(transparent)]
@@ -243,7 +253,10 @@ mod tests {
 
     #[test]
     fn postgres_urls_select_postgres() {
-        for u in ["postgres://u@h/db", "postgresql://u:p@h:5432/db?sslmode=disable"] {
+        for u in [
+            "postgres://u@h/db",
+            "postgresql://u:p@h:5432/db?sslmode=disable",
+        ] {
             assert_eq!(DatabaseUrl::parse(u).unwrap().backend(), Backend::Postgres);
         }
     }
@@ -275,8 +288,14 @@ mod tests {
             Err(DatabaseUrlError::UnsupportedScheme("http".into()))
         );
         assert_eq!(DatabaseUrl::parse(" "), Err(DatabaseUrlError::Empty));
-        assert_eq!(DatabaseUrl::parse("sqlite::memory:"), Err(DatabaseUrlError::InMemory));
-        assert_eq!(DatabaseUrl::parse(":memory:"), Err(DatabaseUrlError::InMemory));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:"),
+            Err(DatabaseUrlError::InMemory)
+        );
+        assert_eq!(
+            DatabaseUrl::parse(":memory:"),
+            Err(DatabaseUrlError::InMemory)
+        );
     }
 
     #[test]
@@ -307,7 +326,9 @@ mod tests {
             #[diesel(sql_type = diesel::sql_types::Integer)]
             foreign_keys: i32,
         }
-        let fk: Fk = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut *conn).unwrap();
+        let fk: Fk = diesel::sql_query("PRAGMA foreign_keys")
+            .get_result(&mut *conn)
+            .unwrap();
         assert_eq!(fk.foreign_keys, 1);
         assert!(path.exists());
     }

@@ -63,4 +63,10 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, audit_log, login_attempts, settings);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    audit_log,
+    login_attempts,
+    settings
+);

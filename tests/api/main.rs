@@ -1,1 +1,10 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
+//! Black-box tests through HTTP; each behaviour runs on SQLite and PostgreSQL.
+
+mod audit_log;
+mod auth;
+mod errors;
+mod openapi_spec;
+mod operations;
+mod users;

@@ -45,7 +45,9 @@ impl From<TokenError> for ApiError {
                 "token_expired",
                 "The access token has expired; use the refresh token to get a new one.",
             ),
-            TokenError::Invalid => ApiError::unauthorized("invalid_token", "The access token is not valid."),
+            TokenError::Invalid => {
+                ApiError::unauthorized("invalid_token", "The access token is not valid.")
+            }
         }
     }
 }
@@ -103,7 +105,12 @@ mod tests {
     use super::*;
 
     fn keys() -> TokenKeys {
-        TokenKeys::new(&[7u8; 32], "gridwork", "gridwork-api", Duration::from_secs(900))
+        TokenKeys::new(
+            &[7u8; 32],
+            "gridwork",
+            "gridwork-api",
+            Duration::from_secs(900),
+        )
     }
 
     fn now() -> i64 {
@@ -123,10 +130,26 @@ mod tests {
         let k = keys();
         let old = k.issue("u", 0, now() - 3600).unwrap();
         assert_eq!(k.verify(&old), Err(TokenError::Expired));
-        let other = TokenKeys::new(&[8u8; 32], "gridwork", "gridwork-api", Duration::from_secs(900));
-        assert_eq!(k.verify(&other.issue("u", 0, now()).unwrap()), Err(TokenError::Invalid));
-        let other_aud = TokenKeys::new(&[7u8; 32], "gridwork", "elsewhere", Duration::from_secs(900));
-        assert_eq!(k.verify(&other_aud.issue("u", 0, now()).unwrap()), Err(TokenError::Invalid));
+        let other = TokenKeys::new(
+            &[8u8; 32],
+            "gridwork",
+            "gridwork-api",
+            Duration::from_secs(900),
+        );
+        assert_eq!(
+            k.verify(&other.issue("u", 0, now()).unwrap()),
+            Err(TokenError::Invalid)
+        );
+        let other_aud = TokenKeys::new(
+            &[7u8; 32],
+            "gridwork",
+            "elsewhere",
+            Duration::from_secs(900),
+        );
+        assert_eq!(
+            k.verify(&other_aud.issue("u", 0, now()).unwrap()),
+            Err(TokenError::Invalid)
+        );
         assert_eq!(k.verify("not.a.jwt"), Err(TokenError::Invalid));
     }
 }

@@ -47,7 +47,9 @@ impl Passwords {
     /// Checks `password` against a stored PHC string (its own parameters
     /// apply, so older hashes keep working after a parameter change).
     pub fn verify(&self, password: &str, stored: &str) -> bool {
-        self.argon().verify_password(password.as_bytes(), stored).is_ok()
+        self.argon()
+            .verify_password(password.as_bytes(), stored)
+            .is_ok()
     }
 
     pub fn verify_dummy(&self, password: &str) -> bool {

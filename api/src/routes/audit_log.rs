@@ -98,7 +98,11 @@ pub async fn list_audit_log(
     if let Some(action) = &filter.action
         && AuditAction::parse(action).is_none()
     {
-        return Err(ApiError::validation("action", "unknown_action", format!("unknown action `{action}`")));
+        return Err(ApiError::validation(
+            "action",
+            "unknown_action",
+            format!("unknown action `{action}`"),
+        ));
     }
     let filter = filter.into_inner();
     let store_filter = AuditFilter {

@@ -57,7 +57,9 @@ fn invalid_credentials() -> ApiError {
 
 fn invalid_refresh(code: &'static str) -> ApiError {
     let detail = match code {
-        "refresh_token_reused" => "This refresh token was already used; the login is revoked. Log in again.",
+        "refresh_token_reused" => {
+            "This refresh token was already used; the login is revoked. Log in again."
+        }
         "refresh_token_expired" => "The login has expired. Log in again.",
         _ => "The refresh token is not valid. Log in again.",
     };
@@ -74,7 +76,8 @@ fn issue_refresh(
 ) -> diesel::QueryResult<(String, DateTime<Utc>)> {
     let token = opaque::generate();
     let id = uuid::Uuid::now_v7().to_string();
-    let (family_id, expires_at) = family.map_or((id.clone(), now + ttl), |(f, e)| (f.to_owned(), e));
+    let (family_id, expires_at) =
+        family.map_or((id.clone(), now + ttl), |(f, e)| (f.to_owned(), e));
     store::insert(
         conn,
         &RefreshTokenRow {
@@ -99,7 +102,9 @@ fn token_response(
     now: DateTime<Utc>,
 ) -> Result<TokenResponse, ApiError> {
     Ok(TokenResponse {
-        access_token: state.tokens.issue(&user.id, user.token_version, now.timestamp())?,
+        access_token: state
+            .tokens
+            .issue(&user.id, user.token_version, now.timestamp())?,
         refresh_token,
         token_type: "Bearer",
         expires_in: state.tokens.ttl().as_secs(),
@@ -134,7 +139,12 @@ pub async fn login(
     body.validate()?;
     let LoginRequest { username, password } = body.into_inner();
     // the lockout key: the normalised name, whether or not such a user exists
-    let key: String = username.trim().to_lowercase().chars().take(Username::MAX_LEN + 1).collect();
+    let key: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(Username::MAX_LEN + 1)
+        .collect();
     let now = time::now();
     let policy = state.lockout;
 
@@ -171,7 +181,9 @@ pub async fn login(
         return Err(ApiError::TooManyRequests {
             code: "account_locked",
             detail: "Too many failed logins: this account is temporarily locked.".into(),
-            retry_after_secs: u64::try_from((until - now).num_seconds()).unwrap_or(0).max(1),
+            retry_after_secs: u64::try_from((until - now).num_seconds())
+                .unwrap_or(0)
+                .max(1),
         });
     }
 

@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 pub mod audit_log;
@@ -16,19 +16,21 @@ pub mod users;
 pub const API_PREFIX: &str = "/api/v1";
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(
-        scope(API_PREFIX)
-            .service(auth::login)
-            .service(auth::refresh)
-            .service(auth::logout)
-            .service(users::me)
-            .service(users::list_users)
-            .service(users::create_user)
-            .service(users::get_user)
-            .service(users::update_user)
-            .service(audit_log::list_audit_log)
-            .service(meta::roles),
-    );
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope(API_PREFIX)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(users::me)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(audit_log::list_audit_log)
+                .service(meta::roles),
+        );
 }
 
 pub const DEFAULT_PAGE: u32 = 50;
@@ -54,7 +56,11 @@ impl PageQuery {
 }
 
 /// Cuts the extra row off and returns the cursor of the next page.
-pub fn paginate<T>(mut rows: Vec<T>, fetched: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+pub fn paginate<T>(
+    mut rows: Vec<T>,
+    fetched: i64,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
     let page = usize::try_from(fetched - 1).unwrap_or(0);
     if rows.len() > page {
         rows.truncate(page);

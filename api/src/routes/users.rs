@@ -50,7 +50,10 @@ impl UserView {
         })
     }
 
-    fn respond(row: &UserRow, mut builder: actix_web::HttpResponseBuilder) -> Result<HttpResponse, ApiError> {
+    fn respond(
+        row: &UserRow,
+        mut builder: actix_web::HttpResponseBuilder,
+    ) -> Result<HttpResponse, ApiError> {
         Ok(builder
             .insert_header((header::ETAG, etag(row.version)))
             .json(UserView::from_row(row)?))
@@ -105,10 +108,15 @@ fn check_if_match(req: &HttpRequest, current: i32) -> Result<(), ApiError> {
         return Ok(());
     };
     let value = value.to_str().map_err(|_| ApiError::PreconditionFailed)?;
-    let matches = value.split(',').map(str::trim).any(|tag| {
-        tag == "*" || tag.trim_start_matches("W/") == etag(current)
-    });
-    if matches { Ok(()) } else { Err(ApiError::PreconditionFailed) }
+    let matches = value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag(current));
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
 }
 
 fn parse_roles(codes: &[String]) -> Result<Roles, ApiError> {
@@ -141,7 +149,9 @@ fn password_error(e: impl std::fmt::Display) -> FieldError {
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let id = caller.user_id.clone();
-    let row = state.transaction(move |conn| Ok(user::find(conn, &id)?)).await?;
+    let row = state
+        .transaction(move |conn| Ok(user::find(conn, &id)?))
+        .await?;
     UserView::respond(&row.ok_or(ApiError::NotFound)?, HttpResponse::Ok())
 }
 
@@ -172,7 +182,10 @@ pub async fn list_users(
         .transaction(move |conn| Ok(user::page(conn, cursor.as_deref(), fetch)?))
         .await?;
     let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.clone());
-    let items = rows.iter().map(UserView::from_row).collect::<Result<_, _>>()?;
+    let items = rows
+        .iter()
+        .map(UserView::from_row)
+        .collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }
 
@@ -208,9 +221,10 @@ pub async fn create_user(
     let username = Username::parse(&body.username)
         .map_err(|e| errors.push(FieldError::new("username", "invalid", e)))
         .ok();
-    let roles = parse_roles(&body.roles).map_err(|e| match e {
-        ApiError::Validation(mut v) => errors.append(&mut v),
-        _ => {}
+    let roles = parse_roles(&body.roles).map_err(|e| {
+        if let ApiError::Validation(mut v) = e {
+            errors.append(&mut v);
+        }
     });
     if let Some(name) = &username
         && let Err(e) = state.password_policy.check(&body.password, name.as_str())
@@ -240,12 +254,16 @@ pub async fn create_user(
     let row = state
         .transaction(move |conn| {
             if user::find_by_username(conn, &row.username)?.is_some() {
-                return Err(ApiError::conflict("username_taken", "A user with this username exists."));
+                return Err(ApiError::conflict(
+                    "username_taken",
+                    "A user with this username exists.",
+                ));
             }
             user::insert(conn, &row).map_err(|e| match e {
-                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                    ApiError::conflict("username_taken", "A user with this username exists.")
-                }
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::conflict("username_taken", "A user with this username exists."),
                 other => other.into(),
             })?;
             AuditEvent::new(AuditAction::UserCreate, Outcome::Success)
@@ -282,7 +300,9 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let id = id.into_inner();
-    let row = state.transaction(move |conn| Ok(user::find(conn, &id)?)).await?;
+    let row = state
+        .transaction(move |conn| Ok(user::find(conn, &id)?))
+        .await?;
     UserView::respond(&row.ok_or(ApiError::NotFound)?, HttpResponse::Ok())
 }
 
@@ -339,7 +359,9 @@ pub async fn update_user(
 
     let current = {
         let id = id.clone();
-        state.transaction(move |conn| Ok(user::find(conn, &id)?)).await?
+        state
+            .transaction(move |conn| Ok(user::find(conn, &id)?))
+            .await?
     }
     .ok_or(ApiError::NotFound)?;
     check_if_match(&req, current.version)?;

@@ -1,0 +1,246 @@
+use actix_web::http::Method;
+use gridwork_tests::{Backend, TestApp, USER_PASSWORD, on_both_backends};
+use serde_json::json;
+
+on_both_backends!(
+    an_admin_creates_reads_and_lists_users,
+    bad_user_input_is_refused_field_by_field,
+    duplicate_usernames_conflict,
+    updates_check_if_match_and_bump_the_version,
+    admins_cannot_lock_themselves_out,
+);
+
+async fn an_admin_creates_reads_and_lists_users(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "WangYX", "password": USER_PASSWORD, "display_name": " 王勇翔 ", "roles": ["grid_leader", "party_instructor"] }),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let id = res.body["id"].as_str().unwrap();
+    assert_eq!(
+        res.header("location"),
+        Some(format!("/api/v1/users/{id}").as_str())
+    );
+    assert_eq!(res.header("etag"), Some("\"1\""));
+    assert_eq!(res.body["username"], "wangyx");
+    assert_eq!(res.body["display_name"], "王勇翔");
+    assert_eq!(
+        res.body["roles"],
+        json!(["grid_leader", "party_instructor"])
+    );
+    assert!(!res.text.contains("argon2"), "no hash in responses");
+
+    let got = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body, res.body);
+    app.get("/api/v1/users/does-not-exist", Some(&admin))
+        .await
+        .assert_problem(404, "not_found");
+
+    // the new user can log in
+    assert_eq!(app.login("wangyx", USER_PASSWORD).await.status, 200);
+
+    // keyset pages: admin + 4 users, 2 per page
+    for name in ["u-one", "u-two", "u-three"] {
+        app.create_user(&admin, name, &["mobile_worker"]).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/users?limit=2&cursor={c}"),
+            None => "/api/v1/users?limit=2".to_owned(),
+        };
+        let page = app.get(&path, Some(&admin)).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        let items = page.body["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .map(|u| u["username"].as_str().unwrap().to_owned()),
+        );
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["admin", "wangyx", "u-one", "u-two", "u-three"]);
+}
+
+async fn bad_user_input_is_refused_field_by_field(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "no spaces", "password": "12345678", "roles": ["boss"] }),
+        )
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"username") && fields.contains(&"roles"),
+        "{fields:?}"
+    );
+
+    let weak = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "liming", "password": "password123", "roles": ["grid_worker"] }),
+        )
+        .await;
+    let body = weak.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "password");
+    assert_eq!(body["errors"][0]["code"], "weak_password");
+
+    let short = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "liming", "password": "Ab1-", "roles": ["grid_worker"] }),
+        )
+        .await;
+    short.assert_problem(422, "validation_failed");
+
+    let no_roles = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "liming", "password": USER_PASSWORD, "roles": [] }),
+        )
+        .await;
+    assert_eq!(
+        no_roles.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "roles"
+    );
+
+    // nothing half-created
+    let users = app.get("/api/v1/users", Some(&admin)).await;
+    assert_eq!(users.body["items"].as_array().unwrap().len(), 1);
+}
+
+async fn duplicate_usernames_conflict(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "nanbk", &["grid_worker"]).await;
+    let again = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": "NanBK", "password": USER_PASSWORD, "roles": ["grid_worker"] }),
+        )
+        .await;
+    again.assert_problem(409, "username_taken");
+}
+
+async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let id = app.create_user(&admin, "zhengh", &["zone_officer"]).await;
+    let path = format!("/api/v1/users/{id}");
+    let body = json!({ "display_name": "郑昊" });
+
+    let stale = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(&body),
+            &[("If-Match", "\"7\"")],
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    assert_eq!(
+        app.get(&path, Some(&admin)).await.body["display_name"],
+        json!(null),
+        "nothing changed"
+    );
+
+    let ok = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(&body),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.body["display_name"], "郑昊");
+    assert_eq!(ok.body["version"], 2);
+    assert_eq!(ok.header("etag"), Some("\"2\""));
+
+    // the same stale ETag no longer matches
+    let again = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(&body),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    again.assert_problem(412, "precondition_failed");
+
+    let unknown_field = app
+        .patch(&path, Some(&admin), &json!({ "is_admin": true }))
+        .await;
+    unknown_field.assert_problem(422, "validation_failed");
+    app.patch("/api/v1/users/nope", Some(&admin), &body)
+        .await
+        .assert_problem(404, "not_found");
+
+    // the change is audited without secrets
+    let log = app
+        .get(&format!("/api/v1/audit-log?target_id={id}"), Some(&admin))
+        .await;
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["user.update", "user.create"]);
+    assert!(!log.text.contains(USER_PASSWORD));
+}
+
+async fn admins_cannot_lock_themselves_out(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let me = app.get("/api/v1/me", Some(&admin)).await;
+    let path = format!("/api/v1/users/{}", me.body["id"].as_str().unwrap());
+    app.patch(&path, Some(&admin), &json!({ "disabled": true }))
+        .await
+        .assert_problem(409, "self_lockout");
+    app.patch(&path, Some(&admin), &json!({ "roles": ["auditor"] }))
+        .await
+        .assert_problem(409, "self_lockout");
+    assert_eq!(
+        app.get("/api/v1/users", Some(&admin)).await.status,
+        200,
+        "still an admin"
+    );
+}
