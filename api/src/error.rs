@@ -379,8 +379,11 @@ pub async fn render_problems(
         return Ok(res.map_into_boxed_body());
     };
     let api = api_error_of(err);
-    if let ApiError::Internal(detail) = &api {
-        tracing::error!(error = %detail, "internal error");
+    match &api {
+        ApiError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+        // the client gets a generic 503; the log keeps the backend's own words
+        ApiError::Unavailable(detail) => tracing::warn!(error = %detail, "database unavailable"),
+        _ => {}
     }
     let rendered = api.render(Some(path), request_id);
     Ok(res.into_response(rendered))

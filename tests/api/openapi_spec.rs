@@ -51,6 +51,9 @@ fn every_operation_documents_its_errors() {
 fn the_readme_documents_every_setting() {
     let readme = include_str!("../../README.md");
     for (name, _, _) in gridwork_api::config::VARIABLES {
-        assert!(readme.contains(&format!("`{name}`")), "README.md does not document {name}");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README.md does not document {name}"
+        );
     }
 }
