@@ -120,7 +120,7 @@ fn create_user(
         .check(password, username.as_str())
         .map_err(|e| anyhow::anyhow!("password {e}"))?;
     let pool = startup::connect_and_migrate(&config)?;
-    let passwords = Passwords::new().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = time::to_db(time::now());
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),

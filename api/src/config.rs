@@ -36,7 +36,7 @@ pub struct Config {
 pub enum ConfigError {
     #[error("{name}: {reason}")]
     Invalid { name: &'static str, reason: String },
-    #[error("DATABASE_URL: {0}")]
+    #[error(transparent)]
     DatabaseUrl(#[from] gridwork_persistence::DatabaseUrlError),
 }
 

@@ -129,7 +129,7 @@ pub fn build_state(config: &Config, pool: DbPool, jwt_secret: &str) -> anyhow::R
             &config.jwt_audience,
             config.access_ttl,
         ),
-        passwords: Passwords::new().map_err(|e| anyhow::anyhow!("{e}"))?,
+        passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
         password_policy: config.password_policy,
         lockout: config.lockout,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl.as_secs() as i64),

@@ -26,11 +26,18 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.read(move |conn| diesel::Connection::transaction(conn, f))
+            .await
+    }
+
+    /// Runs read-only `f` on a blocking thread, without a transaction (one
+    /// statement needs none; BEGIN/COMMIT would double the round trips).
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            diesel::Connection::transaction(&mut *conn, f)
-        })
-        .await?
+        actix_web::web::block(move || f(&mut *pool.get()?)).await?
     }
 }

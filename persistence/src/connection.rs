@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
 use diesel::{PgConnection, SqliteConnection};
 
 #[derive(diesel::MultiConnection)]
@@ -178,11 +179,13 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
-        Ok(conn.batch_execute("SELECT 1")?)
+        Ok(conn.ping()?)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose server went away, or whose transaction was left
+    /// broken, is dropped when it returns to the pool.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
     }
 }
 
@@ -204,12 +207,12 @@ pub struct PoolOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
-    #[error("cannot create the folder for the SQLite database {path}: {source}")]
+    #[error("cannot create the folder for the SQLite database {path}")]
     CreateDir {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot connect to the database: {0}")]
+    #[error("cannot connect to the database")]
     Connect(#[from] ConnectError),
     #[error(transparent)]
     Pool(#[from] r2d2::Error),
@@ -244,6 +247,10 @@ fn pool_builder(options: &PoolOptions) -> r2d2::Builder<ConnectionManager> {
         .max_size(options.max_size.max(1))
         .min_idle(Some(1))
         .connection_timeout(options.checkout_timeout)
+        // no ping per checkout: the extra round trip cost a third of PostgreSQL
+        // read throughput (bench/RESULTS.md);
+        // a connection that died idle fails one request and is then dropped
+        .test_on_check_out(false)
         .error_handler(Box::new(TracingErrorHandler))
 }
 

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{Permission, Roles};
-use gridwork_persistence::user;
+use gridwork_persistence::user::{self, UserRow};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -17,6 +17,8 @@ pub struct Caller {
     pub user_id: String,
     pub username: String,
     pub roles: Roles,
+    /// The account as read for this request.
+    pub row: UserRow,
 }
 
 impl Caller {
@@ -65,7 +67,7 @@ impl FromRequest for Caller {
             let claims = state.tokens.verify(&token?)?;
             let user_id = claims.sub.clone();
             let row = state
-                .transaction(move |conn| Ok(user::find(conn, &user_id)?))
+                .read(move |conn| Ok(user::find(conn, &user_id)?))
                 .await?
                 .filter(|u| !u.disabled && u.token_version == claims.tv)
                 .ok_or(crate::auth::jwt::TokenError::Invalid)?;
@@ -73,9 +75,10 @@ impl FromRequest for Caller {
                 .map_err(|e| ApiError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
             tracing::Span::current().record("user_id", row.id.as_str());
             Ok(Caller {
-                user_id: row.id,
-                username: row.username,
+                user_id: row.id.clone(),
+                username: row.username.clone(),
                 roles,
+                row,
             })
         })
     }

@@ -113,7 +113,7 @@ pub async fn list_audit_log(
     let fetch = page.fetch();
     let cursor = page.cursor.clone();
     let rows = state
-        .transaction(move |conn| Ok(audit::page(conn, &store_filter, cursor.as_deref(), fetch)?))
+        .read(move |conn| Ok(audit::page(conn, &store_filter, cursor.as_deref(), fetch)?))
         .await?;
     let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.clone());
     Ok(HttpResponse::Ok().json(AuditPage {

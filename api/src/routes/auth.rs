@@ -187,13 +187,8 @@ pub async fn login(
         });
     }
 
-    let verifier = state.clone();
     let stored_hash = found.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = web::block(move || match stored_hash {
-        Some(hash) => verifier.passwords.verify(&password, &hash),
-        None => verifier.passwords.verify_dummy(&password),
-    })
-    .await?;
+    let password_ok = state.passwords.verify_async(password, stored_hash).await?;
 
     let reason = match &found {
         None => Some("unknown_user"),

@@ -35,7 +35,7 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let backend = state
-        .transaction(|conn| {
+        .read(|conn| {
             conn.batch_execute("SELECT 1")?;
             Ok(match conn {
                 gridwork_persistence::DbConnection::Postgresql(_) => "PostgreSQL",

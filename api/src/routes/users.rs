@@ -149,9 +149,7 @@ fn password_error(e: impl std::fmt::Display) -> FieldError {
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let id = caller.user_id.clone();
-    let row = state
-        .transaction(move |conn| Ok(user::find(conn, &id)?))
-        .await?;
+    let row = state.read(move |conn| Ok(user::find(conn, &id)?)).await?;
     UserView::respond(&row.ok_or(ApiError::NotFound)?, HttpResponse::Ok())
 }
 
@@ -179,7 +177,7 @@ pub async fn list_users(
     let fetch = query.fetch();
     let cursor = query.cursor.clone();
     let rows = state
-        .transaction(move |conn| Ok(user::page(conn, cursor.as_deref(), fetch)?))
+        .read(move |conn| Ok(user::page(conn, cursor.as_deref(), fetch)?))
         .await?;
     let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.clone());
     let items = rows
@@ -235,9 +233,7 @@ pub async fn create_user(
         return Err(ApiError::Validation(errors));
     };
 
-    let hasher = state.clone();
-    let password = body.password;
-    let password_hash = web::block(move || hasher.passwords.hash(&password)).await??;
+    let password_hash = state.passwords.hash_async(body.password).await?;
     let now = time::to_db(time::now());
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -300,9 +296,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let id = id.into_inner();
-    let row = state
-        .transaction(move |conn| Ok(user::find(conn, &id)?))
-        .await?;
+    let row = state.read(move |conn| Ok(user::find(conn, &id)?)).await?;
     UserView::respond(&row.ok_or(ApiError::NotFound)?, HttpResponse::Ok())
 }
 
@@ -359,9 +353,7 @@ pub async fn update_user(
 
     let current = {
         let id = id.clone();
-        state
-            .transaction(move |conn| Ok(user::find(conn, &id)?))
-            .await?
+        state.read(move |conn| Ok(user::find(conn, &id)?)).await?
     }
     .ok_or(ApiError::NotFound)?;
     check_if_match(&req, current.version)?;
@@ -372,8 +364,7 @@ pub async fn update_user(
                 .password_policy
                 .check(password, &current.username)
                 .map_err(|e| ApiError::Validation(vec![password_error(e)]))?;
-            let (hasher, password) = (state.clone(), password.clone());
-            Some(web::block(move || hasher.passwords.hash(&password)).await??)
+            Some(state.passwords.hash_async(password.clone()).await?)
         }
         None => None,
     };
