@@ -121,29 +121,24 @@ fn create_user(
         .map_err(|e| anyhow::anyhow!("password {e}"))?;
     let pool = startup::connect_and_migrate(&config)?;
     let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let now = time::to_db(time::now());
-    let row = UserRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        username: username.as_str().to_owned(),
-        display_name: display_name
-            .map(|d| d.trim().to_owned())
-            .filter(|d| !d.is_empty()),
-        password_hash: passwords
-            .hash(password)
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
-        roles: roles.to_stored(),
-        disabled: false,
-        token_version: 0,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
+    let password_hash = passwords
+        .hash(password)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let display_name = display_name
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    let row = UserRow::new(
+        username.as_str(),
+        display_name,
+        password_hash,
+        roles.to_stored(),
+        time::to_db(time::now()),
+    );
     let mut conn = pool.get()?;
     diesel::Connection::transaction(&mut *conn, |conn| {
-        if user::find_by_username(conn, &row.username)?.is_some() {
+        if !user::insert(conn, &row)? {
             anyhow::bail!("a user named `{}` exists already", row.username);
         }
-        user::insert(conn, &row)?;
         AuditEvent::new(AuditAction::UserCreate, Outcome::Success)
             .on("user", &row.id)
             .detail(

@@ -82,26 +82,22 @@ pub fn bootstrap_admin(
         .password_policy
         .check(&password, "admin")
         .map_err(|e| anyhow::anyhow!("GRIDWORK_ADMIN_PASSWORD {e}"))?;
-    let now = time::to_db(time::now());
-    let row = UserRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        username: Username::parse("admin")?.as_str().to_owned(),
-        display_name: Some("Administrator".into()),
-        password_hash: passwords
+    let row = UserRow::new(
+        Username::parse("admin")?.as_str(),
+        Some("Administrator".into()),
+        passwords
             .hash(&password)
             .map_err(|e| anyhow::anyhow!("{e}"))?,
-        roles: Roles::single(Role::Admin).to_stored(),
-        disabled: false,
-        token_version: 0,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
+        Roles::single(Role::Admin).to_stored(),
+        time::to_db(time::now()),
+    );
     let created = diesel::Connection::transaction(&mut *conn, |conn| {
         if user::count(conn)? > 0 {
             return Ok::<_, diesel::result::Error>(false); // another instance did it
         }
-        user::insert(conn, &row)?;
+        if !user::insert(conn, &row)? {
+            return Ok(false);
+        }
         AuditEvent::new(AuditAction::BootstrapAdmin, Outcome::Success)
             .on("user", &row.id)
             .detail(serde_json::json!({ "username": "admin", "password_generated": generated }))

@@ -24,11 +24,44 @@ pub struct UserRow {
     pub version: i32,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
-    diesel::insert_into(users::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+impl UserRow {
+    /// A new, enabled account at version 1.
+    pub fn new(
+        username: &str,
+        display_name: Option<String>,
+        password_hash: String,
+        roles: String,
+        now: NaiveDateTime,
+    ) -> UserRow {
+        UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: username.to_owned(),
+            display_name,
+            password_hash,
+            roles,
+            disabled: false,
+            token_version: 0,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
+/// Inserts a new account; `Ok(false)` when the username is taken.
+pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<bool> {
+    if find_by_username(conn, &row.username)?.is_some() {
+        return Ok(false);
+    }
+    match diesel::insert_into(users::table).values(row).execute(conn) {
+        Ok(_) => Ok(true),
+        // a concurrent insert of the same name won
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {

@@ -234,34 +234,21 @@ pub async fn create_user(
     };
 
     let password_hash = state.passwords.hash_async(body.password).await?;
-    let now = time::to_db(time::now());
-    let row = UserRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        username: username.as_str().to_owned(),
-        display_name: clean_display_name(body.display_name),
+    let row = UserRow::new(
+        username.as_str(),
+        clean_display_name(body.display_name),
         password_hash,
-        roles: roles.to_stored(),
-        disabled: false,
-        token_version: 0,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
+        roles.to_stored(),
+        time::to_db(time::now()),
+    );
     let row = state
         .transaction(move |conn| {
-            if user::find_by_username(conn, &row.username)?.is_some() {
+            if !user::insert(conn, &row)? {
                 return Err(ApiError::conflict(
                     "username_taken",
                     "A user with this username exists.",
                 ));
             }
-            user::insert(conn, &row).map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::conflict("username_taken", "A user with this username exists."),
-                other => other.into(),
-            })?;
             AuditEvent::new(AuditAction::UserCreate, Outcome::Success)
                 .by(&caller)
                 .on("user", &row.id)
