@@ -76,7 +76,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     roles,
                     display_name,
                 },
-        } => create_user(&username, &roles, display_name),
+        } => {
+            let config = Config::from_env()?;
+            let row = create_user(
+                &config,
+                &username,
+                &roles,
+                display_name,
+                &mut std::io::stdin().lock(),
+            )?;
+            println!(
+                "created user {} ({}) with roles {}",
+                row.username, row.id, row.roles
+            );
+            Ok(())
+        }
     }
 }
 
@@ -96,12 +110,14 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_user(
+/// `admin create-user`: the password is the first line of `input`.
+pub fn create_user(
+    config: &Config,
     username: &str,
     roles: &[String],
     display_name: Option<String>,
-) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    input: &mut dyn BufRead,
+) -> anyhow::Result<UserRow> {
     let username = Username::parse(username).map_err(|e| anyhow::anyhow!("--username {e}"))?;
     let roles = Roles::new(
         roles
@@ -110,8 +126,7 @@ fn create_user(
             .collect::<Result<Vec<_>, _>>()?,
     )?;
     let mut password = String::new();
-    std::io::stdin()
-        .lock()
+    input
         .read_line(&mut password)
         .context("reading the password from stdin")?;
     let password = password.trim_end_matches(['\r', '\n']);
@@ -119,7 +134,7 @@ fn create_user(
         .password_policy
         .check(password, username.as_str())
         .map_err(|e| anyhow::anyhow!("password {e}"))?;
-    let pool = startup::connect_and_migrate(&config)?;
+    let pool = startup::connect_and_migrate(config)?;
     let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
     let password_hash = passwords
         .hash(password)
@@ -147,9 +162,5 @@ fn create_user(
             .write(conn, &RequestOrigin::default())?;
         Ok(())
     })?;
-    println!(
-        "created user {} ({}) with roles {}",
-        row.username, row.id, row.roles
-    );
-    Ok(())
+    Ok(row)
 }

@@ -11,7 +11,7 @@ use anyhow::Context;
 use gridwork_domain::audit::{AuditAction, Outcome};
 use gridwork_domain::{Role, Roles, Username};
 use gridwork_persistence::user::{self, UserRow};
-use gridwork_persistence::{DbPool, migrations, setting, time};
+use gridwork_persistence::{DbConnection, DbPool, migrations, setting, time};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -64,14 +64,23 @@ pub fn jwt_secret(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
     Ok(secret)
 }
 
-/// Creates `admin` when the database has no user yet.
+/// True when some enabled account can administer users.
+fn has_admin(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
+    Ok(user::enabled_roles(conn)?
+        .iter()
+        .filter_map(|r| Roles::parse_stored(r).ok())
+        .any(|r| r.contains(Role::Admin)))
+}
+
+/// Creates `admin` when no enabled account holds the admin role (first start,
+/// or accounts made only with `admin create-user` for other roles).
 pub fn bootstrap_admin(
     config: &Config,
     pool: &DbPool,
     passwords: &Passwords,
 ) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
-    if user::count(&mut conn)? > 0 {
+    if has_admin(&mut conn)? {
         return Ok(());
     }
     let (password, generated) = match &config.admin_password {
@@ -92,7 +101,7 @@ pub fn bootstrap_admin(
         time::to_db(time::now()),
     );
     let created = diesel::Connection::transaction(&mut *conn, |conn| {
-        if user::count(conn)? > 0 {
+        if has_admin(conn)? {
             return Ok::<_, diesel::result::Error>(false); // another instance did it
         }
         if !user::insert(conn, &row)? {
@@ -112,6 +121,11 @@ pub fn bootstrap_admin(
         );
     } else if created {
         tracing::info!("created the first user `admin` with GRIDWORK_ADMIN_PASSWORD");
+    } else if !has_admin(&mut conn)? {
+        tracing::warn!(
+            "no enabled account has the admin role and the name `admin` is taken: \
+             create one with `gridwork admin create-user --username NAME --role admin`"
+        );
     }
     Ok(())
 }

@@ -80,8 +80,12 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<
         .optional()
 }
 
-pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
-    users::table.count().get_result(conn)
+/// The stored role lists of all enabled accounts (start-up checks only).
+pub fn enabled_roles(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::disabled.eq(false))
+        .select(users::roles)
+        .load(conn)
 }
 
 /// One keyset page in id order (UUIDv7: creation order).

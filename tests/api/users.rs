@@ -244,3 +244,50 @@ async fn admins_cannot_lock_themselves_out(backend: Backend) {
         "still an admin"
     );
 }
+
+#[test]
+fn the_cli_creates_users_and_serve_still_bootstraps_an_admin() {
+    use gridwork_api::cli::create_user;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let config = gridwork_tests::test_config(db.to_str().unwrap(), &[]);
+    let create = |name: &str, role: &str, password: &str| {
+        let stdin = format!("{password}\n");
+        create_user(
+            &config,
+            name,
+            &[role.to_owned()],
+            None,
+            &mut stdin.as_bytes(),
+        )
+        .map_err(|e| e.to_string())
+    };
+    let row = create("ZhangYC", "grid_worker", USER_PASSWORD).unwrap();
+    assert_eq!(
+        (row.username.as_str(), row.roles.as_str()),
+        ("zhangyc", "grid_worker")
+    );
+    assert!(
+        create("zhangyc", "grid_worker", USER_PASSWORD)
+            .unwrap_err()
+            .contains("exists already")
+    );
+    assert!(
+        create("lisi", "grid_worker", "12345678")
+            .unwrap_err()
+            .contains("too common")
+    );
+    assert!(
+        create("lisi", "boss", USER_PASSWORD)
+            .unwrap_err()
+            .contains("unknown role")
+    );
+
+    // no admin among those accounts: the server's start still creates one
+    let pool = gridwork_api::startup::connect_and_migrate(&config).unwrap();
+    let passwords = gridwork_api::auth::password::Passwords::new(1).unwrap();
+    gridwork_api::startup::bootstrap_admin(&config, &pool, &passwords).unwrap();
+    let mut conn = pool.get().unwrap();
+    let admin = gridwork_persistence::user::find_by_username(&mut conn, "admin").unwrap();
+    assert_eq!(admin.map(|a| a.roles), Some("admin".to_owned()));
+}
