@@ -9,6 +9,16 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ReadAuditLog,
+    /// Create, change and archive grids; assign people to grids.
+    ManageGrids,
+    /// Create and change people, and see their full phone numbers.
+    ManagePeople,
+    /// Create and change enterprise records (information collection).
+    EditEnterprises,
+    /// Publish, unpublish and re-key placards.
+    PublishPlacards,
+    /// See the whole zone's registry rather than assigned grids only.
+    ZoneWide,
 }
 
 impl Permission {
@@ -16,6 +26,17 @@ impl Permission {
         match self {
             Permission::ManageUsers => &[Role::Admin],
             Permission::ReadAuditLog => &[Role::Admin, Role::Auditor],
+            Permission::ManageGrids => &[Role::Admin, Role::ZoneOfficer],
+            Permission::ManagePeople | Permission::PublishPlacards => {
+                &[Role::Admin, Role::ZoneOfficer, Role::GridLeader]
+            }
+            Permission::EditEnterprises => &[
+                Role::Admin,
+                Role::ZoneOfficer,
+                Role::GridLeader,
+                Role::GridWorker,
+            ],
+            Permission::ZoneWide => &[Role::Admin, Role::ZoneOfficer, Role::Auditor],
         }
     }
 
@@ -49,6 +70,25 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn registry_rights_follow_the_ladder() {
+        let leader = Roles::single(Role::GridLeader);
+        let worker = Roles::single(Role::GridWorker);
+        let courier = Roles::single(Role::MobileWorker);
+        assert!(
+            Permission::ManagePeople.is_granted(&leader)
+                && !Permission::ManagePeople.is_granted(&worker)
+        );
+        assert!(
+            Permission::EditEnterprises.is_granted(&worker)
+                && !Permission::EditEnterprises.is_granted(&courier)
+        );
+        assert!(!Permission::ManageGrids.is_granted(&leader));
+        assert!(!Permission::ZoneWide.is_granted(&leader));
+        assert!(Permission::ZoneWide.is_granted(&Roles::single(Role::ZoneOfficer)));
+        assert!(Permission::ZoneWide.is_granted(&Roles::single(Role::Auditor)));
     }
 
     #[test]

@@ -3,9 +3,16 @@
 //! API enforces. No IO and no framework: everything here is unit-tested.
 
 pub mod access;
+pub mod assignment;
 pub mod audit;
+pub mod boundary;
+pub mod coverage;
+pub mod enterprise;
+pub mod grid;
 pub mod lockout;
 pub mod password;
+pub mod person;
+pub mod placard;
 pub mod refresh_token;
 pub mod role;
 pub mod user;
