@@ -27,6 +27,13 @@ pub struct Config {
     pub lockout: LockoutPolicy,
     pub max_body_bytes: usize,
     pub workers: usize,
+    /// Code of the zone root grid (digits, e.g. a 12-digit division code).
+    pub zone_code: String,
+    /// Base URL printed in placard QR codes, as phones reach the server;
+    /// None: the address the server listens on.
+    pub public_url: Option<String>,
+    /// Key for the keyed hash of ID numbers; None: generated and kept in the database.
+    pub pii_key: Option<String>,
     /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a
     /// proxy that sets them); otherwise the socket's peer address.
     pub trust_proxy: bool,
@@ -166,6 +173,20 @@ impl Config {
                 reason: "must be at least 32 bytes long".into(),
             });
         }
+        let zone_code = get("GRIDWORK_ZONE_CODE").unwrap_or_else(|| "411622000000".into());
+        gridwork_domain::grid::GridCode::parse(&zone_code).map_err(|e| ConfigError::Invalid {
+            name: "GRIDWORK_ZONE_CODE",
+            reason: e.to_string(),
+        })?;
+        let pii_key = get("GRIDWORK_PII_KEY");
+        if pii_key.as_ref().is_some_and(|k| k.len() < 32) {
+            return Err(ConfigError::Invalid {
+                name: "GRIDWORK_PII_KEY",
+                reason: "must be at least 32 bytes long".into(),
+            });
+        }
+        let public_url =
+            get("GRIDWORK_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_owned());
         let to_chrono = |d: Duration| chrono::Duration::seconds(d.as_secs() as i64);
         let workers = match parse("GRIDWORK_WORKERS", 0)? {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -193,6 +214,9 @@ impl Config {
                 window: to_chrono(secs("GRIDWORK_LOCKOUT_WINDOW_SECS", 900)?),
                 lock_for: to_chrono(secs("GRIDWORK_LOCKOUT_SECS", 900)?),
             },
+            zone_code: zone_code.trim().to_owned(),
+            public_url,
+            pii_key,
             max_body_bytes: parse("GRIDWORK_MAX_BODY_BYTES", 256 * 1024)?.max(1024) as usize,
             workers,
             trust_proxy: matches!(

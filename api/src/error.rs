@@ -50,6 +50,20 @@ pub struct Problem {
     /// Per-field validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For conflicts: each thing that stands in the way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<Reason>>,
+}
+
+/// One obstacle of a 409 answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Reason {
+    /// Stable machine-readable code, e.g. `missing_grid_leader`, `has_children`.
+    pub code: String,
+    pub message: String,
+    /// The record concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -86,7 +100,12 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict {
+        code: &'static str,
+        detail: String,
+        /// What stands in the way, one entry each (e.g. a placard's missing roles).
+        reasons: Vec<Reason>,
+    },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("payload too large")]
@@ -118,10 +137,23 @@ impl ApiError {
         }
     }
 
+    pub fn conflict_because(
+        code: &'static str,
+        detail: impl Into<String>,
+        reasons: Vec<Reason>,
+    ) -> ApiError {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+            reasons,
+        }
+    }
+
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
         ApiError::Conflict {
             code,
             detail: detail.into(),
+            reasons: Vec::new(),
         }
     }
 
@@ -185,6 +217,10 @@ impl ApiError {
             request_id,
             errors: match self {
                 ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            reasons: match self {
+                ApiError::Conflict { reasons, .. } if !reasons.is_empty() => Some(reasons.clone()),
                 _ => None,
             },
         }

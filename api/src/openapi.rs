@@ -66,7 +66,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
     ),
     modifiers(&BearerAuth),
     components(
-        schemas(crate::error::Problem, crate::error::FieldError),
+        schemas(crate::error::Problem, crate::error::FieldError, crate::error::Reason),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, TooManyRequests,
@@ -77,6 +77,12 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "auth", description = "Login, token refresh and logout"),
         (name = "users", description = "User accounts (admin) and the caller's own account"),
         (name = "audit", description = "The audit log (admin, auditor)"),
+        (name = "grids", description = "The grid tree: codes, boundaries, locate by GPS"),
+        (name = "enterprises", description = "Enterprises and their basic records"),
+        (name = "people", description = "Grid staff and principals; phones masked without people-management rights"),
+        (name = "assignments", description = "Who serves which grid in which role; defines each user's scope"),
+        (name = "placards", description = "\"Who to call\" placards, public pages and QR codes"),
+        (name = "stats", description = "The three 100% rates"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
     )

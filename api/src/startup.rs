@@ -9,6 +9,7 @@ use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::grid::GridCode;
 use gridwork_domain::{Role, Roles, Username};
 use gridwork_persistence::user::{self, UserRow};
 use gridwork_persistence::{DbConnection, DbPool, migrations, setting, time};
@@ -28,6 +29,7 @@ use crate::telemetry::RequestSpan;
 use crate::{request_id, routes};
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
+const PII_KEY: &str = "pii_key";
 
 /// Opens the pool (failing with the backend's own error) and applies migrations.
 pub fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
@@ -45,23 +47,38 @@ pub fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
 /// The JWT secret: from the configuration, or generated once and kept in the
 /// database so restarts do not log everyone out.
 pub fn jwt_secret(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
-    if let Some(secret) = &config.jwt_secret {
-        return Ok(secret.clone());
+    configured_or_stored(
+        config.jwt_secret.as_deref(),
+        pool,
+        JWT_SECRET_KEY,
+        "GRIDWORK_JWT_SECRET",
+    )
+}
+
+/// The key of the keyed hash of ID numbers: configured, or generated once and
+/// kept in the database.
+pub fn pii_key(config: &Config, pool: &DbPool) -> anyhow::Result<String> {
+    configured_or_stored(config.pii_key.as_deref(), pool, PII_KEY, "GRIDWORK_PII_KEY")
+}
+
+fn configured_or_stored(
+    configured: Option<&str>,
+    pool: &DbPool,
+    key: &str,
+    variable: &str,
+) -> anyhow::Result<String> {
+    if let Some(value) = configured {
+        return Ok(value.to_owned());
     }
     let mut conn = pool.get()?;
     let candidate =
         password::random_password() + &password::random_password() + &password::random_password();
-    let secret = setting::get_or_insert(
-        &mut conn,
-        JWT_SECRET_KEY,
-        &candidate,
-        time::to_db(time::now()),
-    )?;
+    let value = setting::get_or_insert(&mut conn, key, &candidate, time::to_db(time::now()))?;
     tracing::warn!(
-        "GRIDWORK_JWT_SECRET is not set: using a generated secret kept in the database. \
-         Multi-instance deployments must set GRIDWORK_JWT_SECRET (32+ bytes) on every instance."
+        "{variable} is not set: using a generated value kept in the database; \
+         multi-instance deployments must set {variable} (32+ bytes) on every instance"
     );
-    Ok(secret)
+    Ok(value)
 }
 
 /// True when some enabled account can administer users.
@@ -130,11 +147,26 @@ pub fn bootstrap_admin(
     Ok(())
 }
 
-pub fn build_state(config: &Config, pool: DbPool, jwt_secret: &str) -> anyhow::Result<AppState> {
+/// The server's keys.
+pub struct Secrets {
+    pub jwt: String,
+    pub pii: String,
+}
+
+impl Secrets {
+    pub fn load(config: &Config, pool: &DbPool) -> anyhow::Result<Secrets> {
+        Ok(Secrets {
+            jwt: jwt_secret(config, pool)?,
+            pii: pii_key(config, pool)?,
+        })
+    }
+}
+
+pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::Result<AppState> {
     Ok(AppState {
         pool,
         tokens: TokenKeys::new(
-            jwt_secret.as_bytes(),
+            secrets.jwt.as_bytes(),
             &config.jwt_issuer,
             &config.jwt_audience,
             config.access_ttl,
@@ -144,6 +176,9 @@ pub fn build_state(config: &Config, pool: DbPool, jwt_secret: &str) -> anyhow::R
         lockout: config.lockout,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl.as_secs() as i64),
         trust_proxy: config.trust_proxy,
+        zone_code: GridCode::parse(&config.zone_code)?,
+        public_url: config.public_url.clone().unwrap_or_default(),
+        pii_key: secrets.pii.as_bytes().to_vec(),
     })
 }
 
@@ -156,17 +191,20 @@ impl Application {
     /// Everything `gridwork serve` does before accepting requests.
     pub fn build(config: &Config) -> anyhow::Result<Application> {
         let pool = connect_and_migrate(config)?;
-        let secret = jwt_secret(config, &pool)?;
-        let state = build_state(config, pool, &secret)?;
+        let secrets = Secrets::load(config, &pool)?;
+        let state = build_state(config, pool, &secrets)?;
         bootstrap_admin(config, &state.pool, &state.passwords)?;
         Application::start(config, state)
     }
 
     /// Binds and starts serving `state` (already bootstrapped).
-    pub fn start(config: &Config, state: AppState) -> anyhow::Result<Application> {
+    pub fn start(config: &Config, mut state: AppState) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         let addr = listener.local_addr()?;
+        if state.public_url.is_empty() {
+            state.public_url = format!("http://{addr}");
+        }
         let spec = Arc::new(crate::openapi::spec());
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let state = web::Data::new(state);

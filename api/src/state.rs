@@ -1,5 +1,6 @@
 //! What every handler shares: the pool and the auth machinery.
 
+use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
 use gridwork_persistence::{DbConnection, DbPool};
@@ -16,6 +17,12 @@ pub struct AppState {
     pub lockout: LockoutPolicy,
     pub refresh_ttl: chrono::Duration,
     pub trust_proxy: bool,
+    /// The code the zone root grid gets.
+    pub zone_code: GridCode,
+    /// Base of public placard URLs (QR codes); set when the server binds.
+    pub public_url: String,
+    /// Key of the keyed hash of ID numbers.
+    pub pii_key: Vec<u8>,
 }
 
 impl AppState {

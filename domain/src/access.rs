@@ -45,6 +45,48 @@ impl Permission {
     }
 }
 
+/// The grids a caller may see: the whole zone, or the grids they are
+/// assigned to with everything below them. Outside it, records answer 404.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Zone,
+    /// Sorted grid ids.
+    Grids(Vec<String>),
+}
+
+impl Scope {
+    /// `zone_wide` from the caller's roles; `grids` the ids of their assigned
+    /// grids and descendants (only read when not zone-wide).
+    pub fn new(zone_wide: bool, grids: impl FnOnce() -> Vec<String>) -> Scope {
+        if zone_wide {
+            return Scope::Zone;
+        }
+        let mut ids = grids();
+        ids.sort();
+        ids.dedup();
+        Scope::Grids(ids)
+    }
+
+    /// True when a record in `grid_id` is visible. Records in no grid (an
+    /// enterprise not yet assigned) are visible zone-wide only.
+    pub fn covers(&self, grid_id: Option<&str>) -> bool {
+        match self {
+            Scope::Zone => true,
+            Scope::Grids(ids) => {
+                grid_id.is_some_and(|g| ids.binary_search_by(|id| id.as_str().cmp(g)).is_ok())
+            }
+        }
+    }
+
+    /// The grid ids to filter lists by; None for the whole zone.
+    pub fn grid_ids(&self) -> Option<&[String]> {
+        match self {
+            Scope::Zone => None,
+            Scope::Grids(ids) => Some(ids),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +131,17 @@ mod tests {
         assert!(!Permission::ZoneWide.is_granted(&leader));
         assert!(Permission::ZoneWide.is_granted(&Roles::single(Role::ZoneOfficer)));
         assert!(Permission::ZoneWide.is_granted(&Roles::single(Role::Auditor)));
+    }
+
+    #[test]
+    fn a_grid_scope_covers_its_grids_only() {
+        let scope = Scope::new(false, || vec!["g3".into(), "g1".into(), "g1".into()]);
+        assert_eq!(scope, Scope::Grids(vec!["g1".into(), "g3".into()]));
+        assert!(scope.covers(Some("g1")) && scope.covers(Some("g3")));
+        assert!(!scope.covers(Some("g2")));
+        assert!(!scope.covers(None), "unassigned records are zone-only");
+        assert!(Scope::new(true, Vec::new).covers(None));
+        assert_eq!(Scope::Zone.grid_ids(), None);
     }
 
     #[test]

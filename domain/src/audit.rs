@@ -10,16 +10,44 @@ pub enum AuditAction {
     UserCreate,
     UserUpdate,
     BootstrapAdmin,
+    GridCreate,
+    GridUpdate,
+    GridArchive,
+    EnterpriseCreate,
+    EnterpriseUpdate,
+    PersonCreate,
+    PersonUpdate,
+    AssignmentCreate,
+    AssignmentEnd,
+    PlacardPublish,
+    PlacardUnpublish,
+    PlacardRotate,
+    Import,
+    SeedDemo,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Login,
         AuditAction::Refresh,
         AuditAction::Logout,
         AuditAction::UserCreate,
         AuditAction::UserUpdate,
         AuditAction::BootstrapAdmin,
+        AuditAction::GridCreate,
+        AuditAction::GridUpdate,
+        AuditAction::GridArchive,
+        AuditAction::EnterpriseCreate,
+        AuditAction::EnterpriseUpdate,
+        AuditAction::PersonCreate,
+        AuditAction::PersonUpdate,
+        AuditAction::AssignmentCreate,
+        AuditAction::AssignmentEnd,
+        AuditAction::PlacardPublish,
+        AuditAction::PlacardUnpublish,
+        AuditAction::PlacardRotate,
+        AuditAction::Import,
+        AuditAction::SeedDemo,
     ];
 
     pub fn code(self) -> &'static str {
@@ -30,6 +58,20 @@ impl AuditAction {
             AuditAction::UserCreate => "user.create",
             AuditAction::UserUpdate => "user.update",
             AuditAction::BootstrapAdmin => "system.bootstrap_admin",
+            AuditAction::GridCreate => "grid.create",
+            AuditAction::GridUpdate => "grid.update",
+            AuditAction::GridArchive => "grid.archive",
+            AuditAction::EnterpriseCreate => "enterprise.create",
+            AuditAction::EnterpriseUpdate => "enterprise.update",
+            AuditAction::PersonCreate => "person.create",
+            AuditAction::PersonUpdate => "person.update",
+            AuditAction::AssignmentCreate => "assignment.create",
+            AuditAction::AssignmentEnd => "assignment.end",
+            AuditAction::PlacardPublish => "placard.publish",
+            AuditAction::PlacardUnpublish => "placard.unpublish",
+            AuditAction::PlacardRotate => "placard.rotate_token",
+            AuditAction::Import => "system.import",
+            AuditAction::SeedDemo => "system.seed_demo",
         }
     }
 

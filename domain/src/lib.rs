@@ -17,6 +17,6 @@ pub mod refresh_token;
 pub mod role;
 pub mod user;
 
-pub use access::Permission;
+pub use access::{Permission, Scope};
 pub use role::{Role, Roles};
 pub use user::Username;

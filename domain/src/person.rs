@@ -75,6 +75,35 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// An office or landline number that may be printed in full on placards:
+/// digits with optional dashes or spaces, 5–20 characters, or a mobile number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkPhone(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("must be a phone number: 5 to 20 digits, dashes allowed (e.g. 0394-8123456)")]
+pub struct WorkPhoneError;
+
+impl WorkPhone {
+    pub fn parse(input: &str) -> Result<WorkPhone, WorkPhoneError> {
+        let s = input.trim();
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        if (5..=20).contains(&s.len())
+            && digits >= 5
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+        {
+            Ok(WorkPhone(s.to_owned()))
+        } else {
+            Err(WorkPhoneError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A resident identity card number (GB 11643-1999): 17 digits (region, birth
 /// date, sequence) and a mod-11 check character (digit or X). Lowercase x is
 /// accepted. Only a keyed hash and the last four characters are ever stored.
@@ -170,6 +199,17 @@ mod tests {
         ] {
             assert_eq!(MobilePhone::parse(bad), Err(MobilePhoneError), "{bad}");
         }
+    }
+
+    #[test]
+    fn work_phones_allow_landlines() {
+        assert_eq!(
+            WorkPhone::parse(" 0394-8123456 ").unwrap().as_str(),
+            "0394-8123456"
+        );
+        assert!(WorkPhone::parse("12345").is_ok());
+        assert!(WorkPhone::parse("12-3").is_err());
+        assert!(WorkPhone::parse("call me").is_err());
     }
 
     #[test]

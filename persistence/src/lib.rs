@@ -2,10 +2,14 @@
 //! PostgreSQL, chosen at run time from `DATABASE_URL`. One module per aggregate;
 //! what the two backends cannot share lives in `connection` and `migrations`.
 
+pub mod assignment;
 pub mod audit;
 pub mod connection;
+pub mod enterprise;
+pub mod grid;
 pub mod login_attempt;
 pub mod migrations;
+pub mod person;
 pub mod refresh_token;
 pub mod schema;
 pub mod setting;

@@ -62,11 +62,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    enterprises (id) {
+        id -> Text,
+        name -> Text,
+        uscc -> Nullable<Text>,
+        industry_section -> Nullable<Text>,
+        industry_text -> Nullable<Text>,
+        employee_count -> Nullable<Integer>,
+        address -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        principal_person_id -> Nullable<Text>,
+        production_characteristics -> Nullable<Text>,
+        flags -> Text,
+        grid_id -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    grids (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Text>,
+        enterprise_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        boundary -> Nullable<Text>,
+        min_lng -> Nullable<Double>,
+        min_lat -> Nullable<Double>,
+        max_lng -> Nullable<Double>,
+        max_lat -> Nullable<Double>,
+        next_child_seq -> Integer,
+        placard_token -> Nullable<Text>,
+        placard_published_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        name -> Text,
+        mobile -> Nullable<Text>,
+        work_phone -> Nullable<Text>,
+        id_card_hash -> Nullable<Text>,
+        id_card_last4 -> Nullable<Text>,
+        party_member -> Bool,
+        user_id -> Nullable<Text>,
+        grid_id -> Nullable<Text>,
+        placard_consent -> Bool,
+        placard_consent_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        grid_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(assignments -> people (person_id));
+diesel::joinable!(assignments -> grids (grid_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     audit_log,
     login_attempts,
-    settings
+    settings,
+    enterprises,
+    grids,
+    people,
+    assignments
 );

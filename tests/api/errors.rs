@@ -112,7 +112,11 @@ async fn an_unreachable_database_answers_503(backend: Backend) {
     };
     let config = test_config(url, &[("GRIDWORK_DB_TIMEOUT_SECS", "1")]);
     let pool = build_pool_unchecked(&DatabaseUrl::parse(url).unwrap(), &config.pool);
-    let state = startup::build_state(&config, pool.clone(), JWT_SECRET).unwrap();
+    let secrets = startup::Secrets {
+        jwt: JWT_SECRET.to_owned(),
+        pii: JWT_SECRET.to_owned(),
+    };
+    let state = startup::build_state(&config, pool.clone(), &secrets).unwrap();
     let app = TestApp::serve(backend, config, state, pool, None);
 
     assert_eq!(

@@ -4,7 +4,11 @@
 
 mod audit_log;
 mod auth;
+mod enterprises;
 mod errors;
+mod grids;
 mod openapi_spec;
 mod operations;
+mod people;
+mod registry_scope;
 mod users;

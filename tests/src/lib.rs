@@ -183,8 +183,8 @@ impl TestApp {
         let (url, guard) = fresh_database(backend)?;
         let config = test_config(&url, extra);
         let pool = startup::connect_and_migrate(&config).expect("migrate test database");
-        let secret = startup::jwt_secret(&config, &pool).expect("jwt secret");
-        let state = startup::build_state(&config, pool.clone(), &secret).expect("state");
+        let secrets = startup::Secrets::load(&config, &pool).expect("secrets");
+        let state = startup::build_state(&config, pool.clone(), &secrets).expect("state");
         startup::bootstrap_admin(&config, &pool, &state.passwords).expect("bootstrap admin");
         Some(TestApp::serve(backend, config, state, pool, Some(guard)))
     }
@@ -320,4 +320,133 @@ impl TestApp {
         assert_eq!(res.status, 201, "create {username}: {}", res.text);
         res.body["id"].as_str().expect("user id").to_owned()
     }
+
+    /// POSTs and asserts 201 Created; returns the body.
+    pub async fn created(&self, path: &str, token: &str, body: &Value) -> Value {
+        let res = self.post(path, Some(token), body).await;
+        assert_eq!(res.status, 201, "POST {path}: {}", res.text);
+        res.body
+    }
+
+    /// GETs and asserts 200; returns the body.
+    pub async fn ok(&self, path: &str, token: &str) -> Value {
+        let res = self.get(path, Some(token)).await;
+        assert_eq!(res.status, 200, "GET {path}: {}", res.text);
+        res.body
+    }
+}
+
+/// A small zone for registry tests: the zone root, enterprises A and B with
+/// their enterprise grids, a workshop sub-grid under A, and in each grid a
+/// worker who can log in (`worker_a`, `worker_b`, both `grid_worker`).
+pub struct Zone {
+    pub admin: String,
+    pub zone: Value,
+    pub firm_a: Value,
+    pub firm_b: Value,
+    pub grid_a: Value,
+    pub grid_b: Value,
+    pub workshop_a: Value,
+    pub person_a: Value,
+    pub person_b: Value,
+    pub assignment_a: Value,
+    pub worker_a: String,
+    pub worker_b: String,
+}
+
+/// Valid unified social credit codes for test enterprises.
+pub const USCC_A: &str = "91110000802100433B";
+pub const USCC_B: &str = "91350100M000100Y43";
+
+impl Zone {
+    pub async fn build(app: &TestApp) -> Zone {
+        let admin = app.admin_token().await;
+        let zone = app
+            .created(
+                "/api/v1/grids",
+                &admin,
+                &json!({ "name": "西华经开区", "kind": "zone" }),
+            )
+            .await;
+        let firm = |name: &str, uscc: &str| json!({ "name": name, "uscc": uscc });
+        let firm_a = app
+            .created("/api/v1/enterprises", &admin, &firm("周口耕德电子", USCC_A))
+            .await;
+        let firm_b = app
+            .created("/api/v1/enterprises", &admin, &firm("河南普瑞制药", USCC_B))
+            .await;
+        let grid = |name: &str, firm: &Value| json!({ "name": name, "kind": "enterprise", "parent_id": zone["id"], "enterprise_id": firm["id"] });
+        let grid_a = app
+            .created("/api/v1/grids", &admin, &grid("耕德网格", &firm_a))
+            .await;
+        let grid_b = app
+            .created("/api/v1/grids", &admin, &grid("普瑞网格", &firm_b))
+            .await;
+        let workshop_a = app
+            .created(
+                "/api/v1/grids",
+                &admin,
+                &json!({ "name": "一车间", "kind": "sub_grid", "parent_id": grid_a["id"] }),
+            )
+            .await;
+        let user_a = app.create_user(&admin, "worker_a", &["grid_worker"]).await;
+        let user_b = app.create_user(&admin, "worker_b", &["grid_worker"]).await;
+        let person = |name: &str, mobile: &str, user: &str, grid: &Value| json!({ "name": name, "mobile": mobile, "user_id": user, "grid_id": grid["id"], "placard_consent": true });
+        let person_a = app
+            .created(
+                "/api/v1/people",
+                &admin,
+                &person("张亚超", "13800001234", &user_a, &grid_a),
+            )
+            .await;
+        let person_b = app
+            .created(
+                "/api/v1/people",
+                &admin,
+                &person("宋根华", "13900005678", &user_b, &grid_b),
+            )
+            .await;
+        let assign =
+            |person: &Value| json!({ "person_id": person["id"], "role": "full_time_worker" });
+        let assignment_a = app
+            .created(
+                &format!(
+                    "/api/v1/grids/{}/assignments",
+                    grid_a["id"].as_str().unwrap()
+                ),
+                &admin,
+                &assign(&person_a),
+            )
+            .await;
+        app.created(
+            &format!(
+                "/api/v1/grids/{}/assignments",
+                grid_b["id"].as_str().unwrap()
+            ),
+            &admin,
+            &assign(&person_b),
+        )
+        .await;
+        let worker_a = app.tokens("worker_a", USER_PASSWORD).await.0;
+        let worker_b = app.tokens("worker_b", USER_PASSWORD).await.0;
+        Zone {
+            admin,
+            zone,
+            firm_a,
+            firm_b,
+            grid_a,
+            grid_b,
+            workshop_a,
+            person_a,
+            person_b,
+            assignment_a,
+            worker_a,
+            worker_b,
+        }
+    }
+}
+
+/// `value["id"]` as a string.
+pub fn id(value: &Value) -> &str {
+    value["id"].as_str().expect("an id")
 }

@@ -22,6 +22,10 @@ pub struct Caller {
 }
 
 impl Caller {
+    pub fn has(&self, permission: Permission) -> bool {
+        permission.is_granted(&self.roles)
+    }
+
     /// The one authorisation gate for role-based permissions (403 when missing).
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if permission.is_granted(&self.roles) {

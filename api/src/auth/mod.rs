@@ -5,5 +5,7 @@ pub mod caller;
 pub mod jwt;
 pub mod password;
 pub mod refresh;
+pub mod scoped;
 
 pub use caller::Caller;
+pub use scoped::Scoped;

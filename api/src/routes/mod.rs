@@ -1,16 +1,24 @@
 //! The route table: one module per area, each with its handlers and their
 //! request/response types. `configure` is the single place paths are mounted.
 
-use serde::Deserialize;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::error::ApiError;
+
+pub mod assignments;
 pub mod audit_log;
 pub mod auth;
+pub mod enterprises;
+pub mod grids;
 pub mod health;
 pub mod meta;
+pub mod people;
 pub mod users;
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -29,6 +37,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::get_user)
                 .service(users::update_user)
                 .service(audit_log::list_audit_log)
+                // `locate` before `{id}`: actix matches in registration order
+                .service(grids::locate_grid)
+                .service(grids::list_grids)
+                .service(grids::create_grid)
+                .service(grids::get_grid)
+                .service(grids::update_grid)
+                .service(grids::archive_grid)
+                .service(grids::grid_children)
+                .service(enterprises::list_enterprises)
+                .service(enterprises::create_enterprise)
+                .service(enterprises::get_enterprise)
+                .service(enterprises::update_enterprise)
+                .service(people::list_people)
+                .service(people::create_person)
+                .service(people::get_person)
+                .service(people::update_person)
+                .service(assignments::list_assignments)
+                .service(assignments::create_assignment)
+                .service(assignments::end_assignment)
                 .service(meta::roles),
         );
 }
@@ -69,4 +96,40 @@ pub fn paginate<T>(
     } else {
         (rows, None)
     }
+}
+
+/// The ETag of a record version: `"<version>"`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// `If-Match` is optional; when given it must name the current version.
+pub fn check_if_match(req: &HttpRequest, current: i32) -> Result<(), ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let value = value.to_str().map_err(|_| ApiError::PreconditionFailed)?;
+    let matches = value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag(current));
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// For PATCH fields that may be cleared: absent → None, `null` → Some(None).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Trims text input; blank becomes None.
+pub fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{PageQuery, paginate};
+use super::{PageQuery, check_if_match, clean, etag, paginate};
 use crate::audit::{AuditEvent, RequestOrigin};
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
@@ -98,27 +98,6 @@ pub struct UpdateUser {
     pub password: Option<String>,
 }
 
-fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// `If-Match` is optional; when given it must name the current version.
-fn check_if_match(req: &HttpRequest, current: i32) -> Result<(), ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let value = value.to_str().map_err(|_| ApiError::PreconditionFailed)?;
-    let matches = value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag(current));
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed)
-    }
-}
-
 fn parse_roles(codes: &[String]) -> Result<Roles, ApiError> {
     let roles = codes
         .iter()
@@ -126,10 +105,6 @@ fn parse_roles(codes: &[String]) -> Result<Roles, ApiError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ApiError::validation("roles", "unknown_role", e))?;
     Roles::new(roles).map_err(|e| ApiError::validation("roles", "required", e))
-}
-
-fn clean_display_name(name: Option<String>) -> Option<String> {
-    name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }
 
 fn password_error(e: impl std::fmt::Display) -> FieldError {
@@ -236,7 +211,7 @@ pub async fn create_user(
     let password_hash = state.passwords.hash_async(body.password).await?;
     let row = UserRow::new(
         username.as_str(),
-        clean_display_name(body.display_name),
+        clean(body.display_name),
         password_hash,
         roles.to_stored(),
         time::to_db(time::now()),
@@ -360,7 +335,7 @@ pub async fn update_user(
     let mut next = current.clone();
     let mut changed = Vec::new();
     if let Some(name) = body.display_name {
-        next.display_name = clean_display_name(Some(name));
+        next.display_name = clean(Some(name));
         changed.push("display_name");
     }
     if let Some(roles) = &roles {

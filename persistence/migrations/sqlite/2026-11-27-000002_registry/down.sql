@@ -1,0 +1,4 @@
+DROP TABLE assignments;
+DROP TABLE people;
+DROP TABLE grids;
+DROP TABLE enterprises;

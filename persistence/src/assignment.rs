@@ -1,0 +1,98 @@
+//! Assignments of people to grids in a role. Ending one keeps it as history.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::person::PersonRow;
+use crate::schema::{assignments, grids, people};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = assignments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct AssignmentRow {
+    pub id: String,
+    pub grid_id: String,
+    pub person_id: String,
+    pub role: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &AssignmentRow) -> QueryResult<()> {
+    diesel::insert_into(assignments::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AssignmentRow>> {
+    assignments::table
+        .find(id)
+        .select(AssignmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A grid's assignments with their people, oldest first; ended ones too when asked.
+pub fn for_grid(
+    conn: &mut DbConnection,
+    grid_id: &str,
+    include_ended: bool,
+) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
+    let mut query = assignments::table
+        .inner_join(people::table)
+        .filter(assignments::grid_id.eq(grid_id))
+        .select((AssignmentRow::as_select(), PersonRow::as_select()))
+        .into_boxed();
+    if !include_ended {
+        query = query.filter(assignments::ended_at.is_null());
+    }
+    query.order(assignments::id.asc()).load(conn)
+}
+
+/// Active assignments of several grids with their people (placards, coverage).
+pub fn active_for_grids(
+    conn: &mut DbConnection,
+    grid_ids: &[String],
+) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
+    assignments::table
+        .inner_join(people::table)
+        .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
+        .filter(assignments::ended_at.is_null())
+        .select((AssignmentRow::as_select(), PersonRow::as_select()))
+        .order(assignments::id.asc())
+        .load(conn)
+}
+
+/// Codes of the active grids the user's person is actively assigned to.
+pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<String>> {
+    assignments::table
+        .inner_join(people::table)
+        .inner_join(grids::table)
+        .filter(people::user_id.eq(user_id))
+        .filter(people::archived_at.is_null())
+        .filter(assignments::ended_at.is_null())
+        .filter(grids::archived_at.is_null())
+        .select(grids::code)
+        .load(conn)
+}
+
+/// Ends an assignment now, if still active and at the expected version.
+pub fn end(conn: &mut DbConnection, row: &AssignmentRow, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        assignments::table
+            .filter(assignments::id.eq(&row.id))
+            .filter(assignments::version.eq(row.version))
+            .filter(assignments::ended_at.is_null()),
+    )
+    .set((
+        assignments::ended_at.eq(now),
+        assignments::updated_at.eq(now),
+        assignments::version.eq(row.version + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

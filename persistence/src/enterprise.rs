@@ -1,0 +1,126 @@
+//! Enterprises of the zone.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::schema::enterprises;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = enterprises, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct EnterpriseRow {
+    pub id: String,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub industry_section: Option<String>,
+    pub industry_text: Option<String>,
+    pub employee_count: Option<i32>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub principal_person_id: Option<String>,
+    pub production_characteristics: Option<String>,
+    /// Comma-separated hazard-flag codes.
+    pub flags: String,
+    /// The grid the enterprise belongs to (its enterprise grid or an area grid).
+    pub grid_id: Option<String>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<()> {
+    diesel::insert_into(enterprises::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<EnterpriseRow>> {
+    enterprises::table
+        .find(id)
+        .select(EnterpriseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<EnterpriseRow>> {
+    enterprises::table
+        .filter(enterprises::uscc.eq(uscc))
+        .select(EnterpriseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    pub grid_id: Option<String>,
+    /// Only enterprises in these grids (the caller's scope); None for the zone.
+    pub within: Option<Vec<String>>,
+    pub include_archived: bool,
+}
+
+/// One keyset page in id (creation) order.
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &EnterpriseFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<EnterpriseRow>> {
+    let mut query = enterprises::table
+        .select(EnterpriseRow::as_select())
+        .into_boxed();
+    if let Some(grid) = &filter.grid_id {
+        query = query.filter(enterprises::grid_id.eq(grid.clone()));
+    }
+    if let Some(ids) = &filter.within {
+        query = query.filter(enterprises::grid_id.eq_any(ids.clone()));
+    }
+    if !filter.include_archived {
+        query = query.filter(enterprises::archived_at.is_null());
+    }
+    if let Some(after) = after {
+        query = query.filter(enterprises::id.gt(after.to_owned()));
+    }
+    query.order(enterprises::id.asc()).limit(limit).load(conn)
+}
+
+/// All active enterprises of the filter, for the coverage rates.
+pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Vec<EnterpriseRow>> {
+    let mut query = enterprises::table
+        .filter(enterprises::archived_at.is_null())
+        .select(EnterpriseRow::as_select())
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(enterprises::grid_id.eq_any(ids.to_vec()));
+    }
+    query.order(enterprises::id.asc()).load(conn)
+}
+
+pub fn update(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<bool> {
+    let n = diesel::update(
+        enterprises::table
+            .filter(enterprises::id.eq(&row.id))
+            .filter(enterprises::version.eq(row.version - 1)),
+    )
+    .set((
+        enterprises::name.eq(&row.name),
+        enterprises::uscc.eq(&row.uscc),
+        enterprises::industry_section.eq(&row.industry_section),
+        enterprises::industry_text.eq(&row.industry_text),
+        enterprises::employee_count.eq(row.employee_count),
+        enterprises::address.eq(&row.address),
+        enterprises::lat.eq(row.lat),
+        enterprises::lng.eq(row.lng),
+        enterprises::principal_person_id.eq(&row.principal_person_id),
+        enterprises::production_characteristics.eq(&row.production_characteristics),
+        enterprises::flags.eq(&row.flags),
+        enterprises::grid_id.eq(&row.grid_id),
+        enterprises::archived_at.eq(row.archived_at),
+        enterprises::updated_at.eq(row.updated_at),
+        enterprises::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,212 @@
+//! Grids: the tree of the zone.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::schema::{assignments, enterprises, grids, people};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = grids, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct GridRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub description: Option<String>,
+    /// GeoJSON Polygon or MultiPolygon.
+    pub boundary: Option<String>,
+    pub min_lng: Option<f64>,
+    pub min_lat: Option<f64>,
+    pub max_lng: Option<f64>,
+    pub max_lat: Option<f64>,
+    /// Last child sequence number handed out; only grows.
+    pub next_child_seq: i32,
+    pub placard_token: Option<String>,
+    pub placard_published_at: Option<NaiveDateTime>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &GridRow) -> QueryResult<()> {
+    diesel::insert_into(grids::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<GridRow>> {
+    grids::table
+        .find(id)
+        .select(GridRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_placard_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option<GridRow>> {
+    grids::table
+        .filter(grids::placard_token.eq(token))
+        .filter(grids::archived_at.is_null())
+        .select(GridRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn zone_exists(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        grids::table
+            .filter(grids::kind.eq("zone"))
+            .filter(grids::archived_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// The active enterprise grid of an enterprise.
+pub fn enterprise_grid(
+    conn: &mut DbConnection,
+    enterprise_id: &str,
+) -> QueryResult<Option<GridRow>> {
+    grids::table
+        .filter(grids::enterprise_id.eq(enterprise_id))
+        .filter(grids::kind.eq("enterprise"))
+        .filter(grids::archived_at.is_null())
+        .select(GridRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes the parent's next child sequence number. The UPDATE locks the
+/// parent row (PostgreSQL) or the database (SQLite) until commit, so two
+/// concurrent creations never get the same number.
+pub fn take_child_seq(conn: &mut DbConnection, parent_id: &str) -> QueryResult<i32> {
+    diesel::update(grids::table.find(parent_id))
+        .set(grids::next_child_seq.eq(grids::next_child_seq + 1))
+        .execute(conn)?;
+    grids::table
+        .find(parent_id)
+        .select(grids::next_child_seq)
+        .first(conn)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GridFilter {
+    pub parent_id: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub kind: Option<String>,
+    pub include_archived: bool,
+    /// Only these grids (the caller's scope); None for the whole zone.
+    pub within: Option<Vec<String>>,
+}
+
+/// One keyset page in code order (a depth-first walk of the tree).
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &GridFilter,
+    after_code: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<GridRow>> {
+    let mut query = grids::table.select(GridRow::as_select()).into_boxed();
+    if let Some(parent) = &filter.parent_id {
+        query = query.filter(grids::parent_id.eq(parent.clone()));
+    }
+    if let Some(enterprise) = &filter.enterprise_id {
+        query = query.filter(grids::enterprise_id.eq(enterprise.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(grids::kind.eq(kind.clone()));
+    }
+    if !filter.include_archived {
+        query = query.filter(grids::archived_at.is_null());
+    }
+    if let Some(ids) = &filter.within {
+        query = query.filter(grids::id.eq_any(ids.clone()));
+    }
+    if let Some(after) = after_code {
+        query = query.filter(grids::code.gt(after.to_owned()));
+    }
+    query.order(grids::code.asc()).limit(limit).load(conn)
+}
+
+/// Ids of the active grids whose codes start with any of `codes`: those grids
+/// and everything below them.
+pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
+    let mut ids = Vec::new();
+    for code in codes {
+        ids.extend(
+            grids::table
+                .filter(grids::code.like(format!("{code}%")))
+                .filter(grids::archived_at.is_null())
+                .select(grids::id)
+                .load::<String>(conn)?,
+        );
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Active grids whose bounding box holds the point (the SQL prefilter of locate).
+pub fn boxes_containing(conn: &mut DbConnection, lng: f64, lat: f64) -> QueryResult<Vec<GridRow>> {
+    grids::table
+        .filter(grids::archived_at.is_null())
+        .filter(grids::min_lng.le(lng))
+        .filter(grids::max_lng.ge(lng))
+        .filter(grids::min_lat.le(lat))
+        .filter(grids::max_lat.ge(lat))
+        .select(GridRow::as_select())
+        .load(conn)
+}
+
+/// Writes the mutable fields if the stored version is `row.version - 1`.
+pub fn update(conn: &mut DbConnection, row: &GridRow) -> QueryResult<bool> {
+    let n = diesel::update(
+        grids::table
+            .filter(grids::id.eq(&row.id))
+            .filter(grids::version.eq(row.version - 1)),
+    )
+    .set((
+        grids::name.eq(&row.name),
+        grids::description.eq(&row.description),
+        grids::boundary.eq(&row.boundary),
+        grids::min_lng.eq(row.min_lng),
+        grids::min_lat.eq(row.min_lat),
+        grids::max_lng.eq(row.max_lng),
+        grids::max_lat.eq(row.max_lat),
+        grids::placard_token.eq(&row.placard_token),
+        grids::placard_published_at.eq(row.placard_published_at),
+        grids::archived_at.eq(row.archived_at),
+        grids::updated_at.eq(row.updated_at),
+        grids::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// What still lives in a grid: active children, active assignments, enterprises.
+pub fn occupancy(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, i64, i64)> {
+    let children: i64 = grids::table
+        .filter(grids::parent_id.eq(id))
+        .filter(grids::archived_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let assigned: i64 = assignments::table
+        .filter(assignments::grid_id.eq(id))
+        .filter(assignments::ended_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let firms: i64 = enterprises::table
+        .filter(enterprises::grid_id.eq(id))
+        .filter(enterprises::archived_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let registered: i64 = people::table
+        .filter(people::grid_id.eq(id))
+        .filter(people::archived_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((children, assigned + registered, firms))
+}

@@ -1,0 +1,126 @@
+//! People: grid staff, principals and anyone a placard names.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::schema::{assignments, people};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = people, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct PersonRow {
+    pub id: String,
+    pub name: String,
+    pub mobile: Option<String>,
+    /// An office number that may be shown in full on placards.
+    pub work_phone: Option<String>,
+    /// HMAC-SHA256 of the ID number under the server's PII key: finds
+    /// duplicates without keeping the number.
+    pub id_card_hash: Option<String>,
+    pub id_card_last4: Option<String>,
+    pub party_member: bool,
+    pub user_id: Option<String>,
+    /// The grid the person is registered in (scope for those without assignments).
+    pub grid_id: Option<String>,
+    pub placard_consent: bool,
+    pub placard_consent_at: Option<NaiveDateTime>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()> {
+    diesel::insert_into(people::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_id_card_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::id_card_hash.eq(hash))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::user_id.eq(user_id))
+        .filter(people::archived_at.is_null())
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Ids of the people registered in, or actively assigned to, these grids.
+pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[String]) -> QueryResult<Vec<String>> {
+    let mut ids: Vec<String> = people::table
+        .filter(people::grid_id.eq_any(grid_ids.to_vec()))
+        .select(people::id)
+        .load(conn)?;
+    ids.extend(
+        assignments::table
+            .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
+            .filter(assignments::ended_at.is_null())
+            .select(assignments::person_id)
+            .load::<String>(conn)?,
+    );
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// One keyset page in id order; `within` limits it to these person ids.
+pub fn page(
+    conn: &mut DbConnection,
+    within: Option<&[String]>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<PersonRow>> {
+    let mut query = people::table
+        .filter(people::archived_at.is_null())
+        .select(PersonRow::as_select())
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(people::id.eq_any(ids.to_vec()));
+    }
+    if let Some(after) = after {
+        query = query.filter(people::id.gt(after.to_owned()));
+    }
+    query.order(people::id.asc()).limit(limit).load(conn)
+}
+
+pub fn update(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<bool> {
+    let n = diesel::update(
+        people::table
+            .filter(people::id.eq(&row.id))
+            .filter(people::version.eq(row.version - 1)),
+    )
+    .set((
+        people::name.eq(&row.name),
+        people::mobile.eq(&row.mobile),
+        people::work_phone.eq(&row.work_phone),
+        people::id_card_hash.eq(&row.id_card_hash),
+        people::id_card_last4.eq(&row.id_card_last4),
+        people::party_member.eq(row.party_member),
+        people::user_id.eq(&row.user_id),
+        people::grid_id.eq(&row.grid_id),
+        people::placard_consent.eq(row.placard_consent),
+        people::placard_consent_at.eq(row.placard_consent_at),
+        people::archived_at.eq(row.archived_at),
+        people::updated_at.eq(row.updated_at),
+        people::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
