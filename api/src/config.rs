@@ -112,6 +112,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long a locked account stays locked",
     ),
     (
+        "GRIDWORK_ZONE_CODE",
+        "411622000000",
+        "code of the zone root grid (digits, e.g. the administrative-division code)",
+    ),
+    (
+        "GRIDWORK_PUBLIC_URL",
+        "http:// + the listening address",
+        "base URL phones use to reach the server; placard QR codes point there",
+    ),
+    (
+        "GRIDWORK_PII_KEY",
+        "generated, kept in the database",
+        "key of the keyed hash of ID numbers, at least 32 bytes",
+    ),
+    (
         "GRIDWORK_MAX_BODY_BYTES",
         "262144",
         "largest accepted request body",
