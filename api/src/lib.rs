@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod openapi;
+pub mod placard_html;
 pub mod request_id;
 pub mod routes;
 pub mod startup;

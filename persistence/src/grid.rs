@@ -131,6 +131,18 @@ pub fn page(
     query.order(grids::code.asc()).limit(limit).load(conn)
 }
 
+/// All active grids, or those among `within`, in code order (coverage rates).
+pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Vec<GridRow>> {
+    let mut query = grids::table
+        .filter(grids::archived_at.is_null())
+        .select(GridRow::as_select())
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(grids::id.eq_any(ids.to_vec()));
+    }
+    query.order(grids::code.asc()).load(conn)
+}
+
 /// Ids of the active grids whose codes start with any of `codes`: those grids
 /// and everything below them.
 pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {

@@ -4,11 +4,13 @@
 
 mod audit_log;
 mod auth;
+mod coverage;
 mod enterprises;
 mod errors;
 mod grids;
 mod openapi_spec;
 mod operations;
 mod people;
+mod placards;
 mod registry_scope;
 mod users;

@@ -19,6 +19,8 @@ pub mod grids;
 pub mod health;
 pub mod meta;
 pub mod people;
+pub mod placards;
+pub mod stats;
 pub mod users;
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -56,6 +58,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::list_assignments)
                 .service(assignments::create_assignment)
                 .service(assignments::end_assignment)
+                .service(placards::preview_placard)
+                .service(placards::publish_placard)
+                .service(placards::unpublish_placard)
+                .service(placards::rotate_placard_token)
+                .service(placards::print_placard)
+                .service(placards::public_placard)
+                .service(placards::placard_qr)
+                .service(stats::coverage)
                 .service(meta::roles),
         );
 }
