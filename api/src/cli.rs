@@ -2,6 +2,7 @@
 //! `admin create-user`.
 
 use std::io::BufRead;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -34,11 +35,36 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Load the demo zone of the article (西华经济开发区): 45 enterprises, 62 grids,
+    /// people, accounts and published placards. Idempotent; refuses a database
+    /// that holds other data.
+    Seed {
+        /// The only dataset there is; required so nobody seeds by accident.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import enterprises or people from a CSV file (UTF-8, header row).
+    /// All-or-nothing: any bad row is reported and nothing is written.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Columns: name (required), uscc, industry_section, industry_text,
+    /// employee_count, address, lat, lng, production_characteristics,
+    /// flags (separated by ;), grid_code (an area grid).
+    Enterprises { file: PathBuf },
+    /// Columns: name (required), mobile, work_phone, id_card_number,
+    /// party_member, grid_code, placard_consent (yes/no).
+    People { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +95,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(database = %config.database_url.redacted(), "database is up to date");
             Ok(())
         }
+        Command::Seed { demo } => seed(demo),
+        Command::Import { what } => import(what),
         Command::Admin {
             command:
                 AdminCommand::CreateUser {
@@ -163,4 +191,85 @@ pub fn create_user(
         Ok(())
     })?;
     Ok(row)
+}
+
+fn seed(demo: bool) -> anyhow::Result<()> {
+    if !demo {
+        anyhow::bail!("give --demo: the demo zone of the article is the only dataset");
+    }
+    let config = Config::from_env()?;
+    let pool = startup::connect_and_migrate(&config)?;
+    let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let zone_code = gridwork_domain::grid::GridCode::parse(&config.zone_code)?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.bind));
+    let mut conn = pool.get()?;
+    match crate::demo::seed(&mut conn, &zone_code, &passwords, &public_url)? {
+        crate::demo::SeedOutcome::AlreadyLoaded => {
+            println!(
+                "the demo zone is loaded already; nothing changed (its passwords were printed when it was loaded)"
+            );
+        }
+        crate::demo::SeedOutcome::Loaded {
+            accounts,
+            grids,
+            enterprises,
+            people,
+            placard,
+        } => {
+            println!(
+                "loaded the demo zone 西华经济开发区: {enterprises} enterprises, {grids} grids, {people} people, all placards published"
+            );
+            println!("\naccounts (shown once):");
+            for a in &accounts {
+                println!(
+                    "  {:<10} {:<16} {:<20} {}",
+                    a.username,
+                    a.role.code(),
+                    a.name,
+                    a.password
+                );
+            }
+            println!("\na placard (河南耕亿达精密制造有限公司): {placard}");
+        }
+    }
+    Ok(())
+}
+
+fn import(what: ImportCommand) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let pool = startup::connect_and_migrate(&config)?;
+    let mut conn = pool.get()?;
+    let (kind, file) = match &what {
+        ImportCommand::Enterprises { file } => ("enterprises", file),
+        ImportCommand::People { file } => ("people", file),
+    };
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let result = match what {
+        ImportCommand::Enterprises { .. } => crate::import::enterprises(&mut conn, input),
+        ImportCommand::People { .. } => {
+            let key = startup::pii_key(&config, &pool)?;
+            crate::import::people(&mut conn, input, key.as_bytes())
+        }
+    };
+    match result {
+        Ok(count) => {
+            println!("imported {count} {kind} from {}", file.display());
+            Ok(())
+        }
+        Err(crate::import::ImportError::Rows(errors)) => {
+            for e in &errors {
+                eprintln!("{}:{}: {}: {}", file.display(), e.line, e.field, e.reason);
+            }
+            anyhow::bail!(
+                "{} bad row(s) in {}; nothing was imported",
+                errors.len(),
+                file.display()
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
 }

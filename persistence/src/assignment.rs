@@ -21,6 +21,23 @@ pub struct AssignmentRow {
     pub version: i32,
 }
 
+impl AssignmentRow {
+    /// An active assignment starting now.
+    pub fn new(grid_id: &str, person_id: &str, role: &str, now: NaiveDateTime) -> AssignmentRow {
+        AssignmentRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            grid_id: grid_id.to_owned(),
+            person_id: person_id.to_owned(),
+            role: role.to_owned(),
+            started_at: now,
+            ended_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &AssignmentRow) -> QueryResult<()> {
     diesel::insert_into(assignments::table)
         .values(row)

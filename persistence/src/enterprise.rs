@@ -30,6 +30,31 @@ pub struct EnterpriseRow {
     pub version: i32,
 }
 
+impl EnterpriseRow {
+    /// A new record with only a name, at version 1.
+    pub fn new(name: &str, now: NaiveDateTime) -> EnterpriseRow {
+        EnterpriseRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.to_owned(),
+            uscc: None,
+            industry_section: None,
+            industry_text: None,
+            employee_count: None,
+            address: None,
+            lat: None,
+            lng: None,
+            principal_person_id: None,
+            production_characteristics: None,
+            flags: String::new(),
+            grid_id: None,
+            archived_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<()> {
     diesel::insert_into(enterprises::table)
         .values(row)

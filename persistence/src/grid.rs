@@ -32,6 +32,40 @@ pub struct GridRow {
     pub version: i32,
 }
 
+impl GridRow {
+    /// A new grid without boundary or placard, at version 1.
+    pub fn new(
+        code: &str,
+        name: &str,
+        kind: &str,
+        parent_id: Option<String>,
+        enterprise_id: Option<String>,
+        now: NaiveDateTime,
+    ) -> GridRow {
+        GridRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            code: code.to_owned(),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            parent_id,
+            enterprise_id,
+            description: None,
+            boundary: None,
+            min_lng: None,
+            min_lat: None,
+            max_lng: None,
+            max_lat: None,
+            next_child_seq: 0,
+            placard_token: None,
+            placard_published_at: None,
+            archived_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &GridRow) -> QueryResult<()> {
     diesel::insert_into(grids::table)
         .values(row)
@@ -42,6 +76,14 @@ pub fn insert(conn: &mut DbConnection, row: &GridRow) -> QueryResult<()> {
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<GridRow>> {
     grids::table
         .find(id)
+        .select(GridRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<GridRow>> {
+    grids::table
+        .filter(grids::code.eq(code))
         .select(GridRow::as_select())
         .first(conn)
         .optional()
@@ -90,6 +132,14 @@ pub fn take_child_seq(conn: &mut DbConnection, parent_id: &str) -> QueryResult<i
         .find(parent_id)
         .select(grids::next_child_seq)
         .first(conn)
+}
+
+/// Sets a grid's child counter (bulk loads that number children themselves).
+pub fn set_child_seq(conn: &mut DbConnection, id: &str, seq: i32) -> QueryResult<()> {
+    diesel::update(grids::table.find(id))
+        .set(grids::next_child_seq.eq(seq))
+        .execute(conn)
+        .map(drop)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -11,6 +11,7 @@ pub mod login_attempt;
 pub mod migrations;
 pub mod person;
 pub mod refresh_token;
+pub mod registry;
 pub mod schema;
 pub mod setting;
 pub mod time;

@@ -30,6 +30,29 @@ pub struct PersonRow {
     pub version: i32,
 }
 
+impl PersonRow {
+    /// A new record with only a name, at version 1.
+    pub fn new(name: &str, now: NaiveDateTime) -> PersonRow {
+        PersonRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.to_owned(),
+            mobile: None,
+            work_phone: None,
+            id_card_hash: None,
+            id_card_last4: None,
+            party_member: false,
+            user_id: None,
+            grid_id: None,
+            placard_consent: false,
+            placard_consent_at: None,
+            archived_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()> {
     diesel::insert_into(people::table)
         .values(row)

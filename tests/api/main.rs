@@ -5,6 +5,7 @@
 mod audit_log;
 mod auth;
 mod coverage;
+mod demo_and_import;
 mod enterprises;
 mod errors;
 mod grids;

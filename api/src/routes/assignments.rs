@@ -159,17 +159,7 @@ pub async fn create_assignment(
                 AssignmentError::Duplicate => ApiError::conflict("already_assigned", e.to_string()),
             })?;
             let now = time::to_db(time::now());
-            let row = AssignmentRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                grid_id: grid.id.clone(),
-                person_id: person.id.clone(),
-                role: role.code().to_owned(),
-                started_at: now,
-                ended_at: None,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
+            let row = AssignmentRow::new(&grid.id, &person.id, role.code(), now);
             assignment::insert(conn, &row)?;
             AuditEvent::new(AuditAction::AssignmentCreate, Outcome::Success)
                 .by(&caller)

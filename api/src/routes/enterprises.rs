@@ -187,7 +187,10 @@ pub struct EnterpriseInput {
 }
 
 /// Applies `input` to `row`, collecting every invalid field.
-fn apply(row: &mut EnterpriseRow, input: EnterpriseInput) -> Result<Vec<&'static str>, ApiError> {
+pub fn apply(
+    row: &mut EnterpriseRow,
+    input: EnterpriseInput,
+) -> Result<Vec<&'static str>, ApiError> {
     let mut errors = Vec::new();
     let mut changed = Vec::new();
     let mut text = |value: Option<Option<String>>,
@@ -326,7 +329,7 @@ fn apply(row: &mut EnterpriseRow, input: EnterpriseInput) -> Result<Vec<&'static
 /// Checks references against the store: the grid and principal must exist and
 /// be in the caller's scope, the USCC unused by another enterprise. `previous`
 /// is the stored record (None when creating).
-fn check_references(
+pub fn check_references(
     conn: &mut DbConnection,
     row: &EnterpriseRow,
     previous: Option<&EnterpriseRow>,
@@ -498,25 +501,7 @@ pub async fn create_enterprise(
     scoped.caller.require(Permission::EditEnterprises)?;
     body.validate()?;
     let now = time::to_db(time::now());
-    let mut row = EnterpriseRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        name: String::new(),
-        uscc: None,
-        industry_section: None,
-        industry_text: None,
-        employee_count: None,
-        address: None,
-        lat: None,
-        lng: None,
-        principal_person_id: None,
-        production_characteristics: None,
-        flags: String::new(),
-        grid_id: None,
-        archived_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
+    let mut row = EnterpriseRow::new("", now);
     apply(&mut row, body.into_inner())?;
     let Scoped { caller, scope } = scoped;
     let row = state

@@ -434,27 +434,22 @@ pub async fn create_grid(
                 _ => zone_code,
             };
             let now = time::to_db(time::now());
-            let row = GridRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                code: code.as_str().to_owned(),
-                name: body.name.trim().to_owned(),
-                kind: kind.code().to_owned(),
-                parent_id: parent.map(|p| p.id),
-                enterprise_id: enterprise_id.clone(),
-                description: clean(body.description),
-                boundary,
-                min_lng,
-                min_lat,
-                max_lng,
-                max_lat,
-                next_child_seq: 0,
-                placard_token: None,
-                placard_published_at: None,
-                archived_at: None,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
+            let mut row = GridRow::new(
+                code.as_str(),
+                body.name.trim(),
+                kind.code(),
+                parent.map(|p| p.id),
+                enterprise_id.clone(),
+                now,
+            );
+            row.description = clean(body.description);
+            (
+                row.boundary,
+                row.min_lng,
+                row.min_lat,
+                row.max_lng,
+                row.max_lat,
+            ) = (boundary, min_lng, min_lat, max_lng, max_lat);
             grid::insert(conn, &row)?;
             // an enterprise grid is where its enterprise belongs
             if kind == GridKind::Enterprise

@@ -379,23 +379,7 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     scoped.caller.require(Permission::ManagePeople)?;
     let now = time::to_db(time::now());
-    let mut row = PersonRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        name: String::new(),
-        mobile: None,
-        work_phone: None,
-        id_card_hash: None,
-        id_card_last4: None,
-        party_member: false,
-        user_id: None,
-        grid_id: None,
-        placard_consent: false,
-        placard_consent_at: None,
-        archived_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
+    let mut row = PersonRow::new("", now);
     apply(&mut row, body.into_inner(), &state.pii_key)?;
     let scope = scoped.scope.clone();
     let caller = scoped.caller.clone();

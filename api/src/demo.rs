@@ -1,0 +1,773 @@
+//! `gridwork seed --demo`: the zone of the article (西华经济开发区) — 45
+//! enterprises, 62 grids with 周口耕德电子 split into workshop and team
+//! sub-grids, named leaders, workers, party instructors and riders, login
+//! accounts, and published placards — so the three rates read 100 %.
+//! Idempotent; refuses a database that already holds other data.
+
+use anyhow::{Context, bail};
+use diesel::Connection;
+use gridwork_domain::assignment::GridRole;
+use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::boundary::Boundary;
+use gridwork_domain::enterprise::Uscc;
+use gridwork_domain::grid::{GridCode, GridKind};
+use gridwork_domain::{Role, Roles};
+use gridwork_persistence::assignment::{self, AssignmentRow};
+use gridwork_persistence::enterprise::{self, EnterpriseRow};
+use gridwork_persistence::grid::{self, GridRow};
+use gridwork_persistence::person::{self, PersonRow};
+use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::{DbConnection, registry, setting, time};
+
+use crate::audit::{AuditEvent, RequestOrigin};
+use crate::auth::password::{Passwords, random_password};
+
+const MARKER: &str = "demo_zone_loaded_at";
+
+/// (name, industry section, industry text, employees, production, flags)
+type Firm = (
+    &'static str,
+    char,
+    &'static str,
+    i32,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// The six enterprises the article names come first.
+const FIRMS: [Firm; 45] = [
+    (
+        "周口元坤电力有限公司",
+        'D',
+        "电力供应",
+        180,
+        "变电运维、10kV 线路检修；每周巡检消防器材",
+        &["heavy_machinery"],
+    ),
+    (
+        "周口耕德电子科技有限公司",
+        'C',
+        "电子元件制造",
+        2600,
+        "SMT 贴片、插件、组装、包装，三班倒",
+        &["flammable"],
+    ),
+    (
+        "河南耕亿达精密制造有限公司",
+        'C',
+        "精密零部件制造",
+        320,
+        "数控精密加工；精密设备车间防潮",
+        &["heavy_machinery"],
+    ),
+    (
+        "西华双汇宰鸡厂",
+        'C',
+        "禽类屠宰和肉类加工",
+        1500,
+        "禽类屠宰、分割、冷链",
+        &["liquid_ammonia_refrigeration", "confined_space"],
+    ),
+    (
+        "河南普瑞制药有限公司",
+        'C',
+        "化学药品制剂制造",
+        450,
+        "片剂、胶囊生产，GMP 洁净车间",
+        &["hazardous_chemicals", "dust"],
+    ),
+    (
+        "河南三点材料有限公司",
+        'C',
+        "新型材料制造",
+        260,
+        "高分子复合材料生产",
+        &["dust", "flammable"],
+    ),
+    (
+        "西华县鑫源食品有限公司",
+        'C',
+        "食品制造",
+        140,
+        "速冻米面食品生产",
+        &["liquid_ammonia_refrigeration"],
+    ),
+    (
+        "周口华瑞面业有限公司",
+        'C',
+        "谷物磨制",
+        95,
+        "面粉、挂面加工",
+        &["dust"],
+    ),
+    (
+        "西华县金豫香油脂有限公司",
+        'C',
+        "食用植物油加工",
+        70,
+        "芝麻油压榨、灌装",
+        &["flammable"],
+    ),
+    (
+        "河南麦丰食品科技有限公司",
+        'C',
+        "焙烤食品制造",
+        210,
+        "饼干、面包生产线",
+        &["dust"],
+    ),
+    (
+        "周口乐康乳业有限公司",
+        'C',
+        "乳制品制造",
+        160,
+        "液态奶、酸奶生产",
+        &["liquid_ammonia_refrigeration"],
+    ),
+    (
+        "西华县福润肉制品有限公司",
+        'C',
+        "肉制品加工",
+        230,
+        "熟食、冷鲜肉加工",
+        &["liquid_ammonia_refrigeration", "confined_space"],
+    ),
+    (
+        "河南豫东粮油有限公司",
+        'C',
+        "粮油加工",
+        120,
+        "粮食烘干、仓储、加工",
+        &["dust", "confined_space"],
+    ),
+    (
+        "周口天元饮品有限公司",
+        'C',
+        "饮料制造",
+        85,
+        "瓶装饮用水、果汁饮料",
+        &[],
+    ),
+    (
+        "周口华科电子有限公司",
+        'C',
+        "电子元件制造",
+        380,
+        "电容、电感元件生产",
+        &["flammable"],
+    ),
+    (
+        "西华县光耀电子科技有限公司",
+        'C',
+        "照明器具制造",
+        150,
+        "LED 灯具组装",
+        &[],
+    ),
+    (
+        "河南睿芯电子有限公司",
+        'C',
+        "集成电路封装",
+        420,
+        "芯片封装测试",
+        &["hazardous_chemicals"],
+    ),
+    (
+        "周口鼎盛电器有限公司",
+        'C',
+        "家用电器制造",
+        260,
+        "小家电组装",
+        &[],
+    ),
+    (
+        "西华县晶华光电有限公司",
+        'C',
+        "光电子器件制造",
+        130,
+        "光学镜片加工",
+        &["dust"],
+    ),
+    (
+        "河南恒通线缆有限公司",
+        'C',
+        "电线电缆制造",
+        190,
+        "电力电缆、通信线缆生产",
+        &["flammable"],
+    ),
+    (
+        "周口中原机械制造有限公司",
+        'C',
+        "通用设备制造",
+        300,
+        "减速机、传动部件加工",
+        &["heavy_machinery"],
+    ),
+    (
+        "西华县宏达农机有限公司",
+        'C',
+        "农业机械制造",
+        110,
+        "播种机、收割机配件",
+        &["heavy_machinery"],
+    ),
+    (
+        "河南众鑫装备制造有限公司",
+        'C',
+        "专用设备制造",
+        240,
+        "食品机械设备",
+        &["heavy_machinery"],
+    ),
+    (
+        "周口力拓液压有限公司",
+        'C',
+        "液压元件制造",
+        90,
+        "液压油缸、阀组",
+        &["flammable"],
+    ),
+    (
+        "西华县金鼎钢结构有限公司",
+        'C',
+        "金属结构制造",
+        160,
+        "钢结构加工、焊接",
+        &["high_temperature_molten", "heavy_machinery"],
+    ),
+    (
+        "河南瑞丰机电设备有限公司",
+        'C',
+        "电机制造",
+        140,
+        "中小型电机生产",
+        &[],
+    ),
+    (
+        "周口博远汽车配件有限公司",
+        'C',
+        "汽车零部件制造",
+        350,
+        "制动器、底盘件加工",
+        &["heavy_machinery"],
+    ),
+    (
+        "周口康源生物医药有限公司",
+        'C',
+        "生物药品制造",
+        210,
+        "生物制剂研发生产",
+        &["hazardous_chemicals"],
+    ),
+    (
+        "西华县仁和药业有限公司",
+        'C',
+        "中成药生产",
+        180,
+        "中药饮片、颗粒剂",
+        &["dust"],
+    ),
+    (
+        "河南豫康医疗器械有限公司",
+        'C',
+        "医疗器械制造",
+        120,
+        "一次性医疗耗材",
+        &[],
+    ),
+    (
+        "周口安泰卫生材料有限公司",
+        'C',
+        "卫生材料制造",
+        100,
+        "医用敷料、口罩",
+        &["flammable"],
+    ),
+    (
+        "西华县远大新材料有限公司",
+        'C',
+        "新型建筑材料",
+        150,
+        "保温材料生产",
+        &["dust", "flammable"],
+    ),
+    (
+        "周口鑫达塑业有限公司",
+        'C',
+        "塑料制品制造",
+        130,
+        "塑料薄膜、编织袋",
+        &["flammable"],
+    ),
+    (
+        "河南华美包装材料有限公司",
+        'C',
+        "包装材料制造",
+        170,
+        "纸箱、彩印包装",
+        &["flammable"],
+    ),
+    (
+        "西华县恒力纸业有限公司",
+        'C',
+        "造纸",
+        200,
+        "瓦楞纸、箱板纸",
+        &["flammable", "confined_space"],
+    ),
+    (
+        "周口绿源环保建材有限公司",
+        'C',
+        "建材制造",
+        90,
+        "环保砖、砌块",
+        &["dust"],
+    ),
+    (
+        "河南天晟纺织有限公司",
+        'C',
+        "纺织业",
+        520,
+        "棉纱纺织",
+        &["dust", "flammable"],
+    ),
+    (
+        "西华县顺通物流有限公司",
+        'G',
+        "道路货物运输与仓储",
+        80,
+        "仓储、城配物流",
+        &[],
+    ),
+    (
+        "周口众诚印务有限公司",
+        'C',
+        "印刷",
+        60,
+        "包装印刷",
+        &["flammable"],
+    ),
+    (
+        "西华县宏昌家具有限公司",
+        'C',
+        "家具制造",
+        140,
+        "板式家具生产",
+        &["dust", "flammable"],
+    ),
+    (
+        "河南金诺服饰有限公司",
+        'C',
+        "服装制造",
+        380,
+        "成衣加工",
+        &["flammable"],
+    ),
+    (
+        "周口嘉禾制衣有限公司",
+        'C',
+        "服装制造",
+        260,
+        "校服、工装加工",
+        &["flammable"],
+    ),
+    (
+        "西华县通达汽车维修有限公司",
+        'O',
+        "汽车修理与维护",
+        40,
+        "汽车维修保养",
+        &["flammable"],
+    ),
+    (
+        "周口豫能热力有限公司",
+        'D',
+        "热力生产和供应",
+        110,
+        "集中供热",
+        &["confined_space"],
+    ),
+    (
+        "西华县清源水务有限公司",
+        'D',
+        "水的生产和供应",
+        75,
+        "自来水生产、管网维护",
+        &["hazardous_chemicals", "confined_space"],
+    ),
+];
+
+/// Enterprise principals = full-time grid workers; the article names three.
+const NAMED_PRINCIPALS: [(usize, &str); 3] = [(0, "南必柯"), (1, "宋根华"), (2, "张亚超")];
+/// Zone cadres who lead grids (the article's 王勇翔 first).
+const LEADERS: [&str; 8] = [
+    "王勇翔",
+    "李建国",
+    "赵明",
+    "陈静",
+    "刘洋",
+    "孙磊",
+    "周敏",
+    "吴刚",
+];
+const INSTRUCTORS: [&str; 4] = ["马红梅", "黄志强", "林芳", "郭伟"];
+const RIDERS: [&str; 3] = [
+    "李师傅（美团骑手）",
+    "王师傅（顺丰快递）",
+    "陈师傅（饿了么骑手）",
+];
+const SURNAMES: [&str; 20] = [
+    "李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗",
+];
+const GIVEN: [&str; 20] = [
+    "建军", "国强", "志明", "秀英", "丽娟", "海涛", "红梅", "伟", "静", "磊", "洋", "敏", "勇",
+    "军", "杰", "娜", "涛", "明", "超", "霞",
+];
+/// 周口耕德电子's workshops and their teams: 4 + 13 = 17 sub-grids.
+const WORKSHOPS: [(&str, &[&str]); 4] = [
+    (
+        "SMT 贴片车间",
+        &["贴片一班", "贴片二班", "贴片三班", "贴片四班"],
+    ),
+    ("插件车间", &["插件一班", "插件二班", "插件三班"]),
+    ("组装车间", &["组装一班", "组装二班", "组装三班"]),
+    ("包装车间", &["包装一班", "包装二班", "包装三班"]),
+];
+
+/// Accounts to log in with: (username, role, person name or None, display name).
+const ACCOUNTS: [(&str, Role, &str); 9] = [
+    ("zhengh", Role::ZoneOfficer, "郑昊"),
+    ("zhangdl", Role::ZoneOfficer, "张东岭"),
+    ("wangyx", Role::GridLeader, "王勇翔"),
+    ("zhangyc", Role::GridWorker, "张亚超"),
+    ("nanbk", Role::GridWorker, "南必柯"),
+    ("songgh", Role::GridWorker, "宋根华"),
+    ("rider.li", Role::MobileWorker, "李师傅（美团骑手）"),
+    ("mahm", Role::PartyInstructor, "马红梅"),
+    ("auditor1", Role::Auditor, "审计员"),
+];
+
+pub struct Account {
+    pub username: &'static str,
+    pub role: Role,
+    pub name: &'static str,
+    pub password: String,
+}
+
+pub enum SeedOutcome {
+    Loaded {
+        accounts: Vec<Account>,
+        grids: usize,
+        enterprises: usize,
+        people: usize,
+        placard: String,
+    },
+    AlreadyLoaded,
+}
+
+/// A unified social credit code for demo enterprise `i` in 西华县 (411622).
+fn uscc(i: usize) -> anyhow::Result<String> {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut n = 7_919 * i + 104_729;
+    let mut org = String::from("MA");
+    for _ in 0..7 {
+        org.push(CHARS[n % 31] as char);
+        n /= 31;
+    }
+    let body = format!("91411622{org}");
+    // find the check character by asking the domain rule
+    for c in CHARS {
+        let candidate = format!("{body}{}", *c as char);
+        if Uscc::parse(&candidate).is_ok() {
+            return Ok(candidate);
+        }
+    }
+    bail!("no check character for {body}")
+}
+
+fn square(lng: f64, lat: f64, w: f64, h: f64) -> serde_json::Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [[[lng, lat], [lng + w, lat], [lng + w, lat + h], [lng, lat + h], [lng, lat]]]})
+}
+
+fn set_boundary(row: &mut GridRow, geojson: &serde_json::Value) -> anyhow::Result<()> {
+    let b = Boundary::parse(geojson).map_err(|e| anyhow::anyhow!("demo boundary: {e}"))?;
+    let bbox = b.bounding_box().context("empty boundary")?;
+    row.boundary = Some(b.geojson().to_string());
+    (row.min_lng, row.min_lat, row.max_lng, row.max_lat) = (
+        Some(bbox.min_lng),
+        Some(bbox.min_lat),
+        Some(bbox.max_lng),
+        Some(bbox.max_lat),
+    );
+    Ok(())
+}
+
+struct Loader<'c> {
+    conn: &'c mut DbConnection,
+    now: chrono::NaiveDateTime,
+    people: Vec<PersonRow>,
+    grids: usize,
+}
+
+impl Loader<'_> {
+    /// A generated name no other demo person has.
+    fn fresh_name(&self, seed: usize) -> String {
+        (0..GIVEN.len())
+            .map(|k| {
+                format!(
+                    "{}{}",
+                    SURNAMES[seed % SURNAMES.len()],
+                    GIVEN[(seed * 7 + k) % GIVEN.len()]
+                )
+            })
+            .chain((2..).map(|n| {
+                format!(
+                    "{}{}{n}",
+                    SURNAMES[seed % SURNAMES.len()],
+                    GIVEN[seed % GIVEN.len()]
+                )
+            }))
+            .find(|name| {
+                !self.people.iter().any(|p| &p.name == name) && !LEADERS.contains(&name.as_str())
+            })
+            .unwrap_or_default()
+    }
+
+    fn person(&mut self, name: &str, serial: usize, work_phone: bool) -> anyhow::Result<PersonRow> {
+        let mut p = PersonRow::new(name, self.now);
+        p.mobile = Some(format!(
+            "13{}{:08}",
+            7 + serial % 3,
+            20_250_000 + serial * 137
+        ));
+        if work_phone {
+            p.work_phone = Some(format!("0394-8{:06}", 100_000 + serial * 17));
+        }
+        p.placard_consent = true;
+        p.placard_consent_at = Some(self.now);
+        p.party_member = serial.is_multiple_of(3);
+        person::insert(self.conn, &p)?;
+        self.people.push(p.clone());
+        Ok(p)
+    }
+
+    fn grid(&mut self, mut row: GridRow, boundary: &serde_json::Value) -> anyhow::Result<GridRow> {
+        set_boundary(&mut row, boundary)?;
+        row.placard_token = Some(crate::auth::refresh::generate()[..22].to_owned());
+        row.placard_published_at = (row.kind != GridKind::Zone.code()).then_some(self.now);
+        grid::insert(self.conn, &row)?;
+        self.grids += usize::from(row.kind != GridKind::Zone.code());
+        Ok(row)
+    }
+
+    fn child(
+        &mut self,
+        parent: &mut GridRow,
+        name: &str,
+        kind: GridKind,
+        firm: Option<&str>,
+        boundary: &serde_json::Value,
+    ) -> anyhow::Result<GridRow> {
+        parent.next_child_seq += 1;
+        let parent_kind = GridKind::parse(&parent.kind).context("parent kind")?;
+        let code = GridCode::parse(&parent.code)?
+            .child(parent_kind, u32::try_from(parent.next_child_seq)?)?;
+        let row = GridRow::new(
+            code.as_str(),
+            name,
+            kind.code(),
+            Some(parent.id.clone()),
+            firm.map(str::to_owned),
+            self.now,
+        );
+        self.grid(row, boundary)
+    }
+
+    fn assign(&mut self, grid: &GridRow, person: &PersonRow, role: GridRole) -> anyhow::Result<()> {
+        assignment::insert(
+            self.conn,
+            &AssignmentRow::new(&grid.id, &person.id, role.code(), self.now),
+        )?;
+        Ok(())
+    }
+
+    /// Records the sequence counter the loader advanced.
+    fn save_counter(&mut self, grid: &GridRow) -> anyhow::Result<()> {
+        Ok(grid::set_child_seq(
+            self.conn,
+            &grid.id,
+            grid.next_child_seq,
+        )?)
+    }
+}
+
+pub fn seed(
+    conn: &mut DbConnection,
+    zone_code: &GridCode,
+    passwords: &Passwords,
+    public_url: &str,
+) -> anyhow::Result<SeedOutcome> {
+    if setting::get(conn, MARKER)?.is_some() {
+        return Ok(SeedOutcome::AlreadyLoaded);
+    }
+    if registry::holds_data(conn)? {
+        bail!(
+            "the database already holds grids, enterprises, people or users: the demo zone loads only into a fresh database"
+        );
+    }
+    // hash outside the transaction: ~12 ms each
+    let accounts: Vec<Account> = ACCOUNTS
+        .iter()
+        .map(|(username, role, name)| Account {
+            username,
+            role: *role,
+            name,
+            password: random_password(),
+        })
+        .collect();
+    let hashes = accounts
+        .iter()
+        .map(|a| {
+            passwords
+                .hash(&a.password)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let now = time::to_db(time::now());
+    conn.transaction(|conn| {
+        let mut l = Loader { conn, now, people: Vec::new(), grids: 0 };
+        // the zone: 西华经济开发区, a box around the town's industrial area
+        let mut zone = l.grid(
+            GridRow::new(zone_code.as_str(), "西华经济开发区", GridKind::Zone.code(), None, None, now),
+            &square(114.50, 33.76, 0.12, 0.08),
+        )?;
+        let leaders = LEADERS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| l.person(n, 900 + i, true))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let instructors = INSTRUCTORS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| l.person(n, 950 + i, true))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let riders = RIDERS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| l.person(n, 970 + i, false))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut placard = String::new();
+        for (i, (name, section, industry, employees, production, flags)) in FIRMS.iter().enumerate() {
+            let principal_name = NAMED_PRINCIPALS
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map_or_else(|| l.fresh_name(i), |(_, n)| (*n).to_owned());
+            let principal = l.person(&principal_name, i, false)?;
+            // a 9 × 5 layout of enterprise plots inside the zone
+            let (col, row) = ((i % 9) as f64, (i / 9) as f64);
+            let (lng, lat) = (114.502 + col * 0.0132, 33.762 + row * 0.0155);
+            let mut firm = EnterpriseRow::new(name, now);
+            firm.uscc = Some(uscc(i)?);
+            firm.industry_section = Some(section.to_string());
+            firm.industry_text = Some((*industry).to_owned());
+            firm.employee_count = Some(*employees);
+            firm.address = Some(format!("西华经济开发区纬{}路 {} 号", i / 9 + 1, i % 9 * 8 + 6));
+            (firm.lat, firm.lng) = (Some(lat + 0.006), Some(lng + 0.005));
+            firm.principal_person_id = Some(principal.id.clone());
+            firm.production_characteristics = Some((*production).to_owned());
+            firm.flags = flags.join(",");
+            enterprise::insert(l.conn, &firm)?;
+            let mut own = l.child(&mut zone, &format!("{name}网格"), GridKind::Enterprise, Some(&firm.id), &square(lng, lat, 0.012, 0.014))?;
+            firm.grid_id = Some(own.id.clone());
+            firm.version += 1;
+            enterprise::update(l.conn, &firm)?;
+            let leader = &leaders[(i + 6) % LEADERS.len()];
+            l.assign(&own, leader, GridRole::GridLeader)?;
+            l.assign(&own, &principal, GridRole::FullTimeWorker)?;
+            l.assign(&own, &instructors[i % INSTRUCTORS.len()], GridRole::PartyInstructor)?;
+            if i.is_multiple_of(3) {
+                l.assign(&own, &riders[i % RIDERS.len()], GridRole::MobileWorker)?;
+            }
+            if i == 2 {
+                placard = own.placard_token.clone().unwrap_or_default();
+            }
+            if i == 1 {
+                // 大网格套小网格: workshops, and teams inside them
+                for (w, (workshop, teams)) in WORKSHOPS.iter().enumerate() {
+                    let (wl, wt) = (lng + (w % 2) as f64 * 0.006, lat + (w / 2) as f64 * 0.007);
+                    let mut shop = l.child(&mut own, workshop, GridKind::SubGrid, Some(&firm.id), &square(wl, wt, 0.006, 0.007))?;
+                    let director = l.person(&l.fresh_name(w * 3 + 5), 500 + w, false)?;
+                    for (role, person) in [(GridRole::GridLeader, leader), (GridRole::FullTimeWorker, &principal), (GridRole::PartTimeWorker, &director), (GridRole::PartyInstructor, &instructors[i % INSTRUCTORS.len()])] {
+                        l.assign(&shop, person, role)?;
+                    }
+                    for (t, team) in teams.iter().enumerate() {
+                        let (tl, tt) = (wl + (t % 2) as f64 * 0.003, wt + (t / 2) as f64 * 0.0035);
+                        let crew = l.child(&mut shop, team, GridKind::SubGrid, Some(&firm.id), &square(tl, tt, 0.003, 0.0035))?;
+                        let lead = l.person(&l.fresh_name(w * 5 + t * 3 + 2), 600 + w * 10 + t, false)?;
+                        for (role, person) in [(GridRole::GridLeader, leader), (GridRole::FullTimeWorker, &principal), (GridRole::PartTimeWorker, &lead)] {
+                            l.assign(&crew, person, role)?;
+                        }
+                    }
+                    l.save_counter(&shop)?;
+                }
+                l.save_counter(&own)?;
+            }
+        }
+        l.save_counter(&zone)?;
+        // accounts, linked to their people where there is one
+        let mut loaded = Vec::new();
+        for (account, hash) in accounts.into_iter().zip(hashes) {
+            let row = UserRow::new(account.username, Some(account.name.to_owned()), hash, Roles::single(account.role).to_stored(), now);
+            if !user::insert(l.conn, &row)? {
+                bail!("user {} exists", account.username);
+            }
+            let person = match l.people.iter().find(|p| p.name == account.name).cloned() {
+                Some(p) => p,
+                None => l.person(account.name, 990 + loaded.len(), true)?,
+            };
+            let mut linked = person.clone();
+            linked.user_id = Some(row.id.clone());
+            linked.version += 1;
+            person::update(l.conn, &linked)?;
+            loaded.push(account);
+        }
+        setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
+        AuditEvent::new(AuditAction::SeedDemo, Outcome::Success)
+            .detail(serde_json::json!({ "grids": l.grids, "enterprises": FIRMS.len(), "people": l.people.len() }))
+            .write(l.conn, &RequestOrigin::default())?;
+        Ok(SeedOutcome::Loaded {
+            accounts: loaded,
+            grids: l.grids,
+            enterprises: FIRMS.len(),
+            people: l.people.len(),
+            placard: format!("{public_url}/api/v1/public/placards/{placard}"),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_credit_codes_are_valid_and_distinct() {
+        let codes: Vec<String> = (0..FIRMS.len()).map(|i| uscc(i).unwrap()).collect();
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 45);
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.starts_with("91411622") && Uscc::parse(c).is_ok())
+        );
+    }
+
+    #[test]
+    fn the_demo_has_62_grids_below_the_zone() {
+        let sub_grids: usize = WORKSHOPS.iter().map(|(_, teams)| 1 + teams.len()).sum();
+        assert_eq!(FIRMS.len() + sub_grids, 62);
+    }
+}

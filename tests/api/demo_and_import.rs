@@ -1,0 +1,235 @@
+use gridwork_api::auth::password::Passwords;
+use gridwork_api::demo::{SeedOutcome, seed};
+use gridwork_api::import::{self, ImportError};
+use gridwork_domain::grid::GridCode;
+use gridwork_tests::{Backend, TestApp, on_both_backends};
+use serde_json::json;
+
+on_both_backends!(
+    the_demo_zone_reads_100_percent_until_something_changes,
+    the_demo_refuses_a_database_with_other_data,
+    imports_are_all_or_nothing_with_a_report_per_row,
+);
+
+fn load_demo(app: &TestApp) -> anyhow::Result<SeedOutcome> {
+    let mut conn = app.pool.get()?;
+    seed(
+        &mut conn,
+        &GridCode::parse("411622000000")?,
+        &Passwords::new(1).unwrap(),
+        "http://zone.example",
+    )
+}
+
+async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let SeedOutcome::Loaded {
+        accounts,
+        grids,
+        enterprises,
+        ..
+    } = load_demo(&app).unwrap()
+    else {
+        panic!("a fresh database loads the demo");
+    };
+    assert_eq!((grids, enterprises), (62, 45));
+    assert!(
+        matches!(load_demo(&app).unwrap(), SeedOutcome::AlreadyLoaded),
+        "idempotent"
+    );
+
+    let officer = accounts.iter().find(|a| a.username == "zhengh").unwrap();
+    let token = app.tokens("zhengh", &officer.password).await.0;
+    let c = app.ok("/api/v1/stats/coverage", &token).await;
+    for (rate, n) in [
+        ("enterprise_division", 45),
+        ("placard_publication", 62),
+        ("basic_info_archiving", 45),
+    ] {
+        assert_eq!(c[rate]["numerator"], n, "{rate}: {c}");
+        assert_eq!(c[rate]["denominator"], n, "{rate}");
+        assert_eq!(c[rate]["rate"], 1.0, "{rate}");
+        assert!(c[rate]["gaps"].as_array().unwrap().is_empty());
+    }
+
+    // 周口耕德电子 is split into workshops and teams
+    let genger = app.ok("/api/v1/grids?kind=sub_grid", &token).await;
+    assert_eq!(genger["items"].as_array().unwrap().len(), 17);
+    // the article's grid leader sees his grids, and only his
+    let leader = accounts.iter().find(|a| a.username == "wangyx").unwrap();
+    let wang = app.tokens("wangyx", &leader.password).await.0;
+    let his = app.ok("/api/v1/stats/coverage", &wang).await;
+    assert!(his["enterprise_division"]["denominator"].as_u64().unwrap() < 45);
+    let firms = app.ok("/api/v1/enterprises?limit=200", &wang).await;
+    assert!(
+        firms["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "河南耕亿达精密制造有限公司")
+    );
+
+    // the documented change: one enterprise outside any grid
+    app.created(
+        "/api/v1/enterprises",
+        &token,
+        &json!({ "name": "周口新入驻科技有限公司" }),
+    )
+    .await;
+    let c = app.ok("/api/v1/stats/coverage", &token).await;
+    assert_eq!(c["enterprise_division"]["numerator"], 45);
+    assert_eq!(c["enterprise_division"]["denominator"], 46);
+    assert_eq!(
+        c["enterprise_division"]["gaps"][0]["name"],
+        "周口新入驻科技有限公司"
+    );
+    assert_eq!(c["basic_info_archiving"]["numerator"], 45);
+    assert_eq!(c["basic_info_archiving"]["denominator"], 46);
+
+    // a public placard of the demo is reachable without login
+    let grid = app
+        .ok("/api/v1/grids?kind=enterprise&limit=3", &token)
+        .await;
+    let placard = app
+        .ok(
+            &format!(
+                "/api/v1/grids/{}/placard",
+                grid["items"][2]["id"].as_str().unwrap()
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(placard["ready"], true);
+    let token_part = placard["public_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap();
+    let public = app
+        .get(&format!("/api/v1/public/placards/{token_part}"), None)
+        .await;
+    assert_eq!(public.status, 200);
+    assert_eq!(public.body["enterprise_name"], "河南耕亿达精密制造有限公司");
+    assert_eq!(public.body["members"][0]["name"], "王勇翔");
+}
+
+async fn the_demo_refuses_a_database_with_other_data(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    app.created(
+        "/api/v1/enterprises",
+        &admin,
+        &json!({ "name": "真实企业" }),
+    )
+    .await;
+    let err = load_demo(&app).err().expect("refused");
+    assert!(err.to_string().contains("fresh database"), "{err}");
+    let list = app.ok("/api/v1/enterprises", &admin).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "nothing added");
+}
+
+async fn imports_are_all_or_nothing_with_a_report_per_row(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let zone = app
+        .created(
+            "/api/v1/grids",
+            &admin,
+            &json!({ "name": "经开区", "kind": "zone" }),
+        )
+        .await;
+    let area = app
+        .created(
+            "/api/v1/grids",
+            &admin,
+            &json!({ "name": "东区", "kind": "general", "parent_id": zone["id"] }),
+        )
+        .await;
+    let code = area["code"].as_str().unwrap();
+    let mut conn = app.pool.get().unwrap();
+
+    let bad = format!(
+        "name,uscc,employee_count,lat,lng,flags,grid_code\n\
+         好企业,91110000802100433B,120,33.8,114.5,dust;flammable,{code}\n\
+         坏代码,91110000802100433C,10,,,,\n\
+         ,91350100M000100Y43,ten,,,,\n\
+         重复,91110000802100433B,5,,,,\n\
+         错网格,,5,,,,999\n"
+    );
+    let Err(ImportError::Rows(errors)) = import::enterprises(&mut conn, bad.as_bytes()) else {
+        panic!("bad rows are reported");
+    };
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (3, "uscc"),
+            (4, "employee_count"),
+            (4, "name"),
+            (5, "uscc"),
+            (6, "grid_code")
+        ],
+        "{errors:?}"
+    );
+    assert!(errors[0].reason.contains("check character"));
+    assert!(
+        app.ok("/api/v1/enterprises", &admin).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing written"
+    );
+
+    let header = import::enterprises(&mut conn, "name,colour\nx,red\n".as_bytes());
+    assert!(matches!(header, Err(ImportError::Header(h)) if h.contains("colour")));
+    assert!(matches!(
+        import::enterprises(&mut conn, "uscc\n1\n".as_bytes()),
+        Err(ImportError::Header(_))
+    ));
+
+    let good = format!(
+        "name,uscc,grid_code,flags\n好企业,91110000802100433b,{code},dust\n第二家,,{code},\n"
+    );
+    assert_eq!(import::enterprises(&mut conn, good.as_bytes()).unwrap(), 2);
+    let firms = app.ok("/api/v1/enterprises", &admin).await;
+    assert_eq!(firms["items"][0]["uscc"], "91110000802100433B");
+    assert_eq!(firms["items"][0]["grid_id"], area["id"]);
+    // the same file again collides with what is stored
+    let again = import::enterprises(&mut conn, good.as_bytes());
+    assert!(matches!(again, Err(ImportError::Rows(e)) if e[0].reason.contains("credit code")));
+
+    let people = format!(
+        "name,mobile,id_card_number,party_member,grid_code,placard_consent\n\
+         张亚超,13800001234,11010519491231002X,是,{code},yes\n\
+         南必柯,12345,,maybe,{code},\n"
+    );
+    let Err(ImportError::Rows(errors)) = import::people(
+        &mut conn,
+        people.as_bytes(),
+        b"key-of-at-least-32-bytes-for-tests",
+    ) else {
+        panic!("bad people rows are reported");
+    };
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    assert_eq!(found, [(3, "party_member"), (3, "mobile")]);
+    let fixed = people.replace("12345,,maybe", "13900005678,,否");
+    assert_eq!(
+        import::people(
+            &mut conn,
+            fixed.as_bytes(),
+            b"key-of-at-least-32-bytes-for-tests"
+        )
+        .unwrap(),
+        2
+    );
+    let listed = app.ok("/api/v1/people", &admin).await;
+    assert_eq!(listed["items"][0]["id_card"]["last4"], "002X");
+    assert_eq!(listed["items"][0]["party_member"], true);
+}
