@@ -182,6 +182,18 @@ impl HazardFlag {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            HazardFlag::HazardousChemicals => "Hazardous chemicals",
+            HazardFlag::Dust => "Combustible dust",
+            HazardFlag::ConfinedSpace => "Confined-space work",
+            HazardFlag::HighTemperatureMolten => "High-temperature molten metal",
+            HazardFlag::LiquidAmmoniaRefrigeration => "Liquid-ammonia refrigeration",
+            HazardFlag::Flammable => "Flammable or explosive materials",
+            HazardFlag::HeavyMachinery => "Heavy machinery",
+        }
+    }
+
     pub fn parse(code: &str) -> Option<HazardFlag> {
         HazardFlag::ALL.into_iter().find(|f| f.code() == code)
     }

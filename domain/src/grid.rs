@@ -49,6 +49,15 @@ impl GridKind {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            GridKind::Zone => "Development zone",
+            GridKind::General => "Area grid",
+            GridKind::Enterprise => "Enterprise grid",
+            GridKind::SubGrid => "Workshop or team sub-grid",
+        }
+    }
+
     pub fn parse(code: &str) -> Option<GridKind> {
         GridKind::ALL.into_iter().find(|k| k.code() == code)
     }

@@ -35,6 +35,11 @@ async fn docs_and_spec_are_served(backend: Backend) {
     let redirect = app.get("/docs", None).await;
     assert_eq!(redirect.status, 308);
     assert_eq!(redirect.header("location"), Some("/docs/"));
+    let codes = app.get("/api/v1/meta/codes", None).await;
+    assert_eq!(codes.body["grid_kinds"][3]["code"], "sub_grid");
+    assert_eq!(codes.body["grid_roles"][1]["label_zh"], "专职网格员");
+    assert_eq!(codes.body["industry_sections"][2]["code"], "C");
+    assert_eq!(codes.body["hazard_flags"].as_array().unwrap().len(), 7);
     let roles = app.get("/api/v1/meta/roles", None).await;
     assert_eq!(roles.body[2]["code"], "grid_leader");
     assert_eq!(roles.body[2]["label_zh"], "网格长");

@@ -66,7 +66,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(placards::public_placard)
                 .service(placards::placard_qr)
                 .service(stats::coverage)
-                .service(meta::roles),
+                .service(meta::roles)
+                .service(meta::codes),
         );
 }
 
