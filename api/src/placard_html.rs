@@ -48,7 +48,7 @@ fn tel(phone: &str) -> String {
 fn member_row(m: &PlacardMember) -> String {
     let phone = match (&m.phone, m.callable) {
         (Some(p), true) => format!(
-            "<a class=\"tel\" href=\"tel:{}\">📞 {}</a>",
+            "<a class=\"tel\" href=\"tel:{}\">拨打 {}</a>",
             escape(&tel(p)),
             escape(p)
         ),
@@ -123,7 +123,7 @@ pub fn print_page(p: &PublicPlacard, url: &str, qr: &str) -> String {
     for m in &p.members {
         let _ = write!(
             rows,
-            "<tr><td class=\"r\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"r\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(m.role_label_zh),
             escape(&m.name),
             escape(m.phone.as_deref().unwrap_or("")),

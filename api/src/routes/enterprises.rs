@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{PageQuery, check_if_match, clean, etag, nullable, paginate};
+use super::{API_PREFIX, PageQuery, check_if_match, clean, etag, nullable, paginate};
 use crate::audit::{AuditEvent, RequestOrigin};
 use crate::auth::Scoped;
 use crate::error::{ApiError, FieldError};
@@ -516,8 +516,7 @@ pub async fn create_enterprise(
             Ok(row)
         })
         .await?;
-    let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, format!("/api/v1/enterprises/{}", row.id)));
+    let created = super::created(&format!("{API_PREFIX}/enterprises/{}", row.id));
     Ok(respond(&row, created))
 }
 

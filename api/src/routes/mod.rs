@@ -144,3 +144,10 @@ where
 pub fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
+
+/// 201 Created with `Location` naming the new record.
+pub fn created(location: &str) -> actix_web::HttpResponseBuilder {
+    let mut builder = actix_web::HttpResponse::Created();
+    builder.insert_header((header::LOCATION, location.to_owned()));
+    builder
+}

@@ -16,7 +16,7 @@ use sha2::Sha256;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{PageQuery, check_if_match, clean, etag, nullable, paginate};
+use super::{API_PREFIX, PageQuery, check_if_match, clean, etag, nullable, paginate};
 use crate::audit::{AuditEvent, RequestOrigin};
 use crate::auth::Scoped;
 use crate::error::{ApiError, FieldError};
@@ -395,8 +395,7 @@ pub async fn create_person(
             Ok(row)
         })
         .await?;
-    let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, format!("/api/v1/people/{}", row.id)));
+    let created = super::created(&format!("{API_PREFIX}/people/{}", row.id));
     Ok(respond(&row, &scoped, created))
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{PageQuery, check_if_match, clean, etag, paginate};
+use super::{API_PREFIX, PageQuery, check_if_match, clean, etag, paginate};
 use crate::audit::{AuditEvent, RequestOrigin};
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
@@ -232,8 +232,7 @@ pub async fn create_user(
             Ok(row)
         })
         .await?;
-    let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)));
+    let created = super::created(&format!("{API_PREFIX}/users/{}", row.id));
     UserView::respond(&row, created)
 }
 
