@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::grid::GridCode;
+
 use crate::connection::DbConnection;
 use crate::schema::{assignments, enterprises, grids, people};
 
@@ -194,18 +196,31 @@ pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Ve
 }
 
 /// Ids of the active grids whose codes start with any of `codes`: those grids
-/// and everything below them.
+/// and everything below them. Codes are digits, so a subtree is the index
+/// range [code, code + 9…9].
 pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
-    let mut ids = Vec::new();
-    for code in codes {
-        ids.extend(
-            grids::table
-                .filter(grids::code.like(format!("{code}%")))
-                .filter(grids::archived_at.is_null())
-                .select(grids::id)
-                .load::<String>(conn)?,
-        );
+    let Some((first, rest)) = codes.split_first() else {
+        return Ok(Vec::new());
+    };
+    let range = |code: &String| {
+        let last = format!("{code}{}", "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len())));
+        grids::code.between(code.clone(), last)
+    };
+    // one round trip: the ranges OR-ed; archived grids dropped afterwards,
+    // because `archived_at IS NULL AND a OR b` would bind wrongly
+    let mut query = grids::table
+        .select((grids::id, grids::archived_at))
+        .filter(range(first))
+        .into_boxed();
+    for code in rest {
+        query = query.or_filter(range(code));
     }
+    let mut ids: Vec<String> = query
+        .load::<(String, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .filter(|(_, archived)| archived.is_none())
+        .map(|(id, _)| id)
+        .collect();
     ids.sort();
     ids.dedup();
     Ok(ids)
