@@ -555,7 +555,7 @@ impl Loader<'_> {
 
     fn grid(&mut self, mut row: GridRow, boundary: &serde_json::Value) -> anyhow::Result<GridRow> {
         set_boundary(&mut row, boundary)?;
-        row.placard_token = Some(crate::auth::refresh::generate()[..22].to_owned());
+        row.placard_token = Some(crate::routes::placards::new_token());
         row.placard_published_at = (row.kind != GridKind::Zone.code()).then_some(self.now);
         grid::insert(self.conn, &row)?;
         self.grids += usize::from(row.kind != GridKind::Zone.code());

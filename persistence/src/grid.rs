@@ -203,7 +203,10 @@ pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<S
         return Ok(Vec::new());
     };
     let range = |code: &String| {
-        let last = format!("{code}{}", "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len())));
+        let last = format!(
+            "{code}{}",
+            "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len()))
+        );
         grids::code.between(code.clone(), last)
     };
     // one round trip: the ranges OR-ed; archived grids dropped afterwards,

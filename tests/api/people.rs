@@ -151,3 +151,57 @@ async fn person_input_is_validated_field_by_field(backend: Backend) {
         .await
         .assert_problem(403, "forbidden");
 }
+
+on_both_backends!(only_zone_level_links_accounts_to_people);
+
+async fn only_zone_level_links_accounts_to_people(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let leader_user = app
+        .create_user(&z.admin, "leader_a", &["grid_leader"])
+        .await;
+    let leader = app
+        .created(
+            "/api/v1/people",
+            &z.admin,
+            &json!({ "name": "王勇翔", "user_id": leader_user, "grid_id": z.grid_a["id"] }),
+        )
+        .await;
+    app.created(
+        &format!("/api/v1/grids/{}/assignments", id(&z.grid_a)),
+        &z.admin,
+        &json!({ "person_id": leader["id"], "role": "grid_leader" }),
+    )
+    .await;
+    let token = app
+        .tokens("leader_a", gridwork_tests::USER_PASSWORD)
+        .await
+        .0;
+    let spare = app.create_user(&z.admin, "spare", &["auditor"]).await;
+    // a grid leader manages people of the grid but cannot attach accounts to them
+    let res = app
+        .post(
+            "/api/v1/people",
+            Some(&token),
+            &json!({ "name": "新人", "grid_id": z.grid_a["id"], "user_id": spare }),
+        )
+        .await;
+    res.assert_problem(403, "forbidden");
+    let ok = app
+        .post(
+            "/api/v1/people",
+            Some(&token),
+            &json!({ "name": "新人", "grid_id": z.grid_a["id"] }),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    app.patch(
+        &format!("/api/v1/people/{}", id(&ok.body)),
+        Some(&token),
+        &json!({ "user_id": spare }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+}

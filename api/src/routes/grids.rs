@@ -383,12 +383,17 @@ pub async fn create_grid(
     let (boundary, [min_lng, min_lat, max_lng, max_lat]) = parse_boundary(body.boundary.as_ref())?;
     let zone_code = state.zone_code.clone();
     let caller = scoped.caller.clone();
+    let scope = scoped.scope.clone();
     let row = state
         .transaction(move |conn| {
             let parent = match &body.parent_id {
-                Some(id) => Some(grid::find(conn, id)?.ok_or_else(|| {
-                    ApiError::validation("parent_id", "not_found", "no such grid")
-                })?),
+                Some(id) => Some(
+                    grid::find(conn, id)?
+                        .filter(|p| scope.covers(Some(&p.id)))
+                        .ok_or_else(|| {
+                            ApiError::validation("parent_id", "not_found", "no such grid")
+                        })?,
+                ),
                 None => None,
             };
             if let Some(id) = &body.enterprise_id {

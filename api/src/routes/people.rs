@@ -250,6 +250,14 @@ pub fn check_references(
     Ok(())
 }
 
+/// Linking a login account to a person is identity administration: zone level only.
+fn check_account_link(scoped: &Scoped, input: &PersonInput) -> Result<(), ApiError> {
+    if input.user_id.is_some() && !scoped.caller.has(Permission::ZoneWide) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(())
+}
+
 /// True when the person is registered in or assigned to a grid in scope.
 async fn visible(state: &AppState, scoped: &Scoped, row: &PersonRow) -> Result<bool, ApiError> {
     let Some(ids) = scoped.scope.grid_ids().map(<[String]>::to_vec) else {
@@ -378,9 +386,11 @@ pub async fn create_person(
     body: web::Json<PersonInput>,
 ) -> Result<HttpResponse, ApiError> {
     scoped.caller.require(Permission::ManagePeople)?;
+    let body = body.into_inner();
+    check_account_link(&scoped, &body)?;
     let now = time::to_db(time::now());
     let mut row = PersonRow::new("", now);
-    apply(&mut row, body.into_inner(), &state.pii_key)?;
+    apply(&mut row, body, &state.pii_key)?;
     let scope = scoped.scope.clone();
     let caller = scoped.caller.clone();
     let row = state
@@ -430,10 +440,12 @@ pub async fn update_person(
 ) -> Result<HttpResponse, ApiError> {
     let current = load_visible(&state, &scoped, id.into_inner()).await?;
     scoped.caller.require(Permission::ManagePeople)?;
+    let body = body.into_inner();
+    check_account_link(&scoped, &body)?;
     check_if_match(&req, current.version)?;
     let mut next = current.clone();
     next.updated_at = time::to_db(time::now());
-    let changed = apply(&mut next, body.into_inner(), &state.pii_key)?;
+    let changed = apply(&mut next, body, &state.pii_key)?;
     next.version += 1;
     let scope = scoped.scope.clone();
     let caller = scoped.caller.clone();

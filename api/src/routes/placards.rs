@@ -295,7 +295,7 @@ async fn change(
 }
 
 /// 128 random bits, URL-safe: the placard's public address.
-fn new_token() -> String {
+pub fn new_token() -> String {
     crate::auth::refresh::generate()[..22].to_owned()
 }
 
