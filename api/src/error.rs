@@ -190,6 +190,7 @@ impl ApiError {
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it (If-Match does not match its ETag); read it again and retry.".into()
             }
+            ApiError::PayloadTooLarge { limit: 0 } => "The request body is too large.".into(),
             ApiError::PayloadTooLarge { limit } => {
                 format!("The request body is larger than the limit of {limit} bytes.")
             }
