@@ -302,6 +302,15 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 ApiError::Unavailable(e.to_string())
             }
+            // a uniqueness or reference rule the handler checked was broken by
+            // a concurrent request between its check and its write
+            Error::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => ApiError::conflict(
+                "concurrent_change",
+                "Another request changed the same records at the same moment; read them again and retry.",
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

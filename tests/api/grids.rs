@@ -322,3 +322,28 @@ async fn bad_boundaries_and_grid_input_are_named(backend: Backend) {
     assert_eq!(renamed.body["name"], "耕德电子网格");
     assert_eq!(renamed.body["code"], z.grid_a["code"], "codes never change");
 }
+
+on_both_backends!(concurrent_creations_of_the_zone_leave_exactly_one);
+
+async fn concurrent_creations_of_the_zone_leave_exactly_one(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, &[("GRIDWORK_WORKERS", "4")]).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let body = json!({ "name": "西华经开区", "kind": "zone" });
+    let attempts = (0..6).map(|_| app.post("/api/v1/grids", Some(&admin), &body));
+    let results = futures_util::future::join_all(attempts).await;
+    let statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    for r in results.iter().filter(|r| r.status != 201) {
+        // the loser is told why (or to retry), never a 500
+        assert!(matches!(r.status, 409 | 503), "{}", r.text);
+        assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    }
+    let zones = app.ok("/api/v1/grids?kind=zone", &admin).await;
+    assert_eq!(zones["items"].as_array().unwrap().len(), 1);
+}

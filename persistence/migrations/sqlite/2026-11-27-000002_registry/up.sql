@@ -45,6 +45,9 @@ CREATE TABLE grids (
 CREATE INDEX grids_parent_idx ON grids (parent_id, code);
 CREATE INDEX grids_enterprise_idx ON grids (enterprise_id);
 CREATE INDEX grids_bbox_idx ON grids (min_lng, max_lng);
+-- one zone root per deployment
+CREATE UNIQUE INDEX grids_one_zone ON grids (kind)
+    WHERE kind = 'zone' AND archived_at IS NULL;
 -- an enterprise has exactly one (active) enterprise grid
 CREATE UNIQUE INDEX grids_one_enterprise_grid ON grids (enterprise_id)
     WHERE kind = 'enterprise' AND archived_at IS NULL;
