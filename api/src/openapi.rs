@@ -47,7 +47,7 @@ problem_responses! {
     Unauthorized => "Missing, malformed, forged or expired access token (`missing_token`, `invalid_token`, `token_expired`), or bad credentials.", header "WWW-Authenticate": "Bearer challenge";
     Forbidden => "The caller's roles do not allow this operation (`forbidden`).";
     NotFound => "No such resource, or it lies outside the caller's scope (`not_found`).";
-    Conflict => "The request conflicts with the current state (for example `username_taken`, `self_lockout`).";
+    Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`; `reasons` lists what stands in the way).";
     PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";
     PayloadTooLarge => "The request body exceeds the configured limit (`payload_too_large`).";
     UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
