@@ -3,6 +3,8 @@
 //! `openapi/openapi.json` is the committed copy a test keeps fresh.
 
 use actix_web::App;
+use std::collections::BTreeMap;
+
 use utoipa::openapi::path::PathItem;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -54,6 +56,50 @@ problem_responses! {
     UnprocessableContent => "Invalid fields (`validation_failed`); `errors` lists each field, code and message.";
     TooManyRequests => "Too many failed logins: the account is locked (`account_locked`).", header "Retry-After": "seconds until the lock ends";
     ServiceUnavailable => "The database is unreachable or the connection pool is exhausted (`service_unavailable`).", header "Retry-After": "seconds to wait before retrying";
+}
+
+/// Declares a named set of the problem responses above, for operations that
+/// answer the same errors: `responses((status = 200, …), doc::ReadOne)`.
+macro_rules! error_sets {
+    ($($(#[$doc:meta])* $name:ident = [$($status:literal => $response:ident),*];)*) => {
+        $(
+            $(#[$doc])*
+            pub struct $name;
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    BTreeMap::from([$(
+                        ($status.to_owned(), RefOr::Ref(Ref::from_response_name(stringify!($response)))),
+                    )*])
+                }
+            }
+        )*
+    };
+}
+
+error_sets! {
+    /// Reading one record in scope.
+    ReadOne = ["401" => Unauthorized, "404" => NotFound, "503" => ServiceUnavailable];
+    /// A keyset-paged list.
+    List = ["401" => Unauthorized, "422" => UnprocessableContent, "503" => ServiceUnavailable];
+    /// A keyset-paged list below a record in scope.
+    ListUnder = ["401" => Unauthorized, "404" => NotFound, "422" => UnprocessableContent, "503" => ServiceUnavailable];
+    /// Creating a record from a JSON body.
+    Create = [
+        "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "409" => Conflict,
+        "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => UnprocessableContent,
+        "503" => ServiceUnavailable
+    ];
+    /// Changing a record in scope from a JSON body, with `If-Match`.
+    Update = [
+        "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
+        "409" => Conflict, "412" => PreconditionFailed, "413" => PayloadTooLarge,
+        "415" => UnsupportedMediaType, "422" => UnprocessableContent, "503" => ServiceUnavailable
+    ];
+    /// A state change of a record in scope, without a body.
+    Action = [
+        "401" => Unauthorized, "403" => Forbidden, "404" => NotFound, "409" => Conflict,
+        "503" => ServiceUnavailable
+    ];
 }
 
 #[derive(OpenApi)]

@@ -76,10 +76,7 @@ pub struct CreateAssignment {
     params(("id" = String, Path, description = "Grid id"), HistoryQuery),
     responses(
         (status = 200, body = Vec<AssignmentView>),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ListUnder,
     )
 )]
 #[get("/grids/{id}/assignments")]
@@ -181,11 +178,7 @@ pub async fn create_assignment(
     params(("id" = String, Path, description = "Assignment id")),
     responses(
         (status = 200, body = AssignmentView),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Action,
     )
 )]
 #[delete("/assignments/{id}")]

@@ -410,9 +410,7 @@ async fn load_visible(
     params(PageQuery, ("grid_id" = Option<String>, Query, description = "Only this grid's enterprises")),
     responses(
         (status = 200, body = EnterprisePage),
-        (status = 401, response = doc::Unauthorized),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::List,
     )
 )]
 #[get("/enterprises")]
@@ -459,9 +457,7 @@ pub struct GridIdQuery {
     params(("id" = String, Path)),
     responses(
         (status = 200, body = EnterpriseView, headers(("ETag" = String))),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ReadOne,
     )
 )]
 #[get("/enterprises/{id}")]
@@ -481,14 +477,7 @@ pub async fn get_enterprise(
     request_body = EnterpriseInput,
     responses(
         (status = 201, body = EnterpriseView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Create,
     )
 )]
 #[post("/enterprises")]
@@ -528,16 +517,7 @@ pub async fn create_enterprise(
     request_body = EnterpriseInput,
     responses(
         (status = 200, body = EnterpriseView, headers(("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 412, response = doc::PreconditionFailed),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Update,
     )
 )]
 #[patch("/enterprises/{id}")]

@@ -208,9 +208,7 @@ pub async fn load_visible(
     params(GridQuery, PageQuery),
     responses(
         (status = 200, body = GridPage),
-        (status = 401, response = doc::Unauthorized),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::List,
     )
 )]
 #[get("/grids")]
@@ -265,9 +263,7 @@ async fn list(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = GridView, headers(("ETag" = String))),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ReadOne,
     )
 )]
 #[get("/grids/{id}")]
@@ -287,10 +283,7 @@ pub async fn get_grid(
     params(("id" = String, Path), PageQuery),
     responses(
         (status = 200, body = GridPage),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ListUnder,
     )
 )]
 #[get("/grids/{id}/children")]
@@ -317,10 +310,7 @@ pub async fn grid_children(
     params(LocateQuery),
     responses(
         (status = 200, body = GridView),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ListUnder,
     )
 )]
 #[get("/grids/locate")]
@@ -353,14 +343,7 @@ pub async fn locate_grid(
     request_body = CreateGrid,
     responses(
         (status = 201, body = GridView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Create,
     )
 )]
 #[post("/grids")]

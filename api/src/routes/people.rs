@@ -304,9 +304,7 @@ fn respond(
     params(PageQuery),
     responses(
         (status = 200, body = PersonPage),
-        (status = 401, response = doc::Unauthorized),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::List,
     )
 )]
 #[get("/people")]
@@ -345,9 +343,7 @@ pub async fn list_people(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = PersonView, headers(("ETag" = String))),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ReadOne,
     )
 )]
 #[get("/people/{id}")]
@@ -368,14 +364,7 @@ pub async fn get_person(
     request_body = PersonInput,
     responses(
         (status = 201, body = PersonView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Create,
     )
 )]
 #[post("/people")]
@@ -417,16 +406,7 @@ pub async fn create_person(
     request_body = PersonInput,
     responses(
         (status = 200, body = PersonView, headers(("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 412, response = doc::PreconditionFailed),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Update,
     )
 )]
 #[patch("/people/{id}")]

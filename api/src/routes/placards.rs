@@ -213,9 +213,7 @@ fn public_view(board: &Board) -> PublicPlacard {
     params(("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ReadOne,
     )
 )]
 #[get("/grids/{id}/placard")]
@@ -307,11 +305,7 @@ pub fn new_token() -> String {
     params(("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Action,
     )
 )]
 #[post("/grids/{id}/placard/publish")]
@@ -331,11 +325,7 @@ pub async fn publish_placard(
     params(("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Action,
     )
 )]
 #[post("/grids/{id}/placard/unpublish")]
@@ -355,11 +345,7 @@ pub async fn unpublish_placard(
     params(("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Action,
     )
 )]
 #[post("/grids/{id}/placard/rotate-token")]

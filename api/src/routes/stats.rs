@@ -76,9 +76,7 @@ pub struct CoverageQuery {
     params(CoverageQuery),
     responses(
         (status = 200, body = Coverage),
-        (status = 401, response = doc::Unauthorized),
-        (status = 404, response = doc::NotFound),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::ReadOne,
     )
 )]
 #[get("/stats/coverage")]

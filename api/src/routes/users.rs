@@ -170,14 +170,7 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created; `Location` names it", body = UserView,
             headers(("Location" = String, description = "URL of the new user"), ("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 409, response = doc::Conflict),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Create,
     )
 )]
 #[post("/users")]
@@ -277,16 +270,7 @@ pub async fn get_user(
     request_body = UpdateUser,
     responses(
         (status = 200, body = UserView, headers(("ETag" = String))),
-        (status = 400, response = doc::BadRequest),
-        (status = 401, response = doc::Unauthorized),
-        (status = 403, response = doc::Forbidden),
-        (status = 404, response = doc::NotFound),
-        (status = 409, response = doc::Conflict),
-        (status = 412, response = doc::PreconditionFailed),
-        (status = 413, response = doc::PayloadTooLarge),
-        (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, response = doc::UnprocessableContent),
-        (status = 503, response = doc::ServiceUnavailable),
+        doc::Update,
     )
 )]
 #[patch("/users/{id}")]
