@@ -70,8 +70,8 @@ impl AuditEvent {
     }
 
     pub fn by(mut self, caller: &Caller) -> AuditEvent {
-        self.actor_id = Some(caller.user_id.clone());
-        self.actor_username = Some(caller.username.clone());
+        self.actor_id = Some(caller.row.id.clone());
+        self.actor_username = Some(caller.row.username.clone());
         self
     }
 

@@ -97,8 +97,19 @@ pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &str) -> QueryResul
         .load(conn)
 }
 
-/// Ends an assignment now, if still active and at the expected version.
-pub fn end(conn: &mut DbConnection, row: &AssignmentRow, now: NaiveDateTime) -> QueryResult<bool> {
+/// Ends an assignment now, if still active and at the expected version;
+/// returns it as stored afterwards.
+pub fn end(
+    conn: &mut DbConnection,
+    row: &AssignmentRow,
+    now: NaiveDateTime,
+) -> QueryResult<Option<AssignmentRow>> {
+    let ended = AssignmentRow {
+        ended_at: Some(now),
+        updated_at: now,
+        version: row.version + 1,
+        ..row.clone()
+    };
     let n = diesel::update(
         assignments::table
             .filter(assignments::id.eq(&row.id))
@@ -106,10 +117,10 @@ pub fn end(conn: &mut DbConnection, row: &AssignmentRow, now: NaiveDateTime) -> 
             .filter(assignments::ended_at.is_null()),
     )
     .set((
-        assignments::ended_at.eq(now),
-        assignments::updated_at.eq(now),
-        assignments::version.eq(row.version + 1),
+        assignments::ended_at.eq(ended.ended_at),
+        assignments::updated_at.eq(ended.updated_at),
+        assignments::version.eq(ended.version),
     ))
     .execute(conn)?;
-    Ok(n == 1)
+    Ok((n == 1).then_some(ended))
 }

@@ -14,8 +14,6 @@ use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub user_id: String,
-    pub username: String,
     pub roles: Roles,
     /// The account as read for this request.
     pub row: UserRow,
@@ -78,12 +76,7 @@ impl FromRequest for Caller {
             let roles = Roles::parse_stored(&row.roles)
                 .map_err(|e| ApiError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
             tracing::Span::current().record("user_id", row.id.as_str());
-            Ok(Caller {
-                user_id: row.id.clone(),
-                username: row.username.clone(),
-                roles,
-                row,
-            })
+            Ok(Caller { roles, row })
         })
     }
 }

@@ -44,7 +44,7 @@ impl FromRequest for Scoped {
                     scope: Scope::Zone,
                 });
             }
-            let user_id = caller.user_id.clone();
+            let user_id = caller.row.id.clone();
             let ids = state
                 .read(move |conn| {
                     let codes = assignment::assigned_grid_codes(conn, &user_id)?;

@@ -199,15 +199,14 @@ pub async fn end_assignment(
     let (ended, person) = state
         .transaction(move |conn| {
             let now = time::to_db(time::now());
-            if row.ended_at.is_some() || !assignment::end(conn, &row, now)? {
-                return Err(ApiError::conflict("assignment_ended", "The assignment has ended already."));
-            }
+            let ended = assignment::end(conn, &row, now)?.ok_or_else(|| {
+                ApiError::conflict("assignment_ended", "The assignment has ended already.")
+            })?;
             AuditEvent::new(AuditAction::AssignmentEnd, Outcome::Success)
                 .by(&caller)
                 .on("assignment", &row.id)
                 .detail(serde_json::json!({ "grid_id": row.grid_id, "person_id": row.person_id, "role": row.role }))
                 .write(conn, &origin)?;
-            let ended = assignment::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
             let person = person::find(conn, &row.person_id)?.ok_or(ApiError::NotFound)?;
             Ok((ended, person))
         })

@@ -150,7 +150,7 @@ pub async fn login(
 
     let lookup_key = key.clone();
     let (lock, found) = state
-        .transaction(move |conn| {
+        .read(move |conn| {
             let since = time::to_db(policy.relevant_since(now));
             let attempts: Vec<Attempt> = login_attempt::since(conn, &lookup_key, since)?
                 .into_iter()

@@ -122,10 +122,9 @@ fn password_error(e: impl std::fmt::Display) -> FieldError {
     )
 )]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let id = caller.user_id.clone();
-    let row = state.read(move |conn| Ok(user::find(conn, &id)?)).await?;
-    UserView::respond(&row.ok_or(ApiError::NotFound)?, HttpResponse::Ok())
+pub async fn me(caller: Caller) -> Result<HttpResponse, ApiError> {
+    // the extractor read the account for this request already
+    UserView::respond(&caller.row, HttpResponse::Ok())
 }
 
 /// List user accounts in creation order (admin).
@@ -287,7 +286,7 @@ pub async fn update_user(
     let body = body.into_inner();
     let id = id.into_inner();
     let roles = body.roles.as_deref().map(parse_roles).transpose()?;
-    if caller.user_id == id
+    if caller.row.id == id
         && (body.disabled == Some(true) || roles.as_ref().is_some_and(|r| !r.contains(Role::Admin)))
     {
         return Err(ApiError::conflict(
