@@ -6,12 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use gridwork_domain::audit::{AuditAction, Outcome};
-use gridwork_domain::{Role, Roles, Username};
-use gridwork_persistence::time;
-use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::user::UserRow;
 
-use crate::audit::{AuditEvent, RequestOrigin};
+use crate::app::users::{self, CreateUser};
+use crate::app::{Caller, Origin};
 use crate::auth::password::Passwords;
 use crate::config::Config;
 use crate::startup;
@@ -138,7 +136,8 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `admin create-user`: the password is the first line of `input`.
+/// `admin create-user`: the password is the first line of `input`. The same
+/// rules and insert as `POST /users`, as the system.
 pub fn create_user(
     config: &Config,
     username: &str,
@@ -146,51 +145,38 @@ pub fn create_user(
     display_name: Option<String>,
     input: &mut dyn BufRead,
 ) -> anyhow::Result<UserRow> {
-    let username = Username::parse(username).map_err(|e| anyhow::anyhow!("--username {e}"))?;
-    let roles = Roles::new(
-        roles
-            .iter()
-            .map(|r| Role::parse(r))
-            .collect::<Result<Vec<_>, _>>()?,
-    )?;
     let mut password = String::new();
     input
         .read_line(&mut password)
         .context("reading the password from stdin")?;
-    let password = password.trim_end_matches(['\r', '\n']);
-    config
-        .password_policy
-        .check(password, username.as_str())
-        .map_err(|e| anyhow::anyhow!("password {e}"))?;
-    let pool = startup::connect_and_migrate(config)?;
-    let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let password_hash = passwords
-        .hash(password)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let display_name = display_name
-        .map(|d| d.trim().to_owned())
-        .filter(|d| !d.is_empty());
-    let row = UserRow::new(
-        username.as_str(),
+    let request = CreateUser {
+        username: username.to_owned(),
+        password: password.trim_end_matches(['\r', '\n']).to_owned(),
         display_name,
-        password_hash,
-        roles.to_stored(),
-        time::to_db(time::now()),
-    );
+        roles: roles.to_vec(),
+    };
+    let system = Caller::system();
+    let account = users::check_new(&system, &config.password_policy, &request)
+        .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    let pool = startup::connect_and_migrate(config)?;
+    let passwords = Passwords::new(1)?;
+    let hash = passwords.hash(&request.password)?;
     let mut conn = pool.get()?;
-    diesel::Connection::transaction(&mut *conn, |conn| {
-        if !user::insert(conn, &row)? {
-            anyhow::bail!("a user named `{}` exists already", row.username);
-        }
-        AuditEvent::new(AuditAction::UserCreate, Outcome::Success)
-            .on("user", &row.id)
-            .detail(
-                serde_json::json!({ "username": row.username, "roles": row.roles, "via": "cli" }),
-            )
-            .write(conn, &RequestOrigin::default())?;
-        Ok(())
-    })?;
+    let row = users::create(&mut conn, &system, &Origin::default(), account, hash)
+        .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
     Ok(row)
+}
+
+/// A refusal in words for the terminal: each invalid field, or the reason.
+fn describe(error: &crate::app::AppError) -> String {
+    match error {
+        crate::app::AppError::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("--{} {}", f.field.replace('_', "-"), f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 fn seed(demo: bool) -> anyhow::Result<()> {
@@ -199,7 +185,7 @@ fn seed(demo: bool) -> anyhow::Result<()> {
     }
     let config = Config::from_env()?;
     let pool = startup::connect_and_migrate(&config)?;
-    let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let passwords = Passwords::new(1)?;
     let zone_code = gridwork_domain::grid::GridCode::parse(&config.zone_code)?;
     let public_url = config
         .public_url

@@ -4,22 +4,24 @@
 //! accounts, and published placards — so the three rates read 100 %.
 //! Idempotent; refuses a database that already holds other data.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use diesel::Connection;
 use gridwork_domain::assignment::GridRole;
-use gridwork_domain::audit::{AuditAction, Outcome};
-use gridwork_domain::boundary::Boundary;
+use gridwork_domain::audit::AuditAction;
 use gridwork_domain::enterprise::Uscc;
 use gridwork_domain::grid::{GridCode, GridKind};
-use gridwork_domain::{Role, Roles};
-use gridwork_persistence::assignment::{self, AssignmentRow};
-use gridwork_persistence::enterprise::{self, EnterpriseRow};
-use gridwork_persistence::grid::{self, GridRow};
-use gridwork_persistence::person::{self, PersonRow};
-use gridwork_persistence::user::{self, UserRow};
+use gridwork_domain::{GridId, Role, Roles, Username};
+use gridwork_persistence::grid::GridRow;
+use gridwork_persistence::person::PersonRow;
 use gridwork_persistence::{DbConnection, registry, setting, time};
 
-use crate::audit::{AuditEvent, RequestOrigin};
+use crate::app::assignments::{self, CreateAssignment};
+use crate::app::enterprises::{self, EnterpriseInput};
+use crate::app::grids::{self, CreateGrid};
+use crate::app::people::{self, PersonInput};
+use crate::app::placards::{self, Change};
+use crate::app::users::{self, NewAccount};
+use crate::app::{AppError, AuditEvent, Caller, Origin, Scoped};
 use crate::auth::password::{Passwords, random_password};
 
 const MARKER: &str = "demo_zone_loaded_at";
@@ -491,24 +493,20 @@ fn square(lng: f64, lat: f64, w: f64, h: f64) -> serde_json::Value {
     serde_json::json!({"type": "Polygon", "coordinates": [[[lng, lat], [lng + w, lat], [lng + w, lat + h], [lng, lat + h], [lng, lat]]]})
 }
 
-fn set_boundary(row: &mut GridRow, geojson: &serde_json::Value) -> anyhow::Result<()> {
-    let b = Boundary::parse(geojson).map_err(|e| anyhow::anyhow!("demo boundary: {e}"))?;
-    let bbox = b.bounding_box().context("empty boundary")?;
-    row.boundary = Some(b.geojson().to_string());
-    (row.min_lng, row.min_lat, row.max_lng, row.max_lat) = (
-        Some(bbox.min_lng),
-        Some(bbox.min_lat),
-        Some(bbox.max_lng),
-        Some(bbox.max_lat),
-    );
-    Ok(())
-}
+/// The demo registers no ID numbers, so the key of their keyed hash is never used.
+const NO_ID_NUMBERS: &[u8] = &[];
 
+/// Loads through the application's commands, as the system: the same rules
+/// as the API (codes, placement, consent, publishing), audit entries and
+/// outbox events included.
 struct Loader<'c> {
     conn: &'c mut DbConnection,
-    now: chrono::NaiveDateTime,
+    system: Scoped,
+    origin: Origin,
+    zone_code: &'c GridCode,
     people: Vec<PersonRow>,
-    grids: usize,
+    /// Grids below the zone, to publish once everyone is assigned.
+    grids: Vec<GridId>,
 }
 
 impl Loader<'_> {
@@ -535,71 +533,65 @@ impl Loader<'_> {
             .unwrap_or_default()
     }
 
-    fn person(&mut self, name: &str, serial: usize, work_phone: bool) -> anyhow::Result<PersonRow> {
-        let mut p = PersonRow::new(name, self.now);
-        p.mobile = Some(format!(
-            "13{}{:08}",
-            7 + serial % 3,
-            20_250_000 + serial * 137
-        ));
-        if work_phone {
-            p.work_phone = Some(format!("0394-8{:06}", 100_000 + serial * 17));
-        }
-        p.placard_consent = true;
-        p.placard_consent_at = Some(self.now);
-        p.party_member = serial.is_multiple_of(3);
-        person::insert(self.conn, &p)?;
+    /// A person who consents to appear on placards.
+    fn person(
+        &mut self,
+        name: &str,
+        serial: usize,
+        work_phone: bool,
+    ) -> Result<PersonRow, AppError> {
+        let input = PersonInput {
+            name: Some(name.to_owned()),
+            mobile: Some(Some(format!(
+                "13{}{:08}",
+                7 + serial % 3,
+                20_250_000 + serial * 137
+            ))),
+            work_phone: Some(work_phone.then(|| format!("0394-8{:06}", 100_000 + serial * 17))),
+            party_member: Some(serial.is_multiple_of(3)),
+            placard_consent: Some(true),
+            ..PersonInput::default()
+        };
+        let p = people::create(self.conn, &self.system, &self.origin, NO_ID_NUMBERS, input)?;
         self.people.push(p.clone());
         Ok(p)
     }
 
-    fn grid(&mut self, mut row: GridRow, boundary: &serde_json::Value) -> anyhow::Result<GridRow> {
-        set_boundary(&mut row, boundary)?;
-        row.placard_token = Some(crate::routes::placards::new_token());
-        row.placard_published_at = (row.kind != GridKind::Zone.code()).then_some(self.now);
-        grid::insert(self.conn, &row)?;
-        self.grids += usize::from(row.kind != GridKind::Zone.code());
+    fn grid(
+        &mut self,
+        name: &str,
+        kind: GridKind,
+        parent: Option<&GridRow>,
+        firm: Option<&str>,
+        boundary: serde_json::Value,
+    ) -> Result<GridRow, AppError> {
+        let input = CreateGrid {
+            name: name.to_owned(),
+            kind: kind.code().to_owned(),
+            parent_id: parent.map(|p| p.id.clone()),
+            enterprise_id: firm.map(Into::into),
+            description: None,
+            boundary: Some(boundary),
+        };
+        let row = grids::create(self.conn, &self.system, &self.origin, self.zone_code, input)?;
+        if kind != GridKind::Zone {
+            self.grids.push(row.id.clone());
+        }
         Ok(row)
     }
 
-    fn child(
+    fn assign(
         &mut self,
-        parent: &mut GridRow,
-        name: &str,
-        kind: GridKind,
-        firm: Option<&str>,
-        boundary: &serde_json::Value,
-    ) -> anyhow::Result<GridRow> {
-        parent.next_child_seq += 1;
-        let parent_kind = GridKind::parse(&parent.kind).context("parent kind")?;
-        let code = GridCode::parse(&parent.code)?
-            .child(parent_kind, u32::try_from(parent.next_child_seq)?)?;
-        let row = GridRow::new(
-            code.as_str(),
-            name,
-            kind.code(),
-            Some(parent.id.clone()),
-            firm.map(str::to_owned),
-            self.now,
-        );
-        self.grid(row, boundary)
-    }
-
-    fn assign(&mut self, grid: &GridRow, person: &PersonRow, role: GridRole) -> anyhow::Result<()> {
-        assignment::insert(
-            self.conn,
-            &AssignmentRow::new(&grid.id, &person.id, role.code(), self.now),
-        )?;
+        grid: &GridRow,
+        person: &PersonRow,
+        role: GridRole,
+    ) -> Result<(), AppError> {
+        let input = CreateAssignment {
+            person_id: person.id.to_string(),
+            role: role.code().to_owned(),
+        };
+        assignments::create(self.conn, &self.system, &self.origin, &grid.id, input)?;
         Ok(())
-    }
-
-    /// Records the sequence counter the loader advanced.
-    fn save_counter(&mut self, grid: &GridRow) -> anyhow::Result<()> {
-        Ok(grid::set_child_seq(
-            self.conn,
-            &grid.id,
-            grid.next_child_seq,
-        )?)
     }
 }
 
@@ -635,116 +627,200 @@ pub fn seed(
                 .map_err(|e| anyhow::anyhow!("{e}"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let now = time::to_db(time::now());
-    conn.transaction(|conn| {
-        let mut l = Loader { conn, now, people: Vec::new(), grids: 0 };
-        // the zone: 西华经济开发区, a box around the town's industrial area
-        let mut zone = l.grid(
-            GridRow::new(zone_code.as_str(), "西华经济开发区", GridKind::Zone.code(), None, None, now),
-            &square(114.50, 33.76, 0.12, 0.08),
-        )?;
-        let leaders = LEADERS
-            .iter()
-            .enumerate()
-            .map(|(i, n)| l.person(n, 900 + i, true))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let instructors = INSTRUCTORS
-            .iter()
-            .enumerate()
-            .map(|(i, n)| l.person(n, 950 + i, true))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let riders = RIDERS
-            .iter()
-            .enumerate()
-            .map(|(i, n)| l.person(n, 970 + i, false))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let mut placard = String::new();
-        for (i, (name, section, industry, employees, production, flags)) in FIRMS.iter().enumerate() {
-            let principal_name = NAMED_PRINCIPALS
-                .iter()
-                .find(|(at, _)| *at == i)
-                .map_or_else(|| l.fresh_name(i), |(_, n)| (*n).to_owned());
-            let principal = l.person(&principal_name, i, false)?;
-            // a 9 × 5 layout of enterprise plots inside the zone
-            let (col, row) = ((i % 9) as f64, (i / 9) as f64);
-            let (lng, lat) = (114.502 + col * 0.0132, 33.762 + row * 0.0155);
-            let mut firm = EnterpriseRow::new(name, now);
-            firm.uscc = Some(uscc(i)?);
-            firm.industry_section = Some(section.to_string());
-            firm.industry_text = Some((*industry).to_owned());
-            firm.employee_count = Some(*employees);
-            firm.address = Some(format!("西华经济开发区纬{}路 {} 号", i / 9 + 1, i % 9 * 8 + 6));
-            (firm.lat, firm.lng) = (Some(lat + 0.006), Some(lng + 0.005));
-            firm.principal_person_id = Some(principal.id.clone());
-            firm.production_characteristics = Some((*production).to_owned());
-            firm.flags = flags.join(",");
-            enterprise::insert(l.conn, &firm)?;
-            let mut own = l.child(&mut zone, &format!("{name}网格"), GridKind::Enterprise, Some(&firm.id), &square(lng, lat, 0.012, 0.014))?;
-            firm.grid_id = Some(own.id.clone());
-            firm.version += 1;
-            enterprise::update(l.conn, &firm)?;
-            let leader = &leaders[(i + 6) % LEADERS.len()];
-            l.assign(&own, leader, GridRole::GridLeader)?;
-            l.assign(&own, &principal, GridRole::FullTimeWorker)?;
-            l.assign(&own, &instructors[i % INSTRUCTORS.len()], GridRole::PartyInstructor)?;
-            if i.is_multiple_of(3) {
-                l.assign(&own, &riders[i % RIDERS.len()], GridRole::MobileWorker)?;
-            }
-            if i == 2 {
-                placard = own.placard_token.clone().unwrap_or_default();
-            }
-            if i == 1 {
-                // 大网格套小网格: workshops, and teams inside them
-                for (w, (workshop, teams)) in WORKSHOPS.iter().enumerate() {
-                    let (wl, wt) = (lng + (w % 2) as f64 * 0.006, lat + (w / 2) as f64 * 0.007);
-                    let mut shop = l.child(&mut own, workshop, GridKind::SubGrid, Some(&firm.id), &square(wl, wt, 0.006, 0.007))?;
-                    let director = l.person(&l.fresh_name(w * 3 + 5), 500 + w, false)?;
-                    for (role, person) in [(GridRole::GridLeader, leader), (GridRole::FullTimeWorker, &principal), (GridRole::PartTimeWorker, &director), (GridRole::PartyInstructor, &instructors[i % INSTRUCTORS.len()])] {
-                        l.assign(&shop, person, role)?;
-                    }
-                    for (t, team) in teams.iter().enumerate() {
-                        let (tl, tt) = (wl + (t % 2) as f64 * 0.003, wt + (t / 2) as f64 * 0.0035);
-                        let crew = l.child(&mut shop, team, GridKind::SubGrid, Some(&firm.id), &square(tl, tt, 0.003, 0.0035))?;
-                        let lead = l.person(&l.fresh_name(w * 5 + t * 3 + 2), 600 + w * 10 + t, false)?;
-                        for (role, person) in [(GridRole::GridLeader, leader), (GridRole::FullTimeWorker, &principal), (GridRole::PartTimeWorker, &lead)] {
-                            l.assign(&crew, person, role)?;
-                        }
-                    }
-                    l.save_counter(&shop)?;
-                }
-                l.save_counter(&own)?;
-            }
-        }
-        l.save_counter(&zone)?;
-        // accounts, linked to their people where there is one
-        let mut loaded = Vec::new();
-        for (account, hash) in accounts.into_iter().zip(hashes) {
-            let row = UserRow::new(account.username, Some(account.name.to_owned()), hash, Roles::single(account.role).to_stored(), now);
-            if !user::insert(l.conn, &row)? {
-                bail!("user {} exists", account.username);
-            }
-            let person = match l.people.iter().find(|p| p.name == account.name).cloned() {
-                Some(p) => p,
-                None => l.person(account.name, 990 + loaded.len(), true)?,
-            };
-            let mut linked = person.clone();
-            linked.user_id = Some(row.id.clone());
-            linked.version += 1;
-            person::update(l.conn, &linked)?;
-            loaded.push(account);
-        }
-        setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
-        AuditEvent::new(AuditAction::SeedDemo, Outcome::Success)
-            .detail(serde_json::json!({ "grids": l.grids, "enterprises": FIRMS.len(), "people": l.people.len() }))
-            .write(l.conn, &RequestOrigin::default())?;
-        Ok(SeedOutcome::Loaded {
-            accounts: loaded,
-            grids: l.grids,
-            enterprises: FIRMS.len(),
-            people: l.people.len(),
-            placard: format!("{public_url}/api/v1/public/placards/{placard}"),
-        })
+    let loaded = conn.transaction(|conn| load(conn, zone_code, accounts, hashes))?;
+    let (accounts, grids, people, placard) = loaded;
+    Ok(SeedOutcome::Loaded {
+        accounts,
+        grids,
+        enterprises: FIRMS.len(),
+        people,
+        placard: format!("{public_url}/api/v1/public/placards/{placard}"),
     })
+}
+
+/// Loads the zone; returns the accounts, the grid and people counts and the
+/// public token of 河南耕亿达精密制造有限公司's placard.
+fn load(
+    conn: &mut DbConnection,
+    zone_code: &GridCode,
+    accounts: Vec<Account>,
+    hashes: Vec<String>,
+) -> Result<(Vec<Account>, usize, usize, String), AppError> {
+    let mut l = Loader {
+        conn,
+        system: Scoped::system(),
+        origin: Origin::default(),
+        zone_code,
+        people: Vec::new(),
+        grids: Vec::new(),
+    };
+    // the zone: 西华经济开发区, a box around the town's industrial area
+    let zone = l.grid(
+        "西华经济开发区",
+        GridKind::Zone,
+        None,
+        None,
+        square(114.50, 33.76, 0.12, 0.08),
+    )?;
+    let leaders = LEADERS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| l.person(n, 900 + i, true))
+        .collect::<Result<Vec<_>, _>>()?;
+    let instructors = INSTRUCTORS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| l.person(n, 950 + i, true))
+        .collect::<Result<Vec<_>, _>>()?;
+    let riders = RIDERS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| l.person(n, 970 + i, false))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut placard_grid = None;
+    for (i, (name, section, industry, employees, production, flags)) in FIRMS.iter().enumerate() {
+        let principal_name = NAMED_PRINCIPALS
+            .iter()
+            .find(|(at, _)| *at == i)
+            .map_or_else(|| l.fresh_name(i), |(_, n)| (*n).to_owned());
+        let principal = l.person(&principal_name, i, false)?;
+        // a 9 × 5 layout of enterprise plots inside the zone
+        let (col, row) = ((i % 9) as f64, (i / 9) as f64);
+        let (lng, lat) = (114.502 + col * 0.0132, 33.762 + row * 0.0155);
+        let firm = enterprises::create(
+            l.conn,
+            &l.system,
+            &l.origin,
+            EnterpriseInput {
+                name: Some((*name).to_owned()),
+                uscc: Some(Some(
+                    uscc(i).map_err(|e| AppError::Internal(e.to_string()))?,
+                )),
+                industry_section: Some(Some(section.to_string())),
+                industry_text: Some(Some((*industry).to_owned())),
+                employee_count: Some(Some(*employees)),
+                address: Some(Some(format!(
+                    "西华经济开发区纬{}路 {} 号",
+                    i / 9 + 1,
+                    i % 9 * 8 + 6
+                ))),
+                lat: Some(Some(lat + 0.006)),
+                lng: Some(Some(lng + 0.005)),
+                principal_person_id: Some(Some(principal.id.to_string())),
+                production_characteristics: Some(Some((*production).to_owned())),
+                flags: Some(flags.iter().map(|f| (*f).to_owned()).collect()),
+                grid_id: None,
+            },
+        )?;
+        let own = l.grid(
+            &format!("{name}网格"),
+            GridKind::Enterprise,
+            Some(&zone),
+            Some(firm.id.as_str()),
+            square(lng, lat, 0.012, 0.014),
+        )?;
+        let leader = &leaders[(i + 6) % LEADERS.len()];
+        l.assign(&own, leader, GridRole::GridLeader)?;
+        l.assign(&own, &principal, GridRole::FullTimeWorker)?;
+        l.assign(
+            &own,
+            &instructors[i % INSTRUCTORS.len()],
+            GridRole::PartyInstructor,
+        )?;
+        if i.is_multiple_of(3) {
+            l.assign(&own, &riders[i % RIDERS.len()], GridRole::MobileWorker)?;
+        }
+        if i == 2 {
+            placard_grid = Some(own.id.clone());
+        }
+        if i == 1 {
+            // 大网格套小网格: workshops, and teams inside them
+            for (w, (workshop, teams)) in WORKSHOPS.iter().enumerate() {
+                let (wl, wt) = (lng + (w % 2) as f64 * 0.006, lat + (w / 2) as f64 * 0.007);
+                let shop = l.grid(
+                    workshop,
+                    GridKind::SubGrid,
+                    Some(&own),
+                    None,
+                    square(wl, wt, 0.006, 0.007),
+                )?;
+                let director = l.person(&l.fresh_name(w * 3 + 5), 500 + w, false)?;
+                for (role, person) in [
+                    (GridRole::GridLeader, leader),
+                    (GridRole::FullTimeWorker, &principal),
+                    (GridRole::PartTimeWorker, &director),
+                    (
+                        GridRole::PartyInstructor,
+                        &instructors[i % INSTRUCTORS.len()],
+                    ),
+                ] {
+                    l.assign(&shop, person, role)?;
+                }
+                for (t, team) in teams.iter().enumerate() {
+                    let (tl, tt) = (wl + (t % 2) as f64 * 0.003, wt + (t / 2) as f64 * 0.0035);
+                    let crew = l.grid(
+                        team,
+                        GridKind::SubGrid,
+                        Some(&shop),
+                        None,
+                        square(tl, tt, 0.003, 0.0035),
+                    )?;
+                    let lead =
+                        l.person(&l.fresh_name(w * 5 + t * 3 + 2), 600 + w * 10 + t, false)?;
+                    for (role, person) in [
+                        (GridRole::GridLeader, leader),
+                        (GridRole::FullTimeWorker, &principal),
+                        (GridRole::PartTimeWorker, &lead),
+                    ] {
+                        l.assign(&crew, person, role)?;
+                    }
+                }
+            }
+        }
+    }
+    // every placard goes through the publish rules (leader, full-time worker, consent)
+    let mut placard = String::new();
+    for id in l.grids.clone() {
+        let board = placards::change(l.conn, &l.system, &l.origin, &id, Change::Publish)?;
+        if Some(&id) == placard_grid.as_ref() {
+            placard = board.published_token().unwrap_or_default().to_owned();
+        }
+    }
+    // accounts, linked to their people where there is one
+    let mut loaded = Vec::new();
+    for (account, hash) in accounts.into_iter().zip(hashes) {
+        let new = NewAccount {
+            username: Username::parse(account.username)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            display_name: Some(account.name.to_owned()),
+            roles: Roles::single(account.role),
+        };
+        let user = users::create(l.conn, &Caller::system(), &l.origin, new, hash)?;
+        let person = match l.people.iter().find(|p| p.name == account.name).cloned() {
+            Some(p) => p,
+            None => l.person(account.name, 990 + loaded.len(), true)?,
+        };
+        let link = PersonInput {
+            user_id: Some(Some(user.id.to_string())),
+            ..PersonInput::default()
+        };
+        people::update(
+            l.conn,
+            &l.system,
+            &l.origin,
+            NO_ID_NUMBERS,
+            &person.id,
+            &Default::default(),
+            link,
+        )?;
+        loaded.push(account);
+    }
+    let now = time::to_db(time::now());
+    setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
+    AuditEvent::success(AuditAction::SeedDemo)
+        .detail(serde_json::json!({ "grids": l.grids.len(), "enterprises": FIRMS.len(), "people": l.people.len() }))
+        .write(l.conn, &l.origin)?;
+    Ok((loaded, l.grids.len(), l.people.len(), placard))
 }
 
 #[cfg(test)]

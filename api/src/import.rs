@@ -7,16 +7,15 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use diesel::Connection;
-use gridwork_domain::Scope;
-use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::audit::AuditAction;
+use gridwork_domain::enterprise::Uscc;
 use gridwork_domain::grid::GridKind;
-use gridwork_persistence::enterprise::{self, EnterpriseRow};
-use gridwork_persistence::person::{self, PersonRow};
-use gridwork_persistence::{DbConnection, grid, time};
+use gridwork_domain::person::IdCardNumber;
+use gridwork_persistence::{DbConnection, grid};
 
-use crate::audit::{AuditEvent, RequestOrigin};
-use crate::error::ApiError;
-use crate::routes::{enterprises as firm_rules, people as person_rules};
+use crate::app::enterprises::{self, EnterpriseInput};
+use crate::app::people::{self, PersonInput};
+use crate::app::{AppError, AuditEvent, Origin, Scoped};
 
 /// One problem of one CSV row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +33,13 @@ pub enum ImportError {
     #[error("{} bad row(s); nothing was imported", .0.len())]
     Rows(Vec<RowError>),
     #[error(transparent)]
-    Query(#[from] diesel::result::Error),
-    #[error("{0}")]
-    Other(#[from] anyhow::Error),
+    App(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> ImportError {
+        ImportError::App(e.into())
+    }
 }
 
 pub const ENTERPRISE_COLUMNS: [&str; 11] = [
@@ -117,10 +120,10 @@ fn read_rows(input: impl Read, allowed: &[&str]) -> Result<Rows, ImportError> {
     }
 }
 
-/// Field errors of a rule check, as row errors.
-fn row_errors(line: u64, error: ApiError) -> Vec<RowError> {
-    match error {
-        ApiError::Validation(fields) => fields
+/// What a command refused, as row errors; a database failure stops the import.
+fn row_errors(line: u64, error: AppError) -> Result<Vec<RowError>, ImportError> {
+    Ok(match error {
+        AppError::Invalid(fields) => fields
             .into_iter()
             .map(|f| RowError {
                 line,
@@ -128,12 +131,13 @@ fn row_errors(line: u64, error: ApiError) -> Vec<RowError> {
                 reason: f.message,
             })
             .collect(),
+        AppError::Unavailable(_) | AppError::Internal(_) => return Err(error.into()),
         other => vec![RowError {
             line,
             field: "row".into(),
             reason: other.to_string(),
         }],
-    }
+    })
 }
 
 fn number<T: std::str::FromStr>(
@@ -184,11 +188,11 @@ fn grid_id(
     code: Option<&String>,
     kinds: &[GridKind],
     errors: &mut Vec<RowError>,
-) -> anyhow::Result<Option<String>> {
+) -> Result<Option<String>, ImportError> {
     let Some(code) = code else { return Ok(None) };
-    let found = grid::by_code(conn, code)?.filter(|g| {
-        g.archived_at.is_none() && GridKind::parse(&g.kind).is_some_and(|k| kinds.contains(&k))
-    });
+    let found = grid::by_code(conn, code)
+        .map_err(AppError::from)?
+        .filter(|g| g.archived_at.is_none() && kinds.contains(&g.kind));
     if found.is_none() {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
         errors.push(RowError {
@@ -197,21 +201,56 @@ fn grid_id(
             reason: format!("no active {} grid has code {code}", kinds.join("/")),
         });
     }
-    Ok(found.map(|g| g.id))
+    Ok(found.map(|g| g.id.into_string()))
 }
 
-/// Imports enterprises; returns how many were added.
+/// Runs one row's command; what it refuses becomes the row's errors.
+fn import_row<T>(
+    line: u64,
+    errors: &mut Vec<RowError>,
+    command: Result<T, AppError>,
+) -> Result<bool, ImportError> {
+    match command {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            errors.extend(row_errors(line, e)?);
+            Ok(false)
+        }
+    }
+}
+
+/// A value that occurs twice in one file: the second is reported with the
+/// first's line (the command would only see a conflict with the stored one).
+fn repeated(
+    seen: &mut HashMap<String, u64>,
+    key: Option<String>,
+    line: u64,
+    field: &str,
+    errors: &mut Vec<RowError>,
+) -> bool {
+    let Some(first) = key.and_then(|k| seen.insert(k, line)) else {
+        return false;
+    };
+    errors.push(RowError {
+        line,
+        field: field.into(),
+        reason: format!("repeats line {first}"),
+    });
+    true
+}
+
+/// Imports enterprises through the same command as `POST /enterprises`;
+/// returns how many were added.
 pub fn enterprises(conn: &mut DbConnection, input: impl Read) -> Result<usize, ImportError> {
     let rows = read_rows(input, &ENTERPRISE_COLUMNS)?;
-    let now = time::to_db(time::now());
+    let (system, origin) = (Scoped::system(), Origin::default());
     conn.transaction(|conn| {
         let mut errors = Vec::new();
-        let mut seen_uscc: HashMap<String, u64> = HashMap::new();
+        let mut seen_uscc = HashMap::new();
         let mut count = 0;
         for (line, v) in &rows {
             let line = *line;
-            let mut row = EnterpriseRow::new("", now);
-            let input = firm_rules::EnterpriseInput {
+            let input = EnterpriseInput {
                 name: v.get("name").cloned(),
                 uscc: v.get("uscc").map(|s| Some(s.clone())),
                 industry_section: v.get("industry_section").map(|s| Some(s.clone())),
@@ -236,69 +275,64 @@ pub fn enterprises(conn: &mut DbConnection, input: impl Read) -> Result<usize, I
                         .collect()
                 }),
                 principal_person_id: None,
-                grid_id: None,
-            };
-            if let Err(e) = firm_rules::apply(&mut row, input) {
-                errors.extend(row_errors(line, e));
-                continue;
-            }
-            row.grid_id = grid_id(
-                conn,
-                line,
-                v.get("grid_code"),
-                &[GridKind::General],
-                &mut errors,
-            )?;
-            if let Some(uscc) = &row.uscc
-                && let Some(first) = seen_uscc.insert(uscc.clone(), line)
-            {
-                errors.push(RowError {
+                grid_id: grid_id(
+                    conn,
                     line,
-                    field: "uscc".into(),
-                    reason: format!("repeats line {first}"),
-                });
+                    v.get("grid_code"),
+                    &[GridKind::General],
+                    &mut errors,
+                )?
+                .map(Some),
+            };
+            let uscc = v
+                .get("uscc")
+                .and_then(|u| Uscc::parse(u).ok())
+                .map(|u| u.as_str().to_owned());
+            if repeated(&mut seen_uscc, uscc, line, "uscc", &mut errors) {
                 continue;
             }
-            if let Err(e) = firm_rules::check_references(conn, &row, None, &Scope::Zone) {
-                errors.extend(row_errors(line, e));
-                continue;
+            if import_row(
+                line,
+                &mut errors,
+                enterprises::create(conn, &system, &origin, input),
+            )? {
+                count += 1;
             }
-            enterprise::insert(conn, &row)?;
-            count += 1;
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
-        AuditEvent::new(AuditAction::Import, Outcome::Success)
+        AuditEvent::success(AuditAction::Import)
             .detail(serde_json::json!({ "kind": "enterprises", "rows": count }))
-            .write(conn, &RequestOrigin::default())?;
+            .write(conn, &origin)?;
         Ok(count)
     })
 }
 
-/// Imports people; returns how many were added.
+/// Imports people through the same command as `POST /people`; returns how
+/// many were added.
 pub fn people(
     conn: &mut DbConnection,
     input: impl Read,
     pii_key: &[u8],
 ) -> Result<usize, ImportError> {
     let rows = read_rows(input, &PEOPLE_COLUMNS)?;
-    let now = time::to_db(time::now());
+    let (system, origin) = (Scoped::system(), Origin::default());
     conn.transaction(|conn| {
         let mut errors = Vec::new();
-        let mut seen_id: HashMap<String, u64> = HashMap::new();
+        let mut seen_id = HashMap::new();
         let mut count = 0;
         for (line, v) in &rows {
             let line = *line;
-            let mut row = PersonRow::new("", now);
-            let input = person_rules::PersonInput {
+            let input = PersonInput {
                 name: v.get("name").cloned(),
                 mobile: v.get("mobile").map(|s| Some(s.clone())),
                 work_phone: v.get("work_phone").map(|s| Some(s.clone())),
                 id_card_number: v.get("id_card_number").map(|s| Some(s.clone())),
                 party_member: flag(line, "party_member", v.get("party_member"), &mut errors),
                 user_id: None,
-                grid_id: None,
+                grid_id: grid_id(conn, line, v.get("grid_code"), &GridKind::ALL, &mut errors)?
+                    .map(Some),
                 placard_consent: flag(
                     line,
                     "placard_consent",
@@ -306,34 +340,27 @@ pub fn people(
                     &mut errors,
                 ),
             };
-            if let Err(e) = person_rules::apply(&mut row, input, pii_key) {
-                errors.extend(row_errors(line, e));
+            let id_card = v
+                .get("id_card_number")
+                .and_then(|n| IdCardNumber::parse(n).ok())
+                .map(|n| n.expose().to_owned());
+            if repeated(&mut seen_id, id_card, line, "id_card_number", &mut errors) {
                 continue;
             }
-            row.grid_id = grid_id(conn, line, v.get("grid_code"), &GridKind::ALL, &mut errors)?;
-            if let Some(hash) = &row.id_card_hash
-                && let Some(first) = seen_id.insert(hash.clone(), line)
-            {
-                errors.push(RowError {
-                    line,
-                    field: "id_card_number".into(),
-                    reason: format!("repeats line {first}"),
-                });
-                continue;
+            if import_row(
+                line,
+                &mut errors,
+                people::create(conn, &system, &origin, pii_key, input),
+            )? {
+                count += 1;
             }
-            if let Err(e) = person_rules::check_references(conn, &row, &Scope::Zone) {
-                errors.extend(row_errors(line, e));
-                continue;
-            }
-            person::insert(conn, &row)?;
-            count += 1;
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
-        AuditEvent::new(AuditAction::Import, Outcome::Success)
+        AuditEvent::success(AuditAction::Import)
             .detail(serde_json::json!({ "kind": "people", "rows": count }))
-            .write(conn, &RequestOrigin::default())?;
+            .write(conn, &origin)?;
         Ok(count)
     })
 }

@@ -1,17 +1,20 @@
-//! Gridwork's HTTP API: actix-web handlers over the domain and persistence
-//! crates, plus the `gridwork` binary's commands.
+//! Gridwork's HTTP API and the `gridwork` binary's commands, in layers that
+//! depend only downwards (see ARCHITECTURE.md):
+//!
+//! `cli`, `startup`, `openapi`, `demo`, `import` (composition) → `routes` →
+//! `render` → `views` → `http`, `state` → `app`, `auth` → `config`, and the
+//! `persistence` and `domain` crates.
 
-pub mod audit;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod error;
+pub mod http;
 pub mod import;
 pub mod openapi;
-pub mod placard_html;
-pub mod request_id;
+pub mod render;
 pub mod routes;
 pub mod startup;
 pub mod state;
-pub mod telemetry;
+pub mod views;

@@ -3,104 +3,15 @@
 //! `openapi/openapi.json` is the committed copy a test keeps fresh.
 
 use actix_web::App;
-use std::collections::BTreeMap;
-
 use utoipa::openapi::path::PathItem;
-use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Header, ObjectBuilder, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::PROBLEM_JSON;
-
-/// Declares a reusable `application/problem+json` response.
-macro_rules! problem_responses {
-    ($($name:ident => $description:literal $(, header $header:literal : $header_desc:literal)?;)*) => {
-        $(
-            #[doc = $description]
-            pub struct $name;
-            impl<'r> utoipa::ToResponse<'r> for $name {
-                fn response() -> (&'r str, RefOr<Response>) {
-                    (stringify!($name), problem_response($description, &[$(($header, $header_desc))?]))
-                }
-            }
-        )*
-    };
-}
-
-fn problem_response(description: &str, headers: &[(&str, &str)]) -> RefOr<Response> {
-    let content = ContentBuilder::new()
-        .schema(Some(Ref::from_schema_name("Problem")))
-        .build();
-    let mut builder = ResponseBuilder::new()
-        .description(description)
-        .content(PROBLEM_JSON, content);
-    for (name, desc) in headers {
-        let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
-        header.description = Some((*desc).to_owned());
-        builder = builder.header(*name, header);
-    }
-    builder.build().into()
-}
-
-problem_responses! {
-    BadRequest => "Malformed request: the body is not valid JSON (`malformed_json`) or cannot be read.";
-    Unauthorized => "Missing, malformed, forged or expired access token (`missing_token`, `invalid_token`, `token_expired`), or bad credentials.", header "WWW-Authenticate": "Bearer challenge";
-    Forbidden => "The caller's roles do not allow this operation (`forbidden`).";
-    NotFound => "No such resource, or it lies outside the caller's scope (`not_found`).";
-    Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`; `reasons` lists what stands in the way).";
-    PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";
-    PayloadTooLarge => "The request body exceeds the configured limit (`payload_too_large`).";
-    UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
-    UnprocessableContent => "Invalid fields (`validation_failed`); `errors` lists each field, code and message.";
-    TooManyRequests => "Too many failed logins: the account is locked (`account_locked`).", header "Retry-After": "seconds until the lock ends";
-    ServiceUnavailable => "The database is unreachable or the connection pool is exhausted (`service_unavailable`).", header "Retry-After": "seconds to wait before retrying";
-}
-
-/// Declares a named set of the problem responses above, for operations that
-/// answer the same errors: `responses((status = 200, …), doc::ReadOne)`.
-macro_rules! error_sets {
-    ($($(#[$doc:meta])* $name:ident = [$($status:literal => $response:ident),*];)*) => {
-        $(
-            $(#[$doc])*
-            pub struct $name;
-            impl utoipa::IntoResponses for $name {
-                fn responses() -> BTreeMap<String, RefOr<Response>> {
-                    BTreeMap::from([$(
-                        ($status.to_owned(), RefOr::Ref(Ref::from_response_name(stringify!($response)))),
-                    )*])
-                }
-            }
-        )*
-    };
-}
-
-error_sets! {
-    /// Reading one record in scope.
-    ReadOne = ["401" => Unauthorized, "404" => NotFound, "503" => ServiceUnavailable];
-    /// A keyset-paged list.
-    List = ["401" => Unauthorized, "422" => UnprocessableContent, "503" => ServiceUnavailable];
-    /// A keyset-paged list below a record in scope.
-    ListUnder = ["401" => Unauthorized, "404" => NotFound, "422" => UnprocessableContent, "503" => ServiceUnavailable];
-    /// Creating a record from a JSON body.
-    Create = [
-        "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "409" => Conflict,
-        "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => UnprocessableContent,
-        "503" => ServiceUnavailable
-    ];
-    /// Changing a record in scope from a JSON body, with `If-Match`.
-    Update = [
-        "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
-        "409" => Conflict, "412" => PreconditionFailed, "413" => PayloadTooLarge,
-        "415" => UnsupportedMediaType, "422" => UnprocessableContent, "503" => ServiceUnavailable
-    ];
-    /// A state change of a record in scope, without a body.
-    Action = [
-        "401" => Unauthorized, "403" => Forbidden, "404" => NotFound, "409" => Conflict,
-        "503" => ServiceUnavailable
-    ];
-}
+use crate::http::problems::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed,
+    ServiceUnavailable, TooManyRequests, Unauthorized, UnprocessableContent, UnsupportedMediaType,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -112,7 +23,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
     ),
     modifiers(&BearerAuth),
     components(
-        schemas(crate::error::Problem, crate::error::FieldError, crate::error::Reason),
+        schemas(crate::http::error::Problem, crate::app::FieldError, crate::app::Reason),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, TooManyRequests,

@@ -18,15 +18,15 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::audit::{AuditEvent, RequestOrigin};
+use crate::app::{AppError, AuditEvent, Origin};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
 use crate::config::Config;
-use crate::error::{self, ApiError};
+use crate::http::telemetry::RequestSpan;
+use crate::http::{ApiError, error, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
+use crate::routes;
 use crate::state::AppState;
-use crate::telemetry::RequestSpan;
-use crate::{request_id, routes};
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
 const PII_KEY: &str = "pii_key";
@@ -127,7 +127,7 @@ pub fn bootstrap_admin(
         AuditEvent::new(AuditAction::BootstrapAdmin, Outcome::Success)
             .on("user", &row.id)
             .detail(serde_json::json!({ "username": "admin", "password_generated": generated }))
-            .write(conn, &RequestOrigin::default())?;
+            .write(conn, &Origin::default())?;
         Ok(true)
     })?;
     if created && generated {
@@ -268,6 +268,6 @@ async fn fallback(
 ) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
-        None => ApiError::NotFound,
+        None => AppError::NotFound.into(),
     })
 }

@@ -1,13 +1,14 @@
-//! What every handler shares: the pool and the auth machinery.
+//! What every handler shares: the pool, the auth machinery and settings.
 
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
 use gridwork_persistence::{DbConnection, DbPool};
 
+use crate::app::AppError;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::Passwords;
-use crate::error::ApiError;
+use crate::http::ApiError;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -26,25 +27,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` in one database transaction on a blocking thread (diesel is
-    /// synchronous; actix workers must never wait on it).
-    pub async fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs `f` with a pooled connection on a blocking thread (diesel is
+    /// synchronous; actix workers must never wait on it). Commands open
+    /// their own transaction; a single read needs none. The request's span
+    /// goes along, so what `f` logs names its request.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.read(move |conn| diesel::Connection::transaction(conn, f))
-            .await
-    }
-
-    /// Runs read-only `f` on a blocking thread, without a transaction (one
-    /// statement needs none; BEGIN/COMMIT would double the round trips).
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || f(&mut *pool.get()?)).await?
+        let span = tracing::Span::current();
+        let job = move || {
+            let _entered = span.enter();
+            f(&mut *pool.get()?)
+        };
+        Ok(actix_web::web::block(job).await??)
     }
 }

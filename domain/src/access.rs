@@ -1,6 +1,7 @@
 //! The one place that decides what each role may do. Handlers ask for a
 //! `Permission`; later issues add permissions and scope rules here.
 
+use crate::ids::GridId;
 use crate::role::{Role, Roles};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +52,13 @@ impl Permission {
 pub enum Scope {
     Zone,
     /// Sorted grid ids.
-    Grids(Vec<String>),
+    Grids(Vec<GridId>),
 }
 
 impl Scope {
     /// `zone_wide` from the caller's roles; `grids` the ids of their assigned
     /// grids and descendants (only read when not zone-wide).
-    pub fn new(zone_wide: bool, grids: impl FnOnce() -> Vec<String>) -> Scope {
+    pub fn new(zone_wide: bool, grids: impl FnOnce() -> Vec<GridId>) -> Scope {
         if zone_wide {
             return Scope::Zone;
         }
@@ -69,17 +70,15 @@ impl Scope {
 
     /// True when a record in `grid_id` is visible. Records in no grid (an
     /// enterprise not yet assigned) are visible zone-wide only.
-    pub fn covers(&self, grid_id: Option<&str>) -> bool {
+    pub fn covers(&self, grid_id: Option<&GridId>) -> bool {
         match self {
             Scope::Zone => true,
-            Scope::Grids(ids) => {
-                grid_id.is_some_and(|g| ids.binary_search_by(|id| id.as_str().cmp(g)).is_ok())
-            }
+            Scope::Grids(ids) => grid_id.is_some_and(|g| ids.binary_search(g).is_ok()),
         }
     }
 
     /// The grid ids to filter lists by; None for the whole zone.
-    pub fn grid_ids(&self) -> Option<&[String]> {
+    pub fn grid_ids(&self) -> Option<&[GridId]> {
         match self {
             Scope::Zone => None,
             Scope::Grids(ids) => Some(ids),
@@ -137,8 +136,8 @@ mod tests {
     fn a_grid_scope_covers_its_grids_only() {
         let scope = Scope::new(false, || vec!["g3".into(), "g1".into(), "g1".into()]);
         assert_eq!(scope, Scope::Grids(vec!["g1".into(), "g3".into()]));
-        assert!(scope.covers(Some("g1")) && scope.covers(Some("g3")));
-        assert!(!scope.covers(Some("g2")));
+        assert!(scope.covers(Some(&"g1".into())) && scope.covers(Some(&"g3".into())));
+        assert!(!scope.covers(Some(&"g2".into())));
         assert!(!scope.covers(None), "unassigned records are zone-only");
         assert!(Scope::new(true, Vec::new).covers(None));
         assert_eq!(Scope::Zone.grid_ids(), None);

@@ -1,59 +1,17 @@
 //! Who serves a grid, in which role: the named people of every grid.
 
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum GridRole {
-    GridLeader,
-    FullTimeWorker,
-    PartTimeWorker,
-    MobileWorker,
-    PartyInstructor,
+crate::closed_set! {
+    /// The role a person holds on a grid.
+    pub enum GridRole {
+        GridLeader = "grid_leader", "网格长", "Grid leader";
+        FullTimeWorker = "full_time_worker", "专职网格员", "Full-time grid worker";
+        PartTimeWorker = "part_time_worker", "兼职网格员", "Part-time grid worker";
+        MobileWorker = "mobile_worker", "移动网格员", "Mobile grid worker";
+        PartyInstructor = "party_instructor", "党建指导员", "Party-building instructor";
+    }
 }
 
 impl GridRole {
-    pub const ALL: [GridRole; 5] = [
-        GridRole::GridLeader,
-        GridRole::FullTimeWorker,
-        GridRole::PartTimeWorker,
-        GridRole::MobileWorker,
-        GridRole::PartyInstructor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            GridRole::GridLeader => "grid_leader",
-            GridRole::FullTimeWorker => "full_time_worker",
-            GridRole::PartTimeWorker => "part_time_worker",
-            GridRole::MobileWorker => "mobile_worker",
-            GridRole::PartyInstructor => "party_instructor",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<GridRole> {
-        GridRole::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            GridRole::GridLeader => "网格长",
-            GridRole::FullTimeWorker => "专职网格员",
-            GridRole::PartTimeWorker => "兼职网格员",
-            GridRole::MobileWorker => "移动网格员",
-            GridRole::PartyInstructor => "党建指导员",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            GridRole::GridLeader => "Grid leader",
-            GridRole::FullTimeWorker => "Full-time grid worker",
-            GridRole::PartTimeWorker => "Part-time grid worker",
-            GridRole::MobileWorker => "Mobile grid worker",
-            GridRole::PartyInstructor => "Party-building instructor",
-        }
-    }
-
     /// The duties printed on placards (四位一体 and each role's part in them).
     pub fn duties_zh(self) -> &'static str {
         match self {
@@ -74,12 +32,6 @@ impl GridRole {
             GridRole::PartTimeWorker => 3,
             GridRole::MobileWorker => 4,
         }
-    }
-}
-
-impl fmt::Display for GridRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 

@@ -135,67 +135,16 @@ impl IndustrySection {
     }
 }
 
-/// Hazard characteristics that decide inspection duties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum HazardFlag {
-    HazardousChemicals,
-    Dust,
-    ConfinedSpace,
-    HighTemperatureMolten,
-    LiquidAmmoniaRefrigeration,
-    Flammable,
-    HeavyMachinery,
-}
-
-impl HazardFlag {
-    pub const ALL: [HazardFlag; 7] = [
-        HazardFlag::HazardousChemicals,
-        HazardFlag::Dust,
-        HazardFlag::ConfinedSpace,
-        HazardFlag::HighTemperatureMolten,
-        HazardFlag::LiquidAmmoniaRefrigeration,
-        HazardFlag::Flammable,
-        HazardFlag::HeavyMachinery,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            HazardFlag::HazardousChemicals => "hazardous_chemicals",
-            HazardFlag::Dust => "dust",
-            HazardFlag::ConfinedSpace => "confined_space",
-            HazardFlag::HighTemperatureMolten => "high_temperature_molten",
-            HazardFlag::LiquidAmmoniaRefrigeration => "liquid_ammonia_refrigeration",
-            HazardFlag::Flammable => "flammable",
-            HazardFlag::HeavyMachinery => "heavy_machinery",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            HazardFlag::HazardousChemicals => "涉危险化学品",
-            HazardFlag::Dust => "涉爆粉尘",
-            HazardFlag::ConfinedSpace => "有限空间作业",
-            HazardFlag::HighTemperatureMolten => "高温熔融金属",
-            HazardFlag::LiquidAmmoniaRefrigeration => "涉氨制冷",
-            HazardFlag::Flammable => "易燃易爆",
-            HazardFlag::HeavyMachinery => "大型机械设备",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            HazardFlag::HazardousChemicals => "Hazardous chemicals",
-            HazardFlag::Dust => "Combustible dust",
-            HazardFlag::ConfinedSpace => "Confined-space work",
-            HazardFlag::HighTemperatureMolten => "High-temperature molten metal",
-            HazardFlag::LiquidAmmoniaRefrigeration => "Liquid-ammonia refrigeration",
-            HazardFlag::Flammable => "Flammable or explosive materials",
-            HazardFlag::HeavyMachinery => "Heavy machinery",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<HazardFlag> {
-        HazardFlag::ALL.into_iter().find(|f| f.code() == code)
+crate::closed_set! {
+    /// Hazard characteristics that decide inspection duties.
+    pub enum HazardFlag {
+        HazardousChemicals = "hazardous_chemicals", "涉危险化学品", "Hazardous chemicals";
+        Dust = "dust", "涉爆粉尘", "Combustible dust";
+        ConfinedSpace = "confined_space", "有限空间作业", "Confined-space work";
+        HighTemperatureMolten = "high_temperature_molten", "高温熔融金属", "High-temperature molten metal";
+        LiquidAmmoniaRefrigeration = "liquid_ammonia_refrigeration", "涉氨制冷", "Liquid-ammonia refrigeration";
+        Flammable = "flammable", "易燃易爆", "Flammable or explosive materials";
+        HeavyMachinery = "heavy_machinery", "大型机械设备", "Heavy machinery";
     }
 }
 

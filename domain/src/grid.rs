@@ -11,69 +11,27 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GridKind {
-    /// The development zone itself: the single root.
-    Zone,
-    /// An area grid (may hold several small enterprises).
-    General,
-    /// 单建网格: one enterprise.
-    Enterprise,
-    /// A workshop or team of a large enterprise (大网格套小网格).
-    SubGrid,
+crate::closed_set! {
+    /// What a grid is: the zone root, an area, an enterprise or a sub-grid.
+    pub enum GridKind {
+        /// The development zone itself: the single root.
+        Zone = "zone", "经开区", "Development zone";
+        /// An area grid (may hold several small enterprises).
+        General = "general", "综合网格", "Area grid";
+        /// 单建网格: one enterprise.
+        Enterprise = "enterprise", "单建网格", "Enterprise grid";
+        /// A workshop or team of a large enterprise (大网格套小网格).
+        SubGrid = "sub_grid", "车间班组网格", "Workshop or team sub-grid";
+    }
 }
 
 impl GridKind {
-    pub const ALL: [GridKind; 4] = [
-        GridKind::Zone,
-        GridKind::General,
-        GridKind::Enterprise,
-        GridKind::SubGrid,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            GridKind::Zone => "zone",
-            GridKind::General => "general",
-            GridKind::Enterprise => "enterprise",
-            GridKind::SubGrid => "sub_grid",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            GridKind::Zone => "经开区",
-            GridKind::General => "综合网格",
-            GridKind::Enterprise => "单建网格",
-            GridKind::SubGrid => "车间班组网格",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            GridKind::Zone => "Development zone",
-            GridKind::General => "Area grid",
-            GridKind::Enterprise => "Enterprise grid",
-            GridKind::SubGrid => "Workshop or team sub-grid",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<GridKind> {
-        GridKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     /// Digits a child of this kind of grid adds to the code.
     fn child_digits(self) -> usize {
         match self {
             GridKind::Zone | GridKind::General => 3,
             GridKind::Enterprise | GridKind::SubGrid => 2,
         }
-    }
-}
-
-impl fmt::Display for GridKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -216,7 +174,16 @@ pub fn place<'a>(
     }
 }
 
-/// Why a grid cannot be archived yet.
+crate::closed_set! {
+    /// What keeps a grid from being archived.
+    pub enum ArchiveBlocker {
+        HasChildren = "has_children", "仍有下级网格", "Active child grids";
+        HasPeople = "has_people", "仍有人员", "People assigned or registered";
+        HasEnterprises = "has_enterprises", "仍有企业", "Enterprises";
+    }
+}
+
+/// What still lives in a grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occupancy {
     pub active_children: u64,
@@ -225,19 +192,16 @@ pub struct Occupancy {
 }
 
 impl Occupancy {
-    /// Reasons (stable codes) that block archiving; empty when it may go.
-    pub fn blockers(&self) -> Vec<&'static str> {
-        let mut reasons = Vec::new();
-        if self.active_children > 0 {
-            reasons.push("has_children");
-        }
-        if self.active_assignments > 0 {
-            reasons.push("has_people");
-        }
-        if self.enterprises > 0 {
-            reasons.push("has_enterprises");
-        }
-        reasons
+    /// What blocks archiving, each with its count; empty when it may go.
+    pub fn blockers(&self) -> Vec<(ArchiveBlocker, u64)> {
+        [
+            (ArchiveBlocker::HasChildren, self.active_children),
+            (ArchiveBlocker::HasPeople, self.active_assignments),
+            (ArchiveBlocker::HasEnterprises, self.enterprises),
+        ]
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .collect()
     }
 }
 
@@ -428,7 +392,12 @@ mod tests {
         };
         assert_eq!(
             busy.blockers(),
-            ["has_children", "has_people", "has_enterprises"]
+            [
+                (ArchiveBlocker::HasChildren, 2),
+                (ArchiveBlocker::HasPeople, 1),
+                (ArchiveBlocker::HasEnterprises, 1)
+            ]
         );
+        assert_eq!(ArchiveBlocker::HasPeople.code(), "has_people");
     }
 }

@@ -1,25 +1,21 @@
 //! The roles a user account can hold (global roles; grid assignments come later).
 
 use std::collections::BTreeSet;
-use std::fmt;
 
-/// A global role. Codes are stable snake_case strings stored in the database
-/// and sent over the API; labels are for people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(rename_all = "snake_case"))]
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    ZoneOfficer,
-    GridLeader,
-    GridWorker,
-    PartTimeWorker,
-    MobileWorker,
-    PartyInstructor,
-    DepartmentStaff,
-    Auditor,
+crate::closed_set! {
+    /// A global role. Codes are stable snake_case strings stored in the database
+    /// and sent over the API; labels are for people.
+    pub enum Role {
+        Admin = "admin", "系统管理员", "Administrator";
+        ZoneOfficer = "zone_officer", "经开区管理人员", "Zone officer";
+        GridLeader = "grid_leader", "网格长", "Grid leader";
+        GridWorker = "grid_worker", "专职网格员", "Full-time grid worker";
+        PartTimeWorker = "part_time_worker", "兼职网格员", "Part-time grid worker";
+        MobileWorker = "mobile_worker", "移动网格员", "Mobile grid worker";
+        PartyInstructor = "party_instructor", "党建指导员", "Party-building instructor";
+        DepartmentStaff = "department_staff", "部门工作人员", "Department staff";
+        Auditor = "auditor", "审计员", "Auditor";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,71 +23,9 @@ pub enum Role {
 pub struct UnknownRole(pub String);
 
 impl Role {
-    pub const ALL: [Role; 9] = [
-        Role::Admin,
-        Role::ZoneOfficer,
-        Role::GridLeader,
-        Role::GridWorker,
-        Role::PartTimeWorker,
-        Role::MobileWorker,
-        Role::PartyInstructor,
-        Role::DepartmentStaff,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::ZoneOfficer => "zone_officer",
-            Role::GridLeader => "grid_leader",
-            Role::GridWorker => "grid_worker",
-            Role::PartTimeWorker => "part_time_worker",
-            Role::MobileWorker => "mobile_worker",
-            Role::PartyInstructor => "party_instructor",
-            Role::DepartmentStaff => "department_staff",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::Admin => "系统管理员",
-            Role::ZoneOfficer => "经开区管理人员",
-            Role::GridLeader => "网格长",
-            Role::GridWorker => "专职网格员",
-            Role::PartTimeWorker => "兼职网格员",
-            Role::MobileWorker => "移动网格员",
-            Role::PartyInstructor => "党建指导员",
-            Role::DepartmentStaff => "部门工作人员",
-            Role::Auditor => "审计员",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::Admin => "Administrator",
-            Role::ZoneOfficer => "Zone officer",
-            Role::GridLeader => "Grid leader",
-            Role::GridWorker => "Full-time grid worker",
-            Role::PartTimeWorker => "Part-time grid worker",
-            Role::MobileWorker => "Mobile grid worker",
-            Role::PartyInstructor => "Party-building instructor",
-            Role::DepartmentStaff => "Department staff",
-            Role::Auditor => "Auditor",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Role, UnknownRole> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == code)
-            .ok_or_else(|| UnknownRole(code.to_owned()))
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+    /// Like `parse`, with an error naming the unknown code.
+    pub fn parse_code(code: &str) -> Result<Role, UnknownRole> {
+        Role::parse(code).ok_or_else(|| UnknownRole(code.to_owned()))
     }
 }
 
@@ -126,7 +60,7 @@ impl Roles {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(Role::parse)
+            .map(Role::parse_code)
             .collect::<Result<Vec<_>, _>>()?;
         Roles::new(roles)
     }
@@ -155,15 +89,16 @@ mod tests {
     #[test]
     fn every_role_round_trips_through_its_code() {
         for role in Role::ALL {
-            assert_eq!(Role::parse(role.code()), Ok(role));
+            assert_eq!(Role::parse(role.code()), Some(role));
+            assert_eq!(serde_json::to_value(role).unwrap(), role.code());
         }
     }
 
     #[test]
     fn unknown_and_differently_cased_codes_are_rejected() {
-        assert!(Role::parse("Admin").is_err());
-        assert!(Role::parse("superuser").is_err());
-        assert!(Role::parse("").is_err());
+        assert!(Role::parse("Admin").is_none());
+        assert!(Role::parse_code("superuser").is_err());
+        assert!(Role::parse("").is_none());
     }
 
     #[test]

@@ -3,6 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::assignment::GridRole;
+use gridwork_domain::{AssignmentId, GridId, PersonId, UserId};
+
 use crate::connection::DbConnection;
 use crate::person::PersonRow;
 use crate::schema::{assignments, grids, people};
@@ -10,10 +13,10 @@ use crate::schema::{assignments, grids, people};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assignments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct AssignmentRow {
-    pub id: String,
-    pub grid_id: String,
-    pub person_id: String,
-    pub role: String,
+    pub id: AssignmentId,
+    pub grid_id: GridId,
+    pub person_id: PersonId,
+    pub role: GridRole,
     pub started_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -23,12 +26,17 @@ pub struct AssignmentRow {
 
 impl AssignmentRow {
     /// An active assignment starting now.
-    pub fn new(grid_id: &str, person_id: &str, role: &str, now: NaiveDateTime) -> AssignmentRow {
+    pub fn new(
+        grid_id: &GridId,
+        person_id: &PersonId,
+        role: GridRole,
+        now: NaiveDateTime,
+    ) -> AssignmentRow {
         AssignmentRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            grid_id: grid_id.to_owned(),
-            person_id: person_id.to_owned(),
-            role: role.to_owned(),
+            id: AssignmentId::generate(),
+            grid_id: grid_id.clone(),
+            person_id: person_id.clone(),
+            role,
             started_at: now,
             ended_at: None,
             created_at: now,
@@ -45,7 +53,7 @@ pub fn insert(conn: &mut DbConnection, row: &AssignmentRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AssignmentRow>> {
+pub fn find(conn: &mut DbConnection, id: &AssignmentId) -> QueryResult<Option<AssignmentRow>> {
     assignments::table
         .find(id)
         .select(AssignmentRow::as_select())
@@ -56,7 +64,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AssignmentR
 /// A grid's assignments with their people, oldest first; ended ones too when asked.
 pub fn for_grid(
     conn: &mut DbConnection,
-    grid_id: &str,
+    grid_id: &GridId,
     include_ended: bool,
 ) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
     let mut query = assignments::table
@@ -73,7 +81,7 @@ pub fn for_grid(
 /// Active assignments of several grids with their people (placards, coverage).
 pub fn active_for_grids(
     conn: &mut DbConnection,
-    grid_ids: &[String],
+    grid_ids: &[GridId],
 ) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
     assignments::table
         .inner_join(people::table)
@@ -85,7 +93,7 @@ pub fn active_for_grids(
 }
 
 /// Codes of the active grids the user's person is actively assigned to.
-pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<String>> {
+pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<Vec<String>> {
     assignments::table
         .inner_join(people::table)
         .inner_join(grids::table)

@@ -3,13 +3,15 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::{EnterpriseId, GridId, PersonId};
+
 use crate::connection::DbConnection;
 use crate::schema::enterprises;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = enterprises, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct EnterpriseRow {
-    pub id: String,
+    pub id: EnterpriseId,
     pub name: String,
     pub uscc: Option<String>,
     pub industry_section: Option<String>,
@@ -18,12 +20,12 @@ pub struct EnterpriseRow {
     pub address: Option<String>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
-    pub principal_person_id: Option<String>,
+    pub principal_person_id: Option<PersonId>,
     pub production_characteristics: Option<String>,
     /// Comma-separated hazard-flag codes.
     pub flags: String,
     /// The grid the enterprise belongs to (its enterprise grid or an area grid).
-    pub grid_id: Option<String>,
+    pub grid_id: Option<GridId>,
     pub archived_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -34,7 +36,7 @@ impl EnterpriseRow {
     /// A new record with only a name, at version 1.
     pub fn new(name: &str, now: NaiveDateTime) -> EnterpriseRow {
         EnterpriseRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: EnterpriseId::generate(),
             name: name.to_owned(),
             uscc: None,
             industry_section: None,
@@ -62,7 +64,7 @@ pub fn insert(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<EnterpriseRow>> {
+pub fn find(conn: &mut DbConnection, id: &EnterpriseId) -> QueryResult<Option<EnterpriseRow>> {
     enterprises::table
         .find(id)
         .select(EnterpriseRow::as_select())
@@ -80,9 +82,9 @@ pub fn find_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<E
 
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
-    pub grid_id: Option<String>,
+    pub grid_id: Option<GridId>,
     /// Only enterprises in these grids (the caller's scope); None for the zone.
-    pub within: Option<Vec<String>>,
+    pub within: Option<Vec<GridId>>,
     pub include_archived: bool,
 }
 
@@ -112,7 +114,7 @@ pub fn page(
 }
 
 /// All active enterprises of the filter, for the coverage rates.
-pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Vec<EnterpriseRow>> {
+pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Vec<EnterpriseRow>> {
     let mut query = enterprises::table
         .filter(enterprises::archived_at.is_null())
         .select(EnterpriseRow::as_select())

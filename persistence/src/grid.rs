@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use gridwork_domain::grid::GridCode;
+use gridwork_domain::grid::{GridCode, GridKind};
+use gridwork_domain::{EnterpriseId, GridId};
 
 use crate::connection::DbConnection;
 use crate::schema::{assignments, enterprises, grids, people};
@@ -11,12 +12,12 @@ use crate::schema::{assignments, enterprises, grids, people};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = grids, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct GridRow {
-    pub id: String,
+    pub id: GridId,
     pub code: String,
     pub name: String,
-    pub kind: String,
-    pub parent_id: Option<String>,
-    pub enterprise_id: Option<String>,
+    pub kind: GridKind,
+    pub parent_id: Option<GridId>,
+    pub enterprise_id: Option<EnterpriseId>,
     pub description: Option<String>,
     /// GeoJSON Polygon or MultiPolygon.
     pub boundary: Option<String>,
@@ -39,16 +40,16 @@ impl GridRow {
     pub fn new(
         code: &str,
         name: &str,
-        kind: &str,
-        parent_id: Option<String>,
-        enterprise_id: Option<String>,
+        kind: GridKind,
+        parent_id: Option<GridId>,
+        enterprise_id: Option<EnterpriseId>,
         now: NaiveDateTime,
     ) -> GridRow {
         GridRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: GridId::generate(),
             code: code.to_owned(),
             name: name.to_owned(),
-            kind: kind.to_owned(),
+            kind,
             parent_id,
             enterprise_id,
             description: None,
@@ -75,7 +76,7 @@ pub fn insert(conn: &mut DbConnection, row: &GridRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<GridRow>> {
+pub fn find(conn: &mut DbConnection, id: &GridId) -> QueryResult<Option<GridRow>> {
     grids::table
         .find(id)
         .select(GridRow::as_select())
@@ -103,7 +104,7 @@ pub fn by_placard_token(conn: &mut DbConnection, token: &str) -> QueryResult<Opt
 pub fn zone_exists(conn: &mut DbConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         grids::table
-            .filter(grids::kind.eq("zone"))
+            .filter(grids::kind.eq(GridKind::Zone))
             .filter(grids::archived_at.is_null()),
     ))
     .get_result(conn)
@@ -112,11 +113,11 @@ pub fn zone_exists(conn: &mut DbConnection) -> QueryResult<bool> {
 /// The active enterprise grid of an enterprise.
 pub fn enterprise_grid(
     conn: &mut DbConnection,
-    enterprise_id: &str,
+    enterprise_id: &EnterpriseId,
 ) -> QueryResult<Option<GridRow>> {
     grids::table
         .filter(grids::enterprise_id.eq(enterprise_id))
-        .filter(grids::kind.eq("enterprise"))
+        .filter(grids::kind.eq(GridKind::Enterprise))
         .filter(grids::archived_at.is_null())
         .select(GridRow::as_select())
         .first(conn)
@@ -126,7 +127,7 @@ pub fn enterprise_grid(
 /// Takes the parent's next child sequence number. The UPDATE locks the
 /// parent row (PostgreSQL) or the database (SQLite) until commit, so two
 /// concurrent creations never get the same number.
-pub fn take_child_seq(conn: &mut DbConnection, parent_id: &str) -> QueryResult<i32> {
+pub fn take_child_seq(conn: &mut DbConnection, parent_id: &GridId) -> QueryResult<i32> {
     diesel::update(grids::table.find(parent_id))
         .set(grids::next_child_seq.eq(grids::next_child_seq + 1))
         .execute(conn)?;
@@ -137,7 +138,7 @@ pub fn take_child_seq(conn: &mut DbConnection, parent_id: &str) -> QueryResult<i
 }
 
 /// Sets a grid's child counter (bulk loads that number children themselves).
-pub fn set_child_seq(conn: &mut DbConnection, id: &str, seq: i32) -> QueryResult<()> {
+pub fn set_child_seq(conn: &mut DbConnection, id: &GridId, seq: i32) -> QueryResult<()> {
     diesel::update(grids::table.find(id))
         .set(grids::next_child_seq.eq(seq))
         .execute(conn)
@@ -146,12 +147,12 @@ pub fn set_child_seq(conn: &mut DbConnection, id: &str, seq: i32) -> QueryResult
 
 #[derive(Debug, Clone, Default)]
 pub struct GridFilter {
-    pub parent_id: Option<String>,
-    pub enterprise_id: Option<String>,
-    pub kind: Option<String>,
+    pub parent_id: Option<GridId>,
+    pub enterprise_id: Option<EnterpriseId>,
+    pub kind: Option<GridKind>,
     pub include_archived: bool,
     /// Only these grids (the caller's scope); None for the whole zone.
-    pub within: Option<Vec<String>>,
+    pub within: Option<Vec<GridId>>,
 }
 
 /// One keyset page in code order (a depth-first walk of the tree).
@@ -169,7 +170,7 @@ pub fn page(
         query = query.filter(grids::enterprise_id.eq(enterprise.clone()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(grids::kind.eq(kind.clone()));
+        query = query.filter(grids::kind.eq(*kind));
     }
     if !filter.include_archived {
         query = query.filter(grids::archived_at.is_null());
@@ -184,7 +185,7 @@ pub fn page(
 }
 
 /// All active grids, or those among `within`, in code order (coverage rates).
-pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Vec<GridRow>> {
+pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Vec<GridRow>> {
     let mut query = grids::table
         .filter(grids::archived_at.is_null())
         .select(GridRow::as_select())
@@ -198,7 +199,7 @@ pub fn all(conn: &mut DbConnection, within: Option<&[String]>) -> QueryResult<Ve
 /// Ids of the active grids whose codes start with any of `codes`: those grids
 /// and everything below them. Codes are digits, so a subtree is the index
 /// range [code, code + 9…9].
-pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
+pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<GridId>> {
     let Some((first, rest)) = codes.split_first() else {
         return Ok(Vec::new());
     };
@@ -218,8 +219,8 @@ pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<S
     for code in rest {
         query = query.or_filter(range(code));
     }
-    let mut ids: Vec<String> = query
-        .load::<(String, Option<NaiveDateTime>)>(conn)?
+    let mut ids: Vec<GridId> = query
+        .load::<(GridId, Option<NaiveDateTime>)>(conn)?
         .into_iter()
         .filter(|(_, archived)| archived.is_none())
         .map(|(id, _)| id)
@@ -267,7 +268,7 @@ pub fn update(conn: &mut DbConnection, row: &GridRow) -> QueryResult<bool> {
 }
 
 /// What still lives in a grid: active children, active assignments, enterprises.
-pub fn occupancy(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, i64, i64)> {
+pub fn occupancy(conn: &mut DbConnection, id: &GridId) -> QueryResult<(i64, i64, i64)> {
     let children: i64 = grids::table
         .filter(grids::parent_id.eq(id))
         .filter(grids::archived_at.is_null())

@@ -9,6 +9,7 @@ pub mod enterprise;
 pub mod grid;
 pub mod login_attempt;
 pub mod migrations;
+pub mod outbox;
 pub mod person;
 pub mod refresh_token;
 pub mod registry;

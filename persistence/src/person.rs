@@ -3,13 +3,15 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::{GridId, PersonId, UserId};
+
 use crate::connection::DbConnection;
 use crate::schema::{assignments, people};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = people, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct PersonRow {
-    pub id: String,
+    pub id: PersonId,
     pub name: String,
     pub mobile: Option<String>,
     /// An office number that may be shown in full on placards.
@@ -19,9 +21,9 @@ pub struct PersonRow {
     pub id_card_hash: Option<String>,
     pub id_card_last4: Option<String>,
     pub party_member: bool,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// The grid the person is registered in (scope for those without assignments).
-    pub grid_id: Option<String>,
+    pub grid_id: Option<GridId>,
     pub placard_consent: bool,
     pub placard_consent_at: Option<NaiveDateTime>,
     pub archived_at: Option<NaiveDateTime>,
@@ -34,7 +36,7 @@ impl PersonRow {
     /// A new record with only a name, at version 1.
     pub fn new(name: &str, now: NaiveDateTime) -> PersonRow {
         PersonRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: PersonId::generate(),
             name: name.to_owned(),
             mobile: None,
             work_phone: None,
@@ -60,7 +62,7 @@ pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PersonRow>> {
+pub fn find(conn: &mut DbConnection, id: &PersonId) -> QueryResult<Option<PersonRow>> {
     people::table
         .find(id)
         .select(PersonRow::as_select())
@@ -76,7 +78,7 @@ pub fn find_by_id_card_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<
         .optional()
 }
 
-pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<PersonRow>> {
+pub fn find_by_user(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<Option<PersonRow>> {
     people::table
         .filter(people::user_id.eq(user_id))
         .filter(people::archived_at.is_null())
@@ -86,8 +88,8 @@ pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Optio
 }
 
 /// Ids of the people registered in, or actively assigned to, these grids.
-pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[String]) -> QueryResult<Vec<String>> {
-    let mut ids: Vec<String> = people::table
+pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[GridId]) -> QueryResult<Vec<PersonId>> {
+    let mut ids: Vec<PersonId> = people::table
         .filter(people::grid_id.eq_any(grid_ids.to_vec()))
         .select(people::id)
         .load(conn)?;
@@ -96,7 +98,7 @@ pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[String]) -> QueryResult
             .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
             .filter(assignments::ended_at.is_null())
             .select(assignments::person_id)
-            .load::<String>(conn)?,
+            .load::<PersonId>(conn)?,
     );
     ids.sort();
     ids.dedup();
@@ -106,7 +108,7 @@ pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[String]) -> QueryResult
 /// One keyset page in id order; `within` limits it to these person ids.
 pub fn page(
     conn: &mut DbConnection,
-    within: Option<&[String]>,
+    within: Option<&[PersonId]>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<PersonRow>> {

@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::UserId;
+
 use crate::connection::DbConnection;
 use crate::schema::refresh_tokens;
 
@@ -11,7 +13,7 @@ use crate::schema::refresh_tokens;
 pub struct RefreshTokenRow {
     pub id: String,
     pub family_id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -64,7 +66,7 @@ pub fn revoke_family(
 
 pub fn revoke_all_for_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(

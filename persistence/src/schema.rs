@@ -154,5 +154,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
     grids,
     people,
-    assignments
+    assignments,
+    outbox_events
 );
+
+diesel::table! {
+    outbox_events (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        event_type -> Text,
+        aggregate_type -> Text,
+        aggregate_id -> Text,
+        payload -> Text,
+        request_id -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}

@@ -3,13 +3,15 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::UserId;
+
 use crate::connection::DbConnection;
 use crate::schema::users;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub display_name: Option<String>,
     pub password_hash: String,
@@ -34,7 +36,7 @@ impl UserRow {
         now: NaiveDateTime,
     ) -> UserRow {
         UserRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: UserId::generate(),
             username: username.to_owned(),
             display_name,
             password_hash,
@@ -64,7 +66,7 @@ pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<bool> {
     }
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>> {
     users::table
         .find(id)
         .select(UserRow::as_select())

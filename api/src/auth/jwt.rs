@@ -8,7 +8,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::app::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -38,20 +38,6 @@ pub enum TokenError {
     Invalid,
 }
 
-impl From<TokenError> for ApiError {
-    fn from(e: TokenError) -> ApiError {
-        match e {
-            TokenError::Expired => ApiError::unauthorized(
-                "token_expired",
-                "The access token has expired; use the refresh token to get a new one.",
-            ),
-            TokenError::Invalid => {
-                ApiError::unauthorized("invalid_token", "The access token is not valid.")
-            }
-        }
-    }
-}
-
 impl TokenKeys {
     pub fn new(secret: &[u8], issuer: &str, audience: &str, ttl: Duration) -> TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
@@ -75,7 +61,7 @@ impl TokenKeys {
     }
 
     /// Issues an access token valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: &str, token_version: i32, now: i64) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: &str, token_version: i32, now: i64) -> Result<String, AppError> {
         let claims = Claims {
             sub: user_id.to_owned(),
             iat: now,
@@ -87,7 +73,7 @@ impl TokenKeys {
             tv: token_version,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| ApiError::Internal(format!("jwt encode: {e}")))
+            .map_err(|e| AppError::Internal(format!("jwt encode: {e}")))
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {

@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::distr::{Alphanumeric, SampleString};
 
-use crate::error::ApiError;
+use crate::app::AppError;
 
 /// OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane.
 pub const MEMORY_KIB: u32 = 19_456;
@@ -27,14 +27,14 @@ pub struct Passwords {
 
 impl Passwords {
     /// `threads`: how many hashes may run at once.
-    pub fn new(threads: usize) -> Result<Passwords, ApiError> {
+    pub fn new(threads: usize) -> Result<Passwords, AppError> {
         let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
-            .map_err(|e| ApiError::Internal(format!("argon2 parameters: {e}")))?;
+            .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .thread_name(|i| format!("argon2-{i}"))
             .build()
-            .map_err(|e| ApiError::Internal(format!("argon2 thread pool: {e}")))?;
+            .map_err(|e| AppError::Internal(format!("argon2 thread pool: {e}")))?;
         let mut passwords = Passwords {
             params,
             pool: Arc::new(pool),
@@ -49,11 +49,11 @@ impl Passwords {
     }
 
     /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh salt.
-    pub fn hash(&self, password: &str) -> Result<String, ApiError> {
+    pub fn hash(&self, password: &str) -> Result<String, AppError> {
         self.argon()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| ApiError::Internal(format!("argon2 hash: {e}")))
+            .map_err(|e| AppError::Internal(format!("argon2 hash: {e}")))
     }
 
     /// Checks `password` against a stored PHC string (its own parameters
@@ -72,18 +72,18 @@ impl Passwords {
     async fn on_pool<T: Send + 'static>(
         &self,
         job: impl FnOnce(&Passwords) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let this = self.clone();
         self.pool.spawn(move || {
             let _ = tx.send(job(&this));
         });
         rx.await
-            .map_err(|_| ApiError::Unavailable("password hashing pool stopped".into()))
+            .map_err(|_| AppError::Unavailable("password hashing pool stopped".into()))
     }
 
     /// `hash`, on the hashing pool.
-    pub async fn hash_async(&self, password: String) -> Result<String, ApiError> {
+    pub async fn hash_async(&self, password: String) -> Result<String, AppError> {
         self.on_pool(move |p| p.hash(&password)).await?
     }
 
@@ -93,7 +93,7 @@ impl Passwords {
         &self,
         password: String,
         stored: Option<String>,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, AppError> {
         self.on_pool(move |p| match stored {
             Some(hash) => p.verify(&password, &hash),
             None => p.verify_dummy(&password),

@@ -1,63 +1,19 @@
 //! Reading the audit log (admin, auditor).
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, Utc};
 use gridwork_domain::Permission;
 use gridwork_domain::audit::AuditAction;
-use gridwork_persistence::audit::{self, AuditFilter, AuditRow};
-use gridwork_persistence::time;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use gridwork_persistence::audit::{self, AuditFilter};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use validator::Validate;
 
-use super::{PageQuery, paginate};
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::openapi as doc;
+use crate::app::{Caller, FieldCode};
+use crate::http::ApiError;
+use crate::http::paging::{PageQuery, paginate};
+use crate::http::problems as doc;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: String,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<String>,
-    pub actor_username: Option<String>,
-    /// e.g. `auth.login`, `user.create`, `user.update`.
-    #[schema(example = "auth.login")]
-    pub action: String,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    /// `success` or `failure`.
-    pub outcome: String,
-    #[schema(value_type = Option<Object>)]
-    pub detail: Option<serde_json::Value>,
-    pub request_id: Option<String>,
-    pub client_ip: Option<String>,
-}
-
-impl From<AuditRow> for AuditEntry {
-    fn from(row: AuditRow) -> AuditEntry {
-        AuditEntry {
-            id: row.id,
-            occurred_at: time::from_db(row.occurred_at),
-            actor_id: row.actor_id,
-            actor_username: row.actor_username,
-            action: row.action,
-            target_type: row.target_type,
-            target_id: row.target_id,
-            outcome: row.outcome,
-            detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
-            request_id: row.request_id,
-            client_ip: row.client_ip,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    pub next_cursor: Option<String>,
-}
+use crate::views::audit_log::{AuditEntry, AuditPage};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -100,7 +56,7 @@ pub async fn list_audit_log(
     {
         return Err(ApiError::validation(
             "action",
-            "unknown_action",
+            FieldCode::UnknownAction,
             format!("unknown action `{action}`"),
         ));
     }
@@ -113,7 +69,7 @@ pub async fn list_audit_log(
     let fetch = page.fetch();
     let cursor = page.cursor.clone();
     let rows = state
-        .read(move |conn| Ok(audit::page(conn, &store_filter, cursor.as_deref(), fetch)?))
+        .run(move |conn| Ok(audit::page(conn, &store_filter, cursor.as_deref(), fetch)?))
         .await?;
     let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.clone());
     Ok(HttpResponse::Ok().json(AuditPage {

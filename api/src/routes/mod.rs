@@ -1,15 +1,11 @@
-//! The route table: one module per area, each with its handlers and their
-//! request/response types. `configure` is the single place paths are mounted.
+//! The route table: one module per area, each with thin handlers (extract →
+//! call a command → respond), their query types and OpenAPI annotations.
+//! `configure` is the single place paths are mounted.
 
-use actix_web::HttpRequest;
-use actix_web::http::header;
-use serde::{Deserialize, Deserializer};
-use utoipa::IntoParams;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::Validate;
 
-use crate::error::ApiError;
+use crate::http::API_PREFIX;
 
 pub mod assignments;
 pub mod audit_log;
@@ -22,8 +18,6 @@ pub mod people;
 pub mod placards;
 pub mod stats;
 pub mod users;
-
-pub const API_PREFIX: &str = "/api/v1";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
@@ -69,85 +63,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(meta::roles)
                 .service(meta::codes),
         );
-}
-
-pub const DEFAULT_PAGE: u32 = 50;
-pub const MAX_PAGE: u32 = 200;
-
-/// Page size of keyset-paged lists.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Items per page, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    #[validate(length(min = 1, max = 64))]
-    pub cursor: Option<String>,
-}
-
-impl PageQuery {
-    /// Rows to fetch: one more than the page, to know whether another follows.
-    pub fn fetch(&self) -> i64 {
-        i64::from(self.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE)) + 1
-    }
-}
-
-/// Cuts the extra row off and returns the cursor of the next page.
-pub fn paginate<T>(
-    mut rows: Vec<T>,
-    fetched: i64,
-    key: impl Fn(&T) -> String,
-) -> (Vec<T>, Option<String>) {
-    let page = usize::try_from(fetched - 1).unwrap_or(0);
-    if rows.len() > page {
-        rows.truncate(page);
-        let next = rows.last().map(key);
-        (rows, next)
-    } else {
-        (rows, None)
-    }
-}
-
-/// The ETag of a record version: `"<version>"`.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// `If-Match` is optional; when given it must name the current version.
-pub fn check_if_match(req: &HttpRequest, current: i32) -> Result<(), ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let value = value.to_str().map_err(|_| ApiError::PreconditionFailed)?;
-    let matches = value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag(current));
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed)
-    }
-}
-
-/// For PATCH fields that may be cleared: absent → None, `null` → Some(None).
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
-/// Trims text input; blank becomes None.
-pub fn clean(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-/// 201 Created with `Location` naming the new record.
-pub fn created(location: &str) -> actix_web::HttpResponseBuilder {
-    let mut builder = actix_web::HttpResponse::Created();
-    builder.insert_header((header::LOCATION, location.to_owned()));
-    builder
 }

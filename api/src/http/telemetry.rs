@@ -8,7 +8,7 @@ use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::EnvFilter;
 
-use crate::request_id::RequestId;
+use super::request_id::RequestId;
 
 /// Installs the global subscriber: JSON lines, or human-readable text when
 /// stderr is a terminal or `GRIDWORK_LOG_FORMAT=pretty`.

@@ -1,5 +1,6 @@
 //! Every error leaves as RFC 9457 `application/problem+json` with a stable
-//! `code`. Handlers return `ApiError`; the `render_problems` middleware turns
+//! `code`. Handlers return `ApiError` (mostly an `AppError` of a command);
+//! the `render_problems` middleware turns
 //! any error response (ours or actix's) into the final problem body carrying
 //! the request id, so no path can leak a plain-text or HTML error.
 
@@ -14,7 +15,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::request_id::RequestId;
+use super::request_id::RequestId;
+use crate::app::{AppError, ErrorCode, FieldCode, FieldError, Reason};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -37,8 +39,7 @@ pub struct Problem {
     /// Short summary of the HTTP status.
     pub title: String,
     pub status: u16,
-    /// Stable machine-readable code; clients branch on this.
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable explanation of this occurrence.
     pub detail: String,
     /// The request path.
@@ -55,140 +56,82 @@ pub struct Problem {
     pub reasons: Option<Vec<Reason>>,
 }
 
-/// One obstacle of a 409 answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Reason {
-    /// Stable machine-readable code, e.g. `missing_grid_leader`, `has_children`.
-    pub code: String,
-    pub message: String,
-    /// The record concerned, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The request field (JSON name or query parameter).
-    pub field: String,
-    /// Stable machine-readable reason.
-    pub code: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl fmt::Display) -> FieldError {
-        FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.to_string(),
-        }
-    }
-}
-
+/// An error answer: what a command refused, or what HTTP itself refuses
+/// before any command runs.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
-    #[error("validation failed")]
-    Validation(Vec<FieldError>),
+    #[error(transparent)]
+    App(#[from] AppError),
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ErrorCode, detail: String },
     #[error("{detail}")]
-    Unauthorized { code: &'static str, detail: String },
-    #[error("forbidden")]
-    Forbidden,
-    #[error("not found")]
-    NotFound,
+    Unauthorized { code: ErrorCode, detail: String },
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
-    #[error("{detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        /// What stands in the way, one entry each (e.g. a placard's missing roles).
-        reasons: Vec<Reason>,
-    },
-    #[error("precondition failed")]
-    PreconditionFailed,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("{detail}")]
-    TooManyRequests {
-        code: &'static str,
-        detail: String,
-        retry_after_secs: u64,
-    },
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    /// Logged in full where it happens; the client sees only the request id.
-    #[error("internal error: {0}")]
-    Internal(String),
 }
 
 impl ApiError {
-    pub fn validation(field: &str, code: &str, message: impl fmt::Display) -> ApiError {
-        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    pub fn validation(field: &str, code: FieldCode, message: impl fmt::Display) -> ApiError {
+        AppError::invalid(field, code, message).into()
     }
 
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> ApiError {
+    pub fn unauthorized(code: ErrorCode, detail: impl Into<String>) -> ApiError {
         ApiError::Unauthorized {
             code,
             detail: detail.into(),
         }
     }
 
-    pub fn conflict_because(
-        code: &'static str,
-        detail: impl Into<String>,
-        reasons: Vec<Reason>,
-    ) -> ApiError {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-            reasons,
-        }
-    }
-
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-            reasons: Vec::new(),
-        }
-    }
-
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest { code, .. }
-            | ApiError::Unauthorized { code, .. }
-            | ApiError::Conflict { code, .. }
-            | ApiError::TooManyRequests { code, .. } => code,
-            ApiError::Forbidden => "forbidden",
-            ApiError::NotFound => "not_found",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::PreconditionFailed => "precondition_failed",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::Unavailable(_) => "service_unavailable",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::App(app) => match app {
+                AppError::Invalid(_) => ErrorCode::ValidationFailed,
+                AppError::Unauthenticated { code, .. } | AppError::Conflict { code, .. } => *code,
+                AppError::Forbidden => ErrorCode::Forbidden,
+                AppError::NotFound => ErrorCode::NotFound,
+                AppError::Stale => ErrorCode::PreconditionFailed,
+                AppError::Locked { .. } => ErrorCode::AccountLocked,
+                AppError::Unavailable(_) => ErrorCode::ServiceUnavailable,
+                AppError::Internal(_) => ErrorCode::InternalError,
+            },
+            ApiError::BadRequest { code, .. } | ApiError::Unauthorized { code, .. } => *code,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
         }
     }
 
     fn detail(&self) -> String {
         match self {
-            ApiError::Validation(_) => "The request has invalid fields; see `errors`.".into(),
-            ApiError::BadRequest { detail, .. }
-            | ApiError::Unauthorized { detail, .. }
-            | ApiError::Conflict { detail, .. }
-            | ApiError::TooManyRequests { detail, .. } => detail.clone(),
-            ApiError::Forbidden => "Your roles do not allow this operation.".into(),
-            ApiError::NotFound => "No such resource.".into(),
+            ApiError::App(app) => match app {
+                AppError::Invalid(_) => "The request has invalid fields; see `errors`.".into(),
+                AppError::Unauthenticated { detail, .. } | AppError::Conflict { detail, .. } => {
+                    detail.clone()
+                }
+                AppError::Forbidden => "Your roles do not allow this operation.".into(),
+                AppError::NotFound => "No such resource.".into(),
+                AppError::Stale => {
+                    "The resource changed since you read it (If-Match does not match its ETag); read it again and retry.".into()
+                }
+                AppError::Locked { .. } => {
+                    "Too many failed logins: this account is temporarily locked.".into()
+                }
+                AppError::Unavailable(_) => {
+                    "The database is unavailable or busy; retry shortly.".into()
+                }
+                AppError::Internal(_) => {
+                    "An unexpected error occurred; it has been logged under this request id.".into()
+                }
+            },
+            ApiError::BadRequest { detail, .. } | ApiError::Unauthorized { detail, .. } => {
+                detail.clone()
+            }
             ApiError::MethodNotAllowed { allow } => {
                 format!("This resource allows only: {}.", allow.join(", "))
-            }
-            ApiError::PreconditionFailed => {
-                "The resource changed since you read it (If-Match does not match its ETag); read it again and retry.".into()
             }
             ApiError::PayloadTooLarge { limit: 0 } => "The request body is too large.".into(),
             ApiError::PayloadTooLarge { limit } => {
@@ -197,31 +140,28 @@ impl ApiError {
             ApiError::UnsupportedMediaType => {
                 "The request body must be JSON with `Content-Type: application/json`.".into()
             }
-            ApiError::Unavailable(_) => {
-                "The database is unavailable or busy; retry shortly.".into()
-            }
-            ApiError::Internal(_) => {
-                "An unexpected error occurred; it has been logged under this request id.".into()
-            }
         }
     }
 
     pub fn to_problem(&self, instance: Option<String>, request_id: Option<String>) -> Problem {
         let status = self.status_code();
+        let code = self.code();
         Problem {
-            type_: format!("/problems/{}", self.code()),
+            type_: format!("/problems/{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            code: self.code().to_owned(),
+            code,
             detail: self.detail(),
             instance,
             request_id,
             errors: match self {
-                ApiError::Validation(errors) => Some(errors.clone()),
+                ApiError::App(AppError::Invalid(errors)) => Some(errors.clone()),
                 _ => None,
             },
             reasons: match self {
-                ApiError::Conflict { reasons, .. } if !reasons.is_empty() => Some(reasons.clone()),
+                ApiError::App(AppError::Conflict { reasons, .. }) if !reasons.is_empty() => {
+                    Some(reasons.clone())
+                }
                 _ => None,
             },
         }
@@ -231,8 +171,9 @@ impl ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            ApiError::Unauthorized { code, .. } => {
-                let error = if *code == "missing_token" {
+            ApiError::Unauthorized { code, .. }
+            | ApiError::App(AppError::Unauthenticated { code, .. }) => {
+                let error = if *code == ErrorCode::MissingToken {
                     ""
                 } else {
                     ", error=\"invalid_token\""
@@ -245,12 +186,10 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            ApiError::TooManyRequests {
-                retry_after_secs, ..
-            } => {
+            ApiError::App(AppError::Locked { retry_after_secs }) => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::App(AppError::Unavailable(_)) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             _ => {}
@@ -265,19 +204,22 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::App(app) => match app {
+                AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Stale => StatusCode::PRECONDITION_FAILED,
+                AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -286,65 +228,15 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> ApiError {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => ApiError::NotFound,
-            // SQLite answers "database is locked" after busy_timeout; PostgreSQL
-            // serialization failures are likewise worth a retry
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                ApiError::Unavailable(e.to_string())
-            }
-            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
-                ApiError::Unavailable(e.to_string())
-            }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                ApiError::Unavailable(e.to_string())
-            }
-            // a uniqueness or reference rule the handler checked was broken by
-            // a concurrent request between its check and its write
-            Error::DatabaseError(
-                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
-                _,
-            ) => ApiError::conflict(
-                "concurrent_change",
-                "Another request changed the same records at the same moment; read them again and retry.",
-            ),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<r2d2::Error> for ApiError {
-    fn from(e: r2d2::Error) -> ApiError {
-        ApiError::Unavailable(e.to_string())
-    }
-}
-
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> ApiError {
-        ApiError::Unavailable(e.to_string())
+        AppError::Unavailable(e.to_string()).into()
     }
 }
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> ApiError {
-        let mut fields: Vec<FieldError> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, errs)| {
-                errs.iter().map(move |e| {
-                    let message = e
-                        .message
-                        .as_ref()
-                        .map_or_else(|| e.code.to_string(), |m| m.to_string());
-                    FieldError::new(field.as_ref(), &e.code, message)
-                })
-            })
-            .collect();
-        fields.sort_by(|a, b| a.field.cmp(&b.field));
-        ApiError::Validation(fields)
+        AppError::from(errors).into()
     }
 }
 
@@ -358,17 +250,17 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
             let field = between(&message, "field `", "`").unwrap_or("body");
-            ApiError::validation(field, "invalid", strip_position(&message))
+            ApiError::validation(field, FieldCode::Invalid, strip_position(&message))
         }
         JsonPayloadError::Deserialize(e) => ApiError::BadRequest {
-            code: "malformed_json",
+            code: ErrorCode::MalformedJson,
             detail: format!(
                 "The body is not valid JSON: {}",
                 strip_position(&e.to_string())
             ),
         },
         other => ApiError::BadRequest {
-            code: "bad_request",
+            code: ErrorCode::BadRequest,
             detail: format!("The request body could not be read: {other}"),
         },
     };
@@ -380,14 +272,14 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     let field = between(&message, "field `", "`").unwrap_or("query");
     ApiError::validation(
         field,
-        "invalid",
+        FieldCode::Invalid,
         message.trim_start_matches("Query deserialize error: "),
     )
     .into()
 }
 
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound.into()
+    ApiError::from(AppError::NotFound).into()
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -426,9 +318,13 @@ pub async fn render_problems(
     };
     let api = api_error_of(err);
     match &api {
-        ApiError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+        ApiError::App(AppError::Internal(detail)) => {
+            tracing::error!(error = %detail, "internal error");
+        }
         // the client gets a generic 503; the log keeps the backend's own words
-        ApiError::Unavailable(detail) => tracing::warn!(error = %detail, "database unavailable"),
+        ApiError::App(AppError::Unavailable(detail)) => {
+            tracing::warn!(error = %detail, "database unavailable");
+        }
         _ => {}
     }
     let rendered = api.render(Some(path), request_id);
@@ -441,14 +337,14 @@ fn api_error_of(err: &actix_web::Error) -> ApiError {
     }
     let status = err.as_response_error().status_code();
     match status {
-        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::NOT_FOUND => AppError::NotFound.into(),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: 0 },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         s if s.is_client_error() => ApiError::BadRequest {
-            code: "bad_request",
+            code: ErrorCode::BadRequest,
             detail: err.to_string(),
         },
-        s if s == StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable(err.to_string()),
-        _ => ApiError::Internal(err.to_string()),
+        s if s == StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable(err.to_string()).into(),
+        _ => AppError::Internal(err.to_string()).into(),
     }
 }

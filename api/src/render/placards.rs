@@ -7,8 +7,8 @@ use std::fmt::Write;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::error::ApiError;
-use crate::routes::placards::{PlacardMember, PublicPlacard};
+use crate::app::AppError;
+use crate::views::placards::{PlacardMember, PublicPlacard};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -27,9 +27,9 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The QR code of `url` as an SVG document.
-pub fn qr_svg(url: &str) -> Result<String, ApiError> {
+pub fn qr_svg(url: &str) -> Result<String, AppError> {
     let code =
-        QrCode::new(url.as_bytes()).map_err(|e| ApiError::Internal(format!("qr code: {e}")))?;
+        QrCode::new(url.as_bytes()).map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
     Ok(code
         .render::<svg::Color<'_>>()
         .min_dimensions(240, 240)

@@ -2,48 +2,18 @@
 //! how it ended. Written in the transaction of the change it records. Never
 //! holds passwords, tokens or ID numbers: callers pass only safe details.
 
-use std::future::{Ready, ready};
-
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use gridwork_domain::UserId;
 use gridwork_domain::audit::{AuditAction, Outcome};
 use gridwork_persistence::audit::{self, AuditRow};
 use gridwork_persistence::{DbConnection, time};
 
-use crate::auth::Caller;
-use crate::request_id::RequestId;
-use crate::state::AppState;
+use super::Caller;
 
-/// Where a request came from, for the audit log.
+/// Where a request came from, for the audit log and the outbox.
 #[derive(Debug, Clone, Default)]
-pub struct RequestOrigin {
+pub struct Origin {
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
-}
-
-impl FromRequest for RequestOrigin {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<RequestOrigin, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let trust_proxy = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|s| s.trust_proxy);
-        let info = req.connection_info();
-        let ip = if trust_proxy {
-            info.realip_remote_addr().map(str::to_owned)
-        } else {
-            req.peer_addr().map(|a| a.ip().to_string())
-        };
-        let request_id = RequestId::from_request(req, payload)
-            .into_inner()
-            .ok()
-            .map(|id| id.to_string());
-        ready(Ok(RequestOrigin {
-            request_id,
-            client_ip: ip,
-        }))
-    }
 }
 
 /// One audit entry being assembled.
@@ -69,20 +39,26 @@ impl AuditEvent {
         }
     }
 
-    pub fn by(mut self, caller: &Caller) -> AuditEvent {
-        self.actor_id = Some(caller.row.id.clone());
-        self.actor_username = Some(caller.row.username.clone());
-        self
+    pub fn success(action: AuditAction) -> AuditEvent {
+        AuditEvent::new(action, Outcome::Success)
     }
 
-    pub fn by_user(mut self, id: Option<&str>, username: Option<&str>) -> AuditEvent {
-        self.actor_id = id.map(str::to_owned);
+    /// By this caller; the system leaves the actor empty.
+    pub fn by(self, caller: &Caller) -> AuditEvent {
+        match &caller.user {
+            Some(user) => self.by_user(Some(&user.id), Some(&user.username)),
+            None => self,
+        }
+    }
+
+    pub fn by_user(mut self, id: Option<&UserId>, username: Option<&str>) -> AuditEvent {
+        self.actor_id = id.map(ToString::to_string);
         self.actor_username = username.map(str::to_owned);
         self
     }
 
-    pub fn on(mut self, target_type: &'static str, id: &str) -> AuditEvent {
-        self.target = Some((target_type, id.to_owned()));
+    pub fn on(mut self, target_type: &'static str, id: impl ToString) -> AuditEvent {
+        self.target = Some((target_type, id.to_string()));
         self
     }
 
@@ -91,7 +67,7 @@ impl AuditEvent {
         self
     }
 
-    pub fn write(self, conn: &mut DbConnection, origin: &RequestOrigin) -> diesel::QueryResult<()> {
+    pub fn write(self, conn: &mut DbConnection, origin: &Origin) -> diesel::QueryResult<()> {
         let (target_type, target_id) = self
             .target
             .map_or((None, None), |(t, id)| (Some(t.to_owned()), Some(id)));

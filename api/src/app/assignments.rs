@@ -1,0 +1,119 @@
+//! Assignments: who serves which grid in which role. They define every
+//! non-zone user's scope; ending one keeps it as history.
+
+use gridwork_domain::assignment::{self as rules, AssignmentError, GridRole};
+use gridwork_domain::audit::AuditAction;
+use gridwork_domain::event::EventType;
+use gridwork_domain::{AssignmentId, GridId, Permission, PersonId};
+use gridwork_persistence::assignment::{self, AssignmentRow};
+use gridwork_persistence::person::{self, PersonRow};
+use gridwork_persistence::{DbConnection, time};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, grids, outbox};
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssignment {
+    #[validate(length(min = 1, max = 64))]
+    pub person_id: String,
+    #[schema(value_type = GridRole, example = "full_time_worker")]
+    pub role: String,
+}
+
+/// A grid's assignments with their people, oldest first.
+pub fn for_grid(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    grid_id: &GridId,
+    include_ended: bool,
+) -> Result<Vec<(AssignmentRow, PersonRow)>, AppError> {
+    let grid = grids::find_visible(conn, scoped, grid_id)?;
+    Ok(assignment::for_grid(conn, &grid.id, include_ended)?)
+}
+
+/// Assigns a person to a grid in a role (at most one active grid leader).
+pub fn create(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    grid_id: &GridId,
+    input: CreateAssignment,
+) -> Result<(AssignmentRow, PersonRow), AppError> {
+    let grid = grids::find_visible(conn, scoped, grid_id)?;
+    scoped.require(Permission::ManageGrids)?;
+    input.validate()?;
+    if grid.archived_at.is_some() {
+        return Err(AppError::conflict(
+            ErrorCode::GridArchived,
+            "The grid is archived.",
+        ));
+    }
+    let role = GridRole::parse(&input.role).ok_or_else(|| {
+        AppError::invalid(
+            "role",
+            FieldCode::UnknownRole,
+            format!("unknown grid role `{}`", input.role),
+        )
+    })?;
+    super::transaction(conn, |conn| {
+        let person = person::find(conn, &PersonId::from(input.person_id.as_str()))?
+            .filter(|p| p.archived_at.is_none())
+            .ok_or_else(|| AppError::invalid("person_id", FieldCode::NotFound, "no such person"))?;
+        let active = assignment::for_grid(conn, &grid.id, false)?;
+        let active: Vec<(&str, GridRole)> = active
+            .iter()
+            .map(|(a, _)| (a.person_id.as_str(), a.role))
+            .collect();
+        rules::check_new(role, person.id.as_str(), &active).map_err(|e| match e {
+            AssignmentError::SecondLeader => {
+                AppError::conflict(ErrorCode::GridHasLeader, e.to_string())
+            }
+            AssignmentError::Duplicate => {
+                AppError::conflict(ErrorCode::AlreadyAssigned, e.to_string())
+            }
+        })?;
+        let row = AssignmentRow::new(&grid.id, &person.id, role, time::to_db(time::now()));
+        assignment::insert(conn, &row)?;
+        let detail = serde_json::json!({ "grid_id": row.grid_id, "person_id": row.person_id, "role": row.role });
+        AuditEvent::success(AuditAction::AssignmentCreate)
+            .by(&scoped.caller)
+            .on("assignment", &row.id)
+            .detail(detail.clone())
+            .write(conn, origin)?;
+        outbox::emit(conn, origin, EventType::AssignmentCreated, &row.id, detail)?;
+        Ok((row, person))
+    })
+}
+
+/// Ends an assignment. It stays in the grid's history; the person loses the
+/// grid from their scope on their next request.
+pub fn end(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    id: &AssignmentId,
+) -> Result<(AssignmentRow, PersonRow), AppError> {
+    let row = assignment::find(conn, id)?.ok_or(AppError::NotFound)?;
+    scoped.check(Some(&row.grid_id))?;
+    scoped.require(Permission::ManageGrids)?;
+    super::transaction(conn, |conn| {
+        let ended = assignment::end(conn, &row, time::to_db(time::now()))?.ok_or_else(|| {
+            AppError::conflict(
+                ErrorCode::AssignmentEnded,
+                "The assignment has ended already.",
+            )
+        })?;
+        let detail = serde_json::json!({ "grid_id": row.grid_id, "person_id": row.person_id, "role": row.role });
+        AuditEvent::success(AuditAction::AssignmentEnd)
+            .by(&scoped.caller)
+            .on("assignment", &row.id)
+            .detail(detail.clone())
+            .write(conn, origin)?;
+        outbox::emit(conn, origin, EventType::AssignmentEnded, &row.id, detail)?;
+        let person = person::find(conn, &row.person_id)?.ok_or(AppError::NotFound)?;
+        Ok((ended, person))
+    })
+}

@@ -1,0 +1,70 @@
+//! Who is acting: an account with its roles (resolved afresh on every
+//! request), or the system itself (CLI, jobs), and the grids they may see.
+
+use gridwork_domain::{GridId, Permission, Role, Roles, Scope, UserId};
+use gridwork_persistence::user::UserRow;
+
+use super::AppError;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub roles: Roles,
+    /// The account as read for this request; None for the system.
+    pub user: Option<UserRow>,
+}
+
+impl Caller {
+    /// The system acting on its own (CLI commands, background jobs): full rights.
+    pub fn system() -> Caller {
+        Caller {
+            roles: Roles::single(Role::Admin),
+            user: None,
+        }
+    }
+
+    pub fn has(&self, permission: Permission) -> bool {
+        permission.is_granted(&self.roles)
+    }
+
+    /// The one authorisation gate for role-based permissions.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.has(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&UserId> {
+        self.user.as_ref().map(|u| &u.id)
+    }
+}
+
+/// A caller with the grids they may see.
+#[derive(Debug, Clone)]
+pub struct Scoped {
+    pub caller: Caller,
+    pub scope: Scope,
+}
+
+impl Scoped {
+    pub fn system() -> Scoped {
+        Scoped {
+            caller: Caller::system(),
+            scope: Scope::Zone,
+        }
+    }
+
+    /// NotFound unless the grid is in scope: out-of-scope records do not exist for the caller.
+    pub fn check(&self, grid_id: Option<&GridId>) -> Result<(), AppError> {
+        if self.scope.covers(grid_id) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        self.caller.require(permission)
+    }
+}

@@ -1,0 +1,53 @@
+//! The application layer: one module per aggregate, each a set of commands
+//! that take the caller and a connection, check the domain's rules, and
+//! write the change with its audit entry and outbox event in one
+//! transaction. HTTP handlers, the CLI, and later jobs and foreign protocols
+//! all call these; nothing here knows HTTP.
+
+pub mod assignments;
+pub mod audit;
+pub mod caller;
+pub mod coverage;
+pub mod enterprises;
+pub mod error;
+pub mod grids;
+pub mod input;
+pub mod outbox;
+pub mod people;
+pub mod placards;
+pub mod sessions;
+pub mod users;
+
+pub use audit::{AuditEvent, Origin};
+pub use caller::{Caller, Scoped};
+pub use error::{AppError, ErrorCode, FieldCode, FieldError, Reason};
+
+use gridwork_persistence::DbConnection;
+
+/// Runs `f` in one transaction (a savepoint inside an outer one, as when the
+/// CLI imports many rows all-or-nothing).
+pub fn transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    diesel::Connection::transaction(conn, f)
+}
+
+/// The versions a write may apply to: the ones the caller read (`If-Match`),
+/// or any when they did not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Expected {
+    #[default]
+    Any,
+    Versions(Vec<i32>),
+}
+
+impl Expected {
+    /// `Stale` unless `current` is a version the caller expects.
+    pub fn check(&self, current: i32) -> Result<(), AppError> {
+        match self {
+            Expected::Versions(versions) if !versions.contains(&current) => Err(AppError::Stale),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! People: grid staff, enterprise principals, anyone a placard names. ID
+//! numbers are kept only as a keyed hash and their last four characters.
+
+use gridwork_domain::audit::AuditAction;
+use gridwork_domain::event::EventType;
+use gridwork_domain::person::{IdCardNumber, MobilePhone, PersonName, WorkPhone};
+use gridwork_domain::{GridId, Permission, PersonId, Scope, UserId};
+use gridwork_persistence::person::{self, PersonRow};
+use gridwork_persistence::{DbConnection, grid, time, user};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::input::{clean, nullable};
+use super::{
+    AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped, outbox,
+};
+
+/// Fields of a person. On update, absent fields stay and `null` clears.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    #[schema(example = "张亚超")]
+    pub name: Option<String>,
+    /// Mainland mobile number.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, example = "13800001234")]
+    pub mobile: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, example = "0394-8123456")]
+    pub work_phone: Option<Option<String>>,
+    /// Resident ID number (GB 11643); only a keyed hash and the last 4 are kept.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub id_card_number: Option<Option<String>>,
+    pub party_member: Option<bool>,
+    /// Links the person to a login account.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub user_id: Option<Option<String>>,
+    /// The grid the person is registered in.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub grid_id: Option<Option<String>>,
+    /// Consent to appear on public placards; recorded with its time.
+    pub placard_consent: Option<bool>,
+}
+
+fn id_card_hash(key: &[u8], id: &IdCardNumber) -> Result<String, AppError> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
+    mac.update(id.expose().as_bytes());
+    Ok(mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Applies `input` to `row`; returns the names of changed fields (never values).
+fn apply(
+    row: &mut PersonRow,
+    input: PersonInput,
+    pii_key: &[u8],
+) -> Result<Vec<&'static str>, AppError> {
+    let mut errors = Vec::new();
+    let mut changed = Vec::new();
+    if let Some(name) = input.name {
+        match PersonName::parse(&name) {
+            Ok(n) => row.name = n.as_str().to_owned(),
+            Err(e) => errors.push(FieldError::new("name", FieldCode::Invalid, e)),
+        }
+        changed.push("name");
+    }
+    if let Some(mobile) = input.mobile {
+        match clean(mobile).map(|m| MobilePhone::parse(&m)).transpose() {
+            Ok(m) => row.mobile = m.map(|m| m.as_str().to_owned()),
+            Err(e) => errors.push(FieldError::new("mobile", FieldCode::InvalidMobile, e)),
+        }
+        changed.push("mobile");
+    }
+    if let Some(phone) = input.work_phone {
+        match clean(phone).map(|p| WorkPhone::parse(&p)).transpose() {
+            Ok(p) => row.work_phone = p.map(|p| p.as_str().to_owned()),
+            Err(e) => errors.push(FieldError::new("work_phone", FieldCode::InvalidPhone, e)),
+        }
+        changed.push("work_phone");
+    }
+    if let Some(id) = input.id_card_number {
+        match clean(id).map(|i| IdCardNumber::parse(&i)).transpose() {
+            Ok(Some(id)) => {
+                row.id_card_hash = Some(id_card_hash(pii_key, &id)?);
+                row.id_card_last4 = Some(id.last4().to_owned());
+            }
+            Ok(None) => (row.id_card_hash, row.id_card_last4) = (None, None),
+            Err(e) => errors.push(FieldError::new(
+                "id_card_number",
+                FieldCode::InvalidIdCard,
+                e,
+            )),
+        }
+        changed.push("id_card_number");
+    }
+    if let Some(member) = input.party_member {
+        row.party_member = member;
+        changed.push("party_member");
+    }
+    if let Some(user) = input.user_id {
+        row.user_id = clean(user).map(UserId::from);
+        changed.push("user_id");
+    }
+    if let Some(grid) = input.grid_id {
+        row.grid_id = clean(grid).map(GridId::from);
+        changed.push("grid_id");
+    }
+    if let Some(consent) = input.placard_consent {
+        if consent != row.placard_consent {
+            row.placard_consent = consent;
+            row.placard_consent_at = consent.then_some(row.updated_at);
+        }
+        changed.push("placard_consent");
+    }
+    if row.name.is_empty() && !errors.iter().any(|e| e.field == "name") {
+        errors.push(FieldError::new(
+            "name",
+            FieldCode::Required,
+            "must be 1 to 50 characters",
+        ));
+    }
+    AppError::check(errors)?;
+    Ok(changed)
+}
+
+/// The grid must be in scope; the ID number and the account unused by anyone else.
+fn check_references(
+    conn: &mut DbConnection,
+    row: &PersonRow,
+    scope: &Scope,
+) -> Result<(), AppError> {
+    match &row.grid_id {
+        Some(id) => {
+            grid::find(conn, id)?
+                .filter(|g| g.archived_at.is_none() && scope.covers(Some(&g.id)))
+                .ok_or_else(|| AppError::invalid("grid_id", FieldCode::NotFound, "no such grid"))?;
+        }
+        None if scope.grid_ids().is_some() => {
+            return Err(AppError::invalid(
+                "grid_id",
+                FieldCode::Required,
+                "give a grid in your scope",
+            ));
+        }
+        None => {}
+    }
+    if let Some(hash) = &row.id_card_hash
+        && person::find_by_id_card_hash(conn, hash)?.is_some_and(|other| other.id != row.id)
+    {
+        return Err(AppError::conflict(
+            ErrorCode::PersonExists,
+            "A person with this ID number is registered already.",
+        ));
+    }
+    if let Some(user_id) = &row.user_id {
+        if user::find(conn, user_id)?.is_none() {
+            return Err(AppError::invalid(
+                "user_id",
+                FieldCode::NotFound,
+                "no such user",
+            ));
+        }
+        if person::find_by_user(conn, user_id)?.is_some_and(|other| other.id != row.id) {
+            return Err(AppError::conflict(
+                ErrorCode::UserLinked,
+                "This account is linked to another person.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Linking a login account to a person is identity administration: zone level only.
+fn check_account_link(scoped: &Scoped, input: &PersonInput) -> Result<(), AppError> {
+    if input.user_id.is_some() && !scoped.caller.has(Permission::ZoneWide) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// A person the caller may see: registered in or assigned to a grid in scope.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    id: &PersonId,
+) -> Result<PersonRow, AppError> {
+    let row = person::find(conn, id)?.ok_or(AppError::NotFound)?;
+    match scoped.scope.grid_ids() {
+        Some(grids) if !person::ids_in_grids(conn, grids)?.contains(&row.id) => {
+            Err(AppError::NotFound)
+        }
+        _ => Ok(row),
+    }
+}
+
+/// One keyset page of the people in the caller's scope.
+pub fn list(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    after: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<PersonRow>, AppError> {
+    let within = scoped
+        .scope
+        .grid_ids()
+        .map(|grids| person::ids_in_grids(conn, grids))
+        .transpose()?;
+    Ok(person::page(conn, within.as_deref(), after, fetch)?)
+}
+
+/// Registers a person (people-management rights). Callers below zone level
+/// register people in a grid of their scope.
+pub fn create(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    pii_key: &[u8],
+    input: PersonInput,
+) -> Result<PersonRow, AppError> {
+    scoped.require(Permission::ManagePeople)?;
+    check_account_link(scoped, &input)?;
+    let mut row = PersonRow::new("", time::to_db(time::now()));
+    apply(&mut row, input, pii_key)?;
+    super::transaction(conn, |conn| {
+        check_references(conn, &row, &scoped.scope)?;
+        person::insert(conn, &row)?;
+        AuditEvent::success(AuditAction::PersonCreate)
+            .by(&scoped.caller)
+            .on("person", &row.id)
+            .detail(serde_json::json!({ "name": row.name, "grid_id": row.grid_id }))
+            .write(conn, origin)?;
+        outbox::emit(
+            conn,
+            origin,
+            EventType::PersonCreated,
+            &row.id,
+            serde_json::json!({ "grid_id": row.grid_id }),
+        )?;
+        Ok(row)
+    })
+}
+
+/// Changes a person (people-management rights).
+pub fn update(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    pii_key: &[u8],
+    id: &PersonId,
+    expected: &Expected,
+    input: PersonInput,
+) -> Result<PersonRow, AppError> {
+    let current = find_visible(conn, scoped, id)?;
+    scoped.require(Permission::ManagePeople)?;
+    check_account_link(scoped, &input)?;
+    expected.check(current.version)?;
+    let mut next = current;
+    next.updated_at = time::to_db(time::now());
+    let changed = apply(&mut next, input, pii_key)?;
+    next.version += 1;
+    super::transaction(conn, |conn| {
+        check_references(conn, &next, &scoped.scope)?;
+        if !person::update(conn, &next)? {
+            return Err(AppError::Stale);
+        }
+        AuditEvent::success(AuditAction::PersonUpdate)
+            .by(&scoped.caller)
+            .on("person", &next.id)
+            .detail(serde_json::json!({ "changed": changed }))
+            .write(conn, origin)?;
+        outbox::emit(
+            conn,
+            origin,
+            EventType::PersonUpdated,
+            &next.id,
+            serde_json::json!({ "changed": changed }),
+        )?;
+        Ok(next)
+    })
+}

@@ -1,0 +1,273 @@
+//! Logins: password checks with lockout, rotating refresh tokens, logout.
+//! The password hash is verified between `check_login` and `finish_login`,
+//! on the hashing pool, outside any database work.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::lockout::{Attempt, LockState, LockoutPolicy};
+use gridwork_domain::refresh_token::{RedeemError, RefreshToken};
+use gridwork_domain::{UserId, Username};
+use gridwork_persistence::login_attempt::{self, NewLoginAttempt};
+use gridwork_persistence::refresh_token::{self as store, RefreshTokenRow};
+use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::{DbConnection, time};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{AppError, AuditEvent, ErrorCode, Origin};
+use crate::auth::refresh as opaque;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 256))]
+    #[schema(example = "wangyx")]
+    pub username: String,
+    #[validate(length(min = 1, max = 1024))]
+    #[schema(example = "rain-on-the-workshop")]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 512))]
+    pub refresh_token: String,
+}
+
+/// A new or rotated login: the account and its next refresh token.
+#[derive(Debug)]
+pub struct Issued {
+    pub user: UserRow,
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+/// A login attempt between its lookup and its password check.
+#[derive(Debug)]
+pub struct LoginCheck {
+    /// The lockout key: the normalised name, whether or not such a user exists.
+    key: String,
+    pub found: Option<UserRow>,
+}
+
+fn invalid_credentials() -> AppError {
+    AppError::unauthenticated(ErrorCode::InvalidCredentials, "Wrong username or password.")
+}
+
+fn invalid_refresh(code: ErrorCode) -> AppError {
+    let detail = match code {
+        ErrorCode::RefreshTokenReused => {
+            "This refresh token was already used; the login is revoked. Log in again."
+        }
+        ErrorCode::RefreshTokenExpired => "The login has expired. Log in again.",
+        _ => "The refresh token is not valid. Log in again.",
+    };
+    AppError::unauthenticated(code, detail)
+}
+
+/// Looks the username up and applies the lockout: a locked username is
+/// refused (and audited) before any password is checked.
+pub fn check_login(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    policy: LockoutPolicy,
+    input: &LoginRequest,
+    now: DateTime<Utc>,
+) -> Result<LoginCheck, AppError> {
+    input.validate()?;
+    let key: String = input
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(Username::MAX_LEN + 1)
+        .collect();
+    let since = time::to_db(policy.relevant_since(now));
+    let attempts: Vec<Attempt> = login_attempt::since(conn, &key, since)?
+        .into_iter()
+        .map(|(at, succeeded)| Attempt {
+            at: time::from_db(at),
+            succeeded,
+        })
+        .collect();
+    let found = match Username::parse(&key) {
+        Ok(name) => user::find_by_username(conn, name.as_str())?,
+        Err(_) => None,
+    };
+    if let LockState::Locked { until } = policy.state(&attempts, now) {
+        AuditEvent::new(AuditAction::Login, Outcome::Failure)
+            .by_user(found.as_ref().map(|u| &u.id), Some(&key))
+            .detail(serde_json::json!({ "reason": "locked" }))
+            .write(conn, origin)?;
+        return Err(AppError::Locked {
+            retry_after_secs: u64::try_from((until - now).num_seconds())
+                .unwrap_or(0)
+                .max(1),
+        });
+    }
+    Ok(LoginCheck { key, found })
+}
+
+/// Records the attempt and, when the password was right and the account is
+/// enabled, starts a login.
+pub fn finish_login(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    check: LoginCheck,
+    password_ok: bool,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<Issued, AppError> {
+    let LoginCheck { key, found } = check;
+    let reason = match &found {
+        None => Some("unknown_user"),
+        Some(_) if !password_ok => Some("wrong_password"),
+        Some(u) if u.disabled => Some("disabled"),
+        Some(_) => None,
+    };
+    let issued = super::transaction(conn, |conn| {
+        login_attempt::insert(
+            conn,
+            &NewLoginAttempt {
+                id: uuid::Uuid::now_v7().to_string(),
+                username: &key,
+                attempted_at: time::to_db(now),
+                succeeded: reason.is_none(),
+                client_ip: origin.client_ip.as_deref(),
+            },
+        )?;
+        let event = match reason {
+            Some(reason) => AuditEvent::new(AuditAction::Login, Outcome::Failure)
+                .detail(serde_json::json!({ "reason": reason })),
+            None => AuditEvent::new(AuditAction::Login, Outcome::Success),
+        };
+        event
+            .by_user(found.as_ref().map(|u| &u.id), Some(&key))
+            .write(conn, origin)?;
+        match (reason, found) {
+            (None, Some(user)) => {
+                let (refresh_token, refresh_expires_at) =
+                    issue_refresh(conn, &user.id, None, ttl, now)?;
+                Ok(Some(Issued {
+                    user,
+                    refresh_token,
+                    refresh_expires_at,
+                }))
+            }
+            _ => Ok(None),
+        }
+    })?;
+    issued.ok_or_else(invalid_credentials)
+}
+
+/// Issues a new refresh token in `family` (a new login when none is given).
+fn issue_refresh(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    family: Option<(&str, DateTime<Utc>)>,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<(String, DateTime<Utc>)> {
+    let token = opaque::generate();
+    let id = uuid::Uuid::now_v7().to_string();
+    let (family_id, expires_at) =
+        family.map_or((id.clone(), now + ttl), |(f, e)| (f.to_owned(), e));
+    store::insert(
+        conn,
+        &RefreshTokenRow {
+            id,
+            family_id,
+            user_id: user_id.clone(),
+            token_hash: opaque::hash(&token),
+            created_at: time::to_db(now),
+            expires_at: time::to_db(expires_at),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok((token, expires_at))
+}
+
+/// Exchanges a refresh token for the next one of its login. Each works once:
+/// presenting a used one again revokes the whole login (someone copied it).
+pub fn refresh(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    input: &RefreshRequest,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<Issued, AppError> {
+    input.validate()?;
+    let hash = opaque::hash(&input.refresh_token);
+    // a rejection still commits what it revoked and audited
+    let outcome = super::transaction(conn, |conn| {
+        let Some(row) = store::find_by_hash(conn, &hash)? else {
+            return Ok(Err(ErrorCode::InvalidRefreshToken));
+        };
+        let token = RefreshToken::from_columns(
+            row.used_at.map(time::from_db),
+            row.revoked_at.map(time::from_db),
+            time::from_db(row.expires_at),
+        );
+        let redeemed = match token.redeem(now) {
+            // a lost race with a concurrent refresh is a replay too
+            Ok(()) if !store::mark_used(conn, &row.id, time::to_db(now))? => {
+                Err(RedeemError::Replayed)
+            }
+            other => other,
+        };
+        match redeemed {
+            Err(RedeemError::Replayed) => {
+                store::revoke_family(conn, &row.family_id, time::to_db(now))?;
+                AuditEvent::new(AuditAction::Refresh, Outcome::Failure)
+                    .by_user(Some(&row.user_id), None)
+                    .on("login", &row.family_id)
+                    .detail(serde_json::json!({ "reason": "refresh_token_reused", "family_revoked": true }))
+                    .write(conn, origin)?;
+                return Ok(Err(ErrorCode::RefreshTokenReused));
+            }
+            Err(RedeemError::Expired) => return Ok(Err(ErrorCode::RefreshTokenExpired)),
+            Err(RedeemError::Revoked) => return Ok(Err(ErrorCode::InvalidRefreshToken)),
+            Ok(()) => {}
+        }
+        let user = match user::find(conn, &row.user_id)? {
+            Some(user) if !user.disabled => user,
+            _ => {
+                store::revoke_family(conn, &row.family_id, time::to_db(now))?;
+                return Ok(Err(ErrorCode::InvalidRefreshToken));
+            }
+        };
+        let family = Some((row.family_id.as_str(), time::from_db(row.expires_at)));
+        let (refresh_token, refresh_expires_at) = issue_refresh(conn, &user.id, family, ttl, now)?;
+        Ok(Ok(Issued {
+            user,
+            refresh_token,
+            refresh_expires_at,
+        }))
+    })?;
+    outcome.map_err(invalid_refresh)
+}
+
+/// Revokes the login the refresh token belongs to; unknown or revoked tokens
+/// change nothing.
+pub fn logout(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    input: &RefreshRequest,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    input.validate()?;
+    let hash = opaque::hash(&input.refresh_token);
+    super::transaction(conn, |conn| {
+        if let Some(row) = store::find_by_hash(conn, &hash)?
+            && row.revoked_at.is_none()
+        {
+            store::revoke_family(conn, &row.family_id, time::to_db(now))?;
+            AuditEvent::new(AuditAction::Logout, Outcome::Success)
+                .by_user(Some(&row.user_id), None)
+                .on("login", &row.family_id)
+                .write(conn, origin)?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,258 @@
+//! User accounts: creation and administration. Password hashes are made by
+//! the caller between the check and the write, on the hashing pool.
+
+use gridwork_domain::audit::AuditAction;
+use gridwork_domain::password::PasswordPolicy;
+use gridwork_domain::{Permission, Role, Roles, UserId, Username};
+use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::{DbConnection, refresh_token, time};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::input::clean;
+use super::{AppError, AuditEvent, Caller, ErrorCode, Expected, FieldCode, FieldError, Origin};
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreateUser {
+    #[validate(length(min = 1, max = 256))]
+    #[schema(example = "zhangyc")]
+    pub username: String,
+    /// Checked against the password policy (length, common passwords, username).
+    #[validate(length(min = 1, max = 1024))]
+    pub password: String,
+    #[validate(length(max = 100))]
+    #[schema(example = "张亚超")]
+    pub display_name: Option<String>,
+    /// Role codes, at least one (see `GET /api/v1/meta/roles`).
+    #[schema(value_type = Vec<Role>, example = json!(["grid_worker"]))]
+    pub roles: Vec<String>,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// Empty string clears it.
+    #[validate(length(max = 100))]
+    pub display_name: Option<String>,
+    #[schema(value_type = Option<Vec<Role>>)]
+    pub roles: Option<Vec<String>>,
+    /// Disabling rejects the user's tokens at once and ends their logins.
+    pub disabled: Option<bool>,
+    /// A new password (reset); ends the user's logins.
+    #[validate(length(min = 1, max = 1024))]
+    pub password: Option<String>,
+}
+
+fn parse_roles(codes: &[String]) -> Result<Roles, AppError> {
+    let roles = codes
+        .iter()
+        .map(|c| Role::parse_code(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::invalid("roles", FieldCode::UnknownRole, e))?;
+    Roles::new(roles).map_err(|e| AppError::invalid("roles", FieldCode::Required, e))
+}
+
+fn password_error(e: impl std::fmt::Display) -> FieldError {
+    FieldError::new("password", FieldCode::WeakPassword, e)
+}
+
+/// An account that passed every rule and waits for its password hash.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: Option<String>,
+    pub roles: Roles,
+}
+
+/// Checks a new account (every invalid field at once) before its password is hashed.
+pub fn check_new(
+    caller: &Caller,
+    policy: &PasswordPolicy,
+    input: &CreateUser,
+) -> Result<NewAccount, AppError> {
+    caller.require(Permission::ManageUsers)?;
+    input.validate()?;
+    let mut errors = Vec::new();
+    let username = Username::parse(&input.username)
+        .map_err(|e| errors.push(FieldError::new("username", FieldCode::Invalid, e)))
+        .ok();
+    let roles = parse_roles(&input.roles).map_err(|e| {
+        if let AppError::Invalid(mut v) = e {
+            errors.append(&mut v);
+        }
+    });
+    if let Some(name) = &username
+        && let Err(e) = policy.check(&input.password, name.as_str())
+    {
+        errors.push(password_error(e));
+    }
+    match (username, roles) {
+        (Some(username), Ok(roles)) if errors.is_empty() => Ok(NewAccount {
+            username,
+            display_name: clean(input.display_name.clone()),
+            roles,
+        }),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Creates the account checked by `check_new`.
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    origin: &Origin,
+    account: NewAccount,
+    password_hash: String,
+) -> Result<UserRow, AppError> {
+    let row = UserRow::new(
+        account.username.as_str(),
+        account.display_name,
+        password_hash,
+        account.roles.to_stored(),
+        time::to_db(time::now()),
+    );
+    super::transaction(conn, |conn| {
+        if !user::insert(conn, &row)? {
+            return Err(AppError::conflict(
+                ErrorCode::UsernameTaken,
+                "A user with this username exists already.",
+            ));
+        }
+        AuditEvent::success(AuditAction::UserCreate)
+            .by(caller)
+            .on("user", &row.id)
+            .detail(serde_json::json!({ "username": row.username, "roles": row.roles, "via": if caller.user.is_some() { "api" } else { "cli" } }))
+            .write(conn, origin)?;
+        Ok(row)
+    })
+}
+
+/// One account (admin).
+pub fn find(conn: &mut DbConnection, caller: &Caller, id: &UserId) -> Result<UserRow, AppError> {
+    caller.require(Permission::ManageUsers)?;
+    user::find(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// One keyset page of accounts in creation order (admin).
+pub fn list(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    after: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<UserRow>, AppError> {
+    caller.require(Permission::ManageUsers)?;
+    Ok(user::page(conn, after, fetch)?)
+}
+
+/// A change that passed every rule; a new password waits for its hash.
+#[derive(Debug)]
+pub struct Update {
+    current: UserRow,
+    input: UpdateUser,
+    roles: Option<Roles>,
+}
+
+impl Update {
+    /// The new password to hash, if the change sets one.
+    pub fn password(&self) -> Option<&str> {
+        self.input.password.as_deref()
+    }
+}
+
+/// Checks a change of an account before a new password is hashed. Admins
+/// cannot disable themselves or drop their own admin role.
+pub fn check_update(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    policy: &PasswordPolicy,
+    id: &UserId,
+    expected: &Expected,
+    input: UpdateUser,
+) -> Result<Update, AppError> {
+    caller.require(Permission::ManageUsers)?;
+    input.validate()?;
+    let roles = input.roles.as_deref().map(parse_roles).transpose()?;
+    if caller.user_id() == Some(id)
+        && (input.disabled == Some(true)
+            || roles.as_ref().is_some_and(|r| !r.contains(Role::Admin)))
+    {
+        return Err(AppError::conflict(
+            ErrorCode::SelfLockout,
+            "You cannot disable yourself or remove your own admin role.",
+        ));
+    }
+    let current = user::find(conn, id)?.ok_or(AppError::NotFound)?;
+    expected.check(current.version)?;
+    if let Some(password) = &input.password {
+        policy
+            .check(password, &current.username)
+            .map_err(|e| AppError::Invalid(vec![password_error(e)]))?;
+    }
+    Ok(Update {
+        current,
+        input,
+        roles,
+    })
+}
+
+/// Writes a checked change. Disabling or a new password ends every login
+/// of the account and invalidates its access tokens at once.
+pub fn apply_update(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    origin: &Origin,
+    update: Update,
+    password_hash: Option<String>,
+) -> Result<UserRow, AppError> {
+    let Update {
+        current,
+        input,
+        roles,
+    } = update;
+    let now = time::to_db(time::now());
+    let mut next = current.clone();
+    let mut changed = Vec::new();
+    if let Some(name) = input.display_name {
+        next.display_name = clean(Some(name));
+        changed.push("display_name");
+    }
+    if let Some(roles) = &roles {
+        next.roles = roles.to_stored();
+        changed.push("roles");
+    }
+    if let Some(disabled) = input.disabled {
+        next.disabled = disabled;
+        changed.push("disabled");
+    }
+    if let Some(hash) = password_hash {
+        next.password_hash = hash;
+        changed.push("password");
+    }
+    let end_sessions = next.disabled && !current.disabled || changed.contains(&"password");
+    if end_sessions {
+        next.token_version += 1;
+    }
+    next.updated_at = now;
+    next.version += 1;
+    super::transaction(conn, |conn| {
+        if !user::update(conn, &next)? {
+            return Err(AppError::Stale);
+        }
+        if end_sessions {
+            refresh_token::revoke_all_for_user(conn, &next.id, now)?;
+        }
+        AuditEvent::success(AuditAction::UserUpdate)
+            .by(caller)
+            .on("user", &next.id)
+            .detail(serde_json::json!({
+                "changed": changed,
+                "roles": next.roles,
+                "disabled": next.disabled,
+                "sessions_ended": end_sessions,
+            }))
+            .write(conn, origin)?;
+        Ok(next)
+    })
+}

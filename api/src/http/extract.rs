@@ -1,0 +1,156 @@
+//! Extractors of who is calling and from where. The account and its scope
+//! are read afresh on every request, so disabling an account, changing its
+//! roles or ending an assignment takes effect at once, not at token expiry.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use gridwork_domain::{Permission, Roles, Scope, UserId};
+use gridwork_persistence::{assignment, grid, user};
+
+use super::ApiError;
+use super::request_id::RequestId;
+use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped};
+use crate::auth::jwt::TokenError;
+use crate::state::AppState;
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> ApiError {
+        match e {
+            TokenError::Expired => ApiError::unauthorized(
+                ErrorCode::TokenExpired,
+                "The access token has expired; use the refresh token to get a new one.",
+            ),
+            TokenError::Invalid => {
+                ApiError::unauthorized(ErrorCode::InvalidToken, "The access token is not valid.")
+            }
+        }
+    }
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("AppState missing".into()).into())
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized(
+            ErrorCode::MissingToken,
+            "This operation needs `Authorization: Bearer <access token>`.",
+        )
+    })?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized(
+            ErrorCode::InvalidToken,
+            "The Authorization header is not valid.",
+        )
+    })?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(ApiError::unauthorized(
+            ErrorCode::InvalidToken,
+            "The Authorization header must be `Bearer <access token>`.",
+        )),
+    }
+}
+
+/// The authenticated account: a valid access token of an enabled account
+/// whose token version still matches.
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state(req);
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state?;
+            let claims = state.tokens.verify(&token?)?;
+            let user_id = UserId::from(claims.sub.as_str());
+            let row = state
+                .run(move |conn| Ok(user::find(conn, &user_id)?))
+                .await?
+                .filter(|u| !u.disabled && u.token_version == claims.tv)
+                .ok_or(TokenError::Invalid)?;
+            let roles = Roles::parse_stored(&row.roles)
+                .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
+            tracing::Span::current().record("user_id", row.id.as_str());
+            Ok(Caller {
+                roles,
+                user: Some(row),
+            })
+        })
+    }
+}
+
+/// The caller with the grids they may see: the zone, or their active
+/// assignments' grids and everything below them.
+impl FromRequest for Scoped {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Scoped, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        let state = state(req);
+        Box::pin(async move {
+            let caller = caller.await?;
+            let state = state?;
+            if caller.has(Permission::ZoneWide) {
+                return Ok(Scoped {
+                    caller,
+                    scope: Scope::Zone,
+                });
+            }
+            let user_id = caller.user_id().cloned();
+            let ids = state
+                .run(move |conn| {
+                    let Some(user_id) = user_id else {
+                        return Ok(Vec::new());
+                    };
+                    let codes = assignment::assigned_grid_codes(conn, &user_id)?;
+                    Ok(grid::ids_under(conn, &codes)?)
+                })
+                .await?;
+            Ok(Scoped {
+                caller,
+                scope: Scope::new(false, || ids),
+            })
+        })
+    }
+}
+
+/// Where a request came from: its id, and the client address (from
+/// `X-Forwarded-For` only behind a trusted proxy).
+impl FromRequest for Origin {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Origin, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let trust_proxy = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.trust_proxy);
+        let info = req.connection_info();
+        let ip = if trust_proxy {
+            info.realip_remote_addr().map(str::to_owned)
+        } else {
+            req.peer_addr().map(|a| a.ip().to_string())
+        };
+        let request_id = RequestId::from_request(req, payload)
+            .into_inner()
+            .ok()
+            .map(|id| id.to_string());
+        ready(Ok(Origin {
+            request_id,
+            client_ip: ip,
+        }))
+    }
+}

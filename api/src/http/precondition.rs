@@ -1,0 +1,71 @@
+//! ETags (`"<version>"`), `If-Match`, and `201 Created` with `Location`.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Serialize;
+
+use super::ApiError;
+use crate::app::Expected;
+
+/// The ETag of a record version: `"<version>"`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// `If-Match` as the versions a write may apply to. Absent or `*`: any.
+/// Tags that name no version (malformed, or from elsewhere) match nothing.
+pub struct IfMatch(pub Expected);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<IfMatch, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(value) = req.headers().get(header::IF_MATCH) else {
+            return ready(Ok(IfMatch(Expected::Any)));
+        };
+        let tags: Vec<&str> = value
+            .to_str()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let expected = if tags.contains(&"*") {
+            Expected::Any
+        } else {
+            Expected::Versions(
+                tags.iter()
+                    .filter_map(|t| {
+                        t.trim_start_matches("W/")
+                            .strip_prefix('"')?
+                            .strip_suffix('"')?
+                            .parse()
+                            .ok()
+                    })
+                    .collect(),
+            )
+        };
+        ready(Ok(IfMatch(expected)))
+    }
+}
+
+/// A JSON answer carrying the record's version as its ETag.
+pub fn with_etag(
+    mut builder: HttpResponseBuilder,
+    version: i32,
+    body: &impl Serialize,
+) -> HttpResponse {
+    builder
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// 201 Created with `Location` naming the new record.
+pub fn created(location: &str) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::Created();
+    builder.insert_header((header::LOCATION, location.to_owned()));
+    builder
+}

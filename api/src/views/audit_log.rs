@@ -1,0 +1,50 @@
+//! Audit-log entries as the API shows them.
+
+use chrono::{DateTime, Utc};
+use gridwork_persistence::audit::AuditRow;
+use gridwork_persistence::time;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor_username: Option<String>,
+    /// e.g. `auth.login`, `user.create`, `user.update`.
+    #[schema(example = "auth.login")]
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// `success` or `failure`.
+    pub outcome: String,
+    #[schema(value_type = Option<Object>)]
+    pub detail: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> AuditEntry {
+        AuditEntry {
+            id: row.id,
+            occurred_at: time::from_db(row.occurred_at),
+            actor_id: row.actor_id,
+            actor_username: row.actor_username,
+            action: row.action,
+            target_type: row.target_type,
+            target_id: row.target_id,
+            outcome: row.outcome,
+            detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
+            request_id: row.request_id,
+            client_ip: row.client_ip,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,105 @@
+//! Enterprises as the API shows them, with what their basic record misses.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS};
+use gridwork_persistence::enterprise::EnterpriseRow;
+use gridwork_persistence::time;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::enterprises;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Industry {
+    /// GB/T 4754-2017 section letter, A–T.
+    #[schema(example = "C")]
+    pub section: Option<String>,
+    #[schema(example = "制造业")]
+    pub section_label_zh: Option<&'static str>,
+    /// Free text, e.g. the class within the section.
+    #[schema(example = "电子元件制造")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Location {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BasicInfo {
+    /// True when every field of the documented required set is filled.
+    pub complete: bool,
+    /// Required fields still empty: name, uscc, industry_section,
+    /// employee_count, address, location, principal_person_id,
+    /// production_characteristics.
+    pub missing: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseView {
+    pub id: String,
+    #[schema(example = "周口耕德电子有限公司")]
+    pub name: String,
+    /// Unified social credit code (统一社会信用代码).
+    #[schema(example = "91411622MA9XXXXX04")]
+    pub uscc: Option<String>,
+    pub industry: Industry,
+    pub employee_count: Option<i32>,
+    pub address: Option<String>,
+    pub location: Option<Location>,
+    pub principal_person_id: Option<String>,
+    pub production_characteristics: Option<String>,
+    /// Hazard flags.
+    pub flags: Vec<HazardFlag>,
+    /// The grid it belongs to.
+    pub grid_id: Option<String>,
+    pub basic_info: BasicInfo,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<&EnterpriseRow> for EnterpriseView {
+    fn from(row: &EnterpriseRow) -> EnterpriseView {
+        let missing = enterprises::presence(row).missing();
+        let section_label_zh = row
+            .industry_section
+            .as_deref()
+            .and_then(|s| INDUSTRY_SECTIONS.iter().find(|(l, _, _)| s.starts_with(*l)))
+            .map(|(_, zh, _)| *zh);
+        EnterpriseView {
+            id: row.id.to_string(),
+            name: row.name.clone(),
+            uscc: row.uscc.clone(),
+            industry: Industry {
+                section: row.industry_section.clone(),
+                section_label_zh,
+                text: row.industry_text.clone(),
+            },
+            employee_count: row.employee_count,
+            address: row.address.clone(),
+            location: row.lat.zip(row.lng).map(|(lat, lng)| Location { lat, lng }),
+            principal_person_id: row.principal_person_id.as_ref().map(ToString::to_string),
+            production_characteristics: row.production_characteristics.clone(),
+            flags: row.flags.split(',').filter_map(HazardFlag::parse).collect(),
+            grid_id: row.grid_id.as_ref().map(ToString::to_string),
+            basic_info: BasicInfo {
+                complete: missing.is_empty(),
+                missing,
+            },
+            archived_at: row.archived_at.map(time::from_db),
+            created_at: time::from_db(row.created_at),
+            updated_at: time::from_db(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterprisePage {
+    pub items: Vec<EnterpriseView>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,13 @@
+//! What the probes answer.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` (process up) or `ready` (database answers).
+    pub status: &'static str,
+    /// The backend in use, on `/readyz`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}

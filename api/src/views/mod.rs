@@ -1,0 +1,15 @@
+//! Response types: what the API shows of each record, and the mapping from
+//! stored rows. One module per area; no HTTP here, so the CLI, render and
+//! later integrations can use them too.
+
+pub mod assignments;
+pub mod audit_log;
+pub mod auth;
+pub mod enterprises;
+pub mod grids;
+pub mod health;
+pub mod meta;
+pub mod people;
+pub mod placards;
+pub mod stats;
+pub mod users;

@@ -1,0 +1,142 @@
+//! Placards as staff preview them and as the public sees them. Mobile numbers
+//! are masked; only work numbers are shown in full.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::assignment::GridRole;
+use gridwork_domain::person::mask_phone;
+use gridwork_persistence::assignment::AssignmentRow;
+use gridwork_persistence::person::PersonRow;
+use gridwork_persistence::time;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::Reason;
+use crate::app::placards::Board;
+
+/// The four-in-one duties every placard states.
+pub const DUTIES_ZH: [&str; 4] = ["信息采集", "隐患排查", "矛盾调解", "政策宣传"];
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlacardMember {
+    #[schema(example = "张亚超")]
+    pub name: String,
+    pub role: GridRole,
+    #[schema(example = "专职网格员")]
+    pub role_label_zh: &'static str,
+    /// The work number in full, else the mobile masked; None without either.
+    #[schema(example = "0394-8123456")]
+    pub phone: Option<String>,
+    /// True when `phone` is a work number that can be dialled.
+    pub callable: bool,
+    pub duties_zh: &'static str,
+}
+
+impl PlacardMember {
+    fn new(a: &AssignmentRow, p: &PersonRow) -> PlacardMember {
+        let (phone, callable) = match (&p.work_phone, &p.mobile) {
+            (Some(work), _) => (Some(work.clone()), true),
+            (None, Some(mobile)) => (Some(mask_phone(mobile)), false),
+            (None, None) => (None, false),
+        };
+        PlacardMember {
+            name: p.name.clone(),
+            role: a.role,
+            role_label_zh: a.role.label_zh(),
+            phone,
+            callable,
+            duties_zh: a.role.duties_zh(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewMember {
+    pub person_id: String,
+    /// Whether the person agreed to appear on public placards.
+    pub consented: bool,
+    #[serde(flatten)]
+    pub shown: PlacardMember,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacardPreview {
+    pub grid_id: String,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub enterprise_name: Option<String>,
+    pub members: Vec<PreviewMember>,
+    pub duties_zh: Vec<&'static str>,
+    pub published: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Where the QR code points; present once a token exists.
+    pub public_url: Option<String>,
+    /// True when it may be published now.
+    pub ready: bool,
+    /// What keeps it from being published.
+    pub missing: Vec<Reason>,
+}
+
+/// The public address of a placard token under `base` (the server's public URL).
+pub fn public_url(base: &str, token: &str) -> String {
+    format!("{base}/api/v1/public/placards/{token}")
+}
+
+impl PlacardPreview {
+    pub fn new(board: &Board, base_url: &str) -> PlacardPreview {
+        let missing = board.blockers();
+        PlacardPreview {
+            grid_id: board.grid.id.to_string(),
+            grid_code: board.grid.code.clone(),
+            grid_name: board.grid.name.clone(),
+            enterprise_name: board.enterprise_name.clone(),
+            members: board
+                .members
+                .iter()
+                .map(|(a, p)| PreviewMember {
+                    person_id: p.id.to_string(),
+                    consented: p.placard_consent,
+                    shown: PlacardMember::new(a, p),
+                })
+                .collect(),
+            duties_zh: DUTIES_ZH.to_vec(),
+            published: board.grid.placard_published_at.is_some(),
+            published_at: board.grid.placard_published_at.map(time::from_db),
+            public_url: board
+                .grid
+                .placard_token
+                .as_deref()
+                .map(|t| public_url(base_url, t)),
+            ready: missing.is_empty(),
+            missing,
+        }
+    }
+}
+
+/// What anyone with the QR code sees.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicPlacard {
+    #[schema(example = "周口耕德电子网格")]
+    pub grid_name: String,
+    #[schema(example = "411622000000001")]
+    pub grid_code: String,
+    pub enterprise_name: Option<String>,
+    pub members: Vec<PlacardMember>,
+    pub duties_zh: Vec<&'static str>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Board> for PublicPlacard {
+    fn from(board: &Board) -> PublicPlacard {
+        PublicPlacard {
+            grid_name: board.grid.name.clone(),
+            grid_code: board.grid.code.clone(),
+            enterprise_name: board.enterprise_name.clone(),
+            members: board
+                .public_members()
+                .map(|(a, p)| PlacardMember::new(a, p))
+                .collect(),
+            duties_zh: DUTIES_ZH.to_vec(),
+            updated_at: time::from_db(board.grid.updated_at),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! User accounts as the API shows them (never the password hash).
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::{Role, Roles};
+use gridwork_persistence::time;
+use gridwork_persistence::user::UserRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    #[schema(example = "0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a")]
+    pub id: String,
+    #[schema(example = "wangyx")]
+    pub username: String,
+    #[schema(example = "王勇翔")]
+    pub display_name: Option<String>,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic-concurrency version; the ETag is `"<version>"`.
+    pub version: i32,
+}
+
+impl TryFrom<&UserRow> for UserView {
+    type Error = AppError;
+
+    fn try_from(row: &UserRow) -> Result<UserView, AppError> {
+        let roles = Roles::parse_stored(&row.roles)
+            .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
+        Ok(UserView {
+            id: row.id.to_string(),
+            username: row.username.clone(),
+            display_name: row.display_name.clone(),
+            roles: roles.iter().collect(),
+            disabled: row.disabled,
+            created_at: time::from_db(row.created_at),
+            updated_at: time::from_db(row.updated_at),
+            version: row.version,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}

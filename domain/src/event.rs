@@ -1,0 +1,40 @@
+//! Domain events: what the outbox reports to the world after each change.
+
+crate::closed_set! {
+    /// The type of an outbox event: `<aggregate>.<what happened>`.
+    pub enum EventType {
+        GridCreated = "grid.created", "网格已创建", "Grid created";
+        GridUpdated = "grid.updated", "网格已修改", "Grid updated";
+        GridArchived = "grid.archived", "网格已归档", "Grid archived";
+        EnterpriseCreated = "enterprise.created", "企业已登记", "Enterprise registered";
+        EnterpriseUpdated = "enterprise.updated", "企业信息已更新", "Enterprise updated";
+        PersonCreated = "person.created", "人员已登记", "Person registered";
+        PersonUpdated = "person.updated", "人员信息已更新", "Person updated";
+        AssignmentCreated = "assignment.created", "人员已入格", "Person assigned";
+        AssignmentEnded = "assignment.ended", "人员已离格", "Assignment ended";
+        PlacardPublished = "placard.published", "公示牌已发布", "Placard published";
+        PlacardUnpublished = "placard.unpublished", "公示牌已撤下", "Placard taken down";
+        PlacardTokenRotated = "placard.token_rotated", "公示牌二维码已更换", "Placard QR code replaced";
+    }
+}
+
+impl EventType {
+    /// The aggregate the event is about: the part before the dot.
+    pub fn aggregate(self) -> &'static str {
+        self.code().split('.').next().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_codes_name_their_aggregate() {
+        assert_eq!(EventType::GridArchived.aggregate(), "grid");
+        assert_eq!(EventType::PlacardTokenRotated.aggregate(), "placard");
+        for e in EventType::ALL {
+            assert_eq!(EventType::parse(e.code()), Some(e));
+        }
+    }
+}
