@@ -70,6 +70,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "wait for a free connection before answering 503",
     ),
     (
+        "GRIDWORK_SLOW_QUERY_MS",
+        "250",
+        "statements slower than this are logged as warnings, with their request id",
+    ),
+    (
         "GRIDWORK_JWT_SECRET",
         "generated, kept in the database",
         "HS256 key, at least 32 bytes; set it for several instances",
@@ -213,6 +218,7 @@ impl Config {
             pool: PoolOptions {
                 max_size: parse("GRIDWORK_DB_POOL_SIZE", 10)?.clamp(1, 1000) as u32,
                 checkout_timeout: secs("GRIDWORK_DB_TIMEOUT_SECS", 3)?,
+                slow_query: Duration::from_millis(parse("GRIDWORK_SLOW_QUERY_MS", 250)?),
             },
             jwt_secret,
             jwt_issuer: get("GRIDWORK_JWT_ISSUER").unwrap_or_else(|| "gridwork".into()),

@@ -1,15 +1,16 @@
 //! Gridwork's HTTP API and the `gridwork` binary's commands, in layers that
 //! depend only downwards (see ARCHITECTURE.md):
 //!
-//! `cli`, `startup`, `openapi`, `demo`, `import` (composition) → `routes` →
-//! `render` → `views` → `http`, `state` → `app`, `auth` → `config`, and the
-//! `persistence` and `domain` crates.
+//! `cli` → `startup` → `openapi`, `demo`, `import` → `routes` → `render` →
+//! `views` → `extract` → `state` → `http` → `app` → `auth` → `config`, then
+//! the `persistence` and `domain` crates. A test holds the code to it.
 
 pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod extract;
 pub mod http;
 pub mod import;
 pub mod openapi;

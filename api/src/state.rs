@@ -27,21 +27,89 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` with a pooled connection on a blocking thread (diesel is
-    /// synchronous; actix workers must never wait on it). Commands open
-    /// their own transaction; a single read needs none. The request's span
-    /// goes along, so what `f` logs names its request.
+    /// Runs `f` with a pooled connection on a blocking thread; see [`run`].
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        let job = move || {
-            let _entered = span.enter();
-            f(&mut *pool.get()?)
+        run(&self.pool, f).await
+    }
+}
+
+/// Runs `f` with a connection of `pool` on a blocking thread (diesel is
+/// synchronous; actix workers must never wait on it). Commands open their own
+/// transaction; a single read needs none. The caller's span goes along, so
+/// what `f` logs — a slow query, say — names its request.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    let job = move || {
+        let _entered = span.enter();
+        f(&mut *pool.get()?)
+    };
+    Ok(actix_web::web::block(job).await??)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use gridwork_persistence::{DatabaseUrl, PoolOptions, build_pool};
+
+    use super::*;
+
+    /// Log lines, shared with the subscriber.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_slow_query_on_a_blocking_thread_names_its_request() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        // global: the query runs on another thread than the test
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_writer(move || writer.clone())
+            .init();
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(dir.path().join("t.db").to_str().unwrap()).unwrap();
+        let options = PoolOptions {
+            max_size: 1,
+            checkout_timeout: Duration::from_secs(2),
+            slow_query: Duration::ZERO,
         };
-        Ok(actix_web::web::block(job).await??)
+        let pool = build_pool(&url, &options).unwrap();
+        let span = tracing::info_span!("request", request_id = "req-7f3a");
+        let _guard = span.enter();
+        run(&pool, |conn| {
+            diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let logged = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let slow = logged
+            .lines()
+            .find(|l| l.contains("slow query") && l.contains("SELECT 1"))
+            .unwrap_or_else(|| panic!("no slow-query line in {logged}"));
+        assert!(slow.contains("\"request_id\":\"req-7f3a\""), "{slow}");
     }
 }

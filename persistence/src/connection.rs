@@ -4,9 +4,9 @@
 
 use std::fmt;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 use diesel::r2d2::R2D2Connection;
 use diesel::{PgConnection, SqliteConnection};
@@ -147,11 +147,44 @@ pub enum ConnectError {
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    slow_query: Duration,
 }
 
 impl ConnectionManager {
-    pub fn new(url: DatabaseUrl) -> ConnectionManager {
-        ConnectionManager { url }
+    pub fn new(url: DatabaseUrl, slow_query: Duration) -> ConnectionManager {
+        ConnectionManager { url, slow_query }
+    }
+}
+
+/// Logs every statement that takes longer than `threshold`, as a warning in
+/// the current span: run inside a request's span, the line names its request.
+/// Only the SQL is logged, never the bound values (they may be personal data).
+struct SlowQueryLog {
+    threshold: Duration,
+    started: Option<Instant>,
+}
+
+impl Instrumentation for SlowQueryLog {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
+            InstrumentationEvent::FinishQuery { query, error, .. } => {
+                let Some(elapsed) = self.started.take().map(|t| t.elapsed()) else {
+                    return;
+                };
+                if elapsed >= self.threshold {
+                    let text = query.to_string();
+                    let sql = text.split(" -- binds:").next().unwrap_or_default();
+                    tracing::warn!(
+                        elapsed_ms = elapsed.as_millis() as u64,
+                        failed = error.is_some(),
+                        sql,
+                        "slow query"
+                    );
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -166,13 +199,20 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
+        let log = SlowQueryLog {
+            threshold: self.slow_query,
+            started: None,
+        };
         match self.url.backend {
-            Backend::Postgres => Ok(DbConnection::Postgresql(PgConnection::establish(
-                &self.url.target,
-            )?)),
+            Backend::Postgres => {
+                let mut conn = PgConnection::establish(&self.url.target)?;
+                conn.set_instrumentation(log);
+                Ok(DbConnection::Postgresql(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url.target)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                conn.set_instrumentation(log);
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -203,6 +243,8 @@ impl r2d2::HandleError<ConnectError> for TracingErrorHandler {
 pub struct PoolOptions {
     pub max_size: u32,
     pub checkout_timeout: Duration,
+    /// Statements slower than this are logged as warnings.
+    pub slow_query: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -230,7 +272,7 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Po
             source,
         })?;
     }
-    let manager = ConnectionManager::new(url.clone());
+    let manager = ConnectionManager::new(url.clone(), options.slow_query);
     r2d2::ManageConnection::connect(&manager)?;
     Ok(pool_builder(options).build(manager)?)
 }
@@ -239,7 +281,7 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Po
 pub fn build_pool_unchecked(url: &DatabaseUrl, options: &PoolOptions) -> DbPool {
     pool_builder(options)
         .min_idle(Some(0))
-        .build_unchecked(ConnectionManager::new(url.clone()))
+        .build_unchecked(ConnectionManager::new(url.clone(), options.slow_query))
 }
 
 fn pool_builder(options: &PoolOptions) -> r2d2::Builder<ConnectionManager> {
@@ -324,6 +366,7 @@ mod tests {
             &PoolOptions {
                 max_size: 2,
                 checkout_timeout: Duration::from_secs(2),
+                slow_query: Duration::from_secs(1),
             },
         )
         .unwrap();

@@ -239,6 +239,16 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(e: crate::auth::password::HashError) -> AppError {
+        use crate::auth::password::HashError;
+        match e {
+            HashError::PoolStopped => AppError::Unavailable(e.to_string()),
+            HashError::Failed(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> AppError {
         AppError::Unavailable(e.to_string())

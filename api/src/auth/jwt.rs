@@ -8,8 +8,6 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppError;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
@@ -61,7 +59,12 @@ impl TokenKeys {
     }
 
     /// Issues an access token valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: &str, token_version: i32, now: i64) -> Result<String, AppError> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        token_version: i32,
+        now: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id.to_owned(),
             iat: now,
@@ -73,7 +76,6 @@ impl TokenKeys {
             tv: token_version,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| AppError::Internal(format!("jwt encode: {e}")))
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {

@@ -9,7 +9,14 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::distr::{Alphanumeric, SampleString};
 
-use crate::app::AppError;
+/// Hashing failed, or the hashing pool is gone (the server is stopping).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HashError {
+    #[error("argon2: {0}")]
+    Failed(String),
+    #[error("the password hashing pool stopped")]
+    PoolStopped,
+}
 
 /// OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane.
 pub const MEMORY_KIB: u32 = 19_456;
@@ -27,14 +34,14 @@ pub struct Passwords {
 
 impl Passwords {
     /// `threads`: how many hashes may run at once.
-    pub fn new(threads: usize) -> Result<Passwords, AppError> {
+    pub fn new(threads: usize) -> Result<Passwords, HashError> {
         let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
-            .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
+            .map_err(|e| HashError::Failed(format!("parameters: {e}")))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .thread_name(|i| format!("argon2-{i}"))
             .build()
-            .map_err(|e| AppError::Internal(format!("argon2 thread pool: {e}")))?;
+            .map_err(|e| HashError::Failed(format!("thread pool: {e}")))?;
         let mut passwords = Passwords {
             params,
             pool: Arc::new(pool),
@@ -49,11 +56,11 @@ impl Passwords {
     }
 
     /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh salt.
-    pub fn hash(&self, password: &str) -> Result<String, AppError> {
+    pub fn hash(&self, password: &str) -> Result<String, HashError> {
         self.argon()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("argon2 hash: {e}")))
+            .map_err(|e| HashError::Failed(format!("hash: {e}")))
     }
 
     /// Checks `password` against a stored PHC string (its own parameters
@@ -72,18 +79,17 @@ impl Passwords {
     async fn on_pool<T: Send + 'static>(
         &self,
         job: impl FnOnce(&Passwords) -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    ) -> Result<T, HashError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let this = self.clone();
         self.pool.spawn(move || {
             let _ = tx.send(job(&this));
         });
-        rx.await
-            .map_err(|_| AppError::Unavailable("password hashing pool stopped".into()))
+        rx.await.map_err(|_| HashError::PoolStopped)
     }
 
     /// `hash`, on the hashing pool.
-    pub async fn hash_async(&self, password: String) -> Result<String, AppError> {
+    pub async fn hash_async(&self, password: String) -> Result<String, HashError> {
         self.on_pool(move |p| p.hash(&password)).await?
     }
 
@@ -93,7 +99,7 @@ impl Passwords {
         &self,
         password: String,
         stored: Option<String>,
-    ) -> Result<bool, AppError> {
+    ) -> Result<bool, HashError> {
         self.on_pool(move |p| match stored {
             Some(hash) => p.verify(&password, &hash),
             None => p.verify_dummy(&password),

@@ -1,10 +1,8 @@
 //! What every handler shares about HTTP: errors as problem documents,
-//! extractors of the caller and the request's origin, paging, ETags and
-//! preconditions, the request id, logging spans, and the problem responses
-//! the OpenAPI document names.
+//! paging, ETags and preconditions, the request id, logging spans, and the
+//! problem responses the OpenAPI document names.
 
 pub mod error;
-pub mod extract;
 pub mod paging;
 pub mod precondition;
 pub mod problems;

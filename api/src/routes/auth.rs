@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use gridwork_persistence::time;
 
-use crate::app::Origin;
 use crate::app::sessions::{self, Issued, LoginRequest, RefreshRequest};
+use crate::app::{AppError, Origin};
 use crate::http::ApiError;
 use crate::http::problems as doc;
 use crate::state::AppState;
@@ -13,11 +13,14 @@ use crate::views::auth::TokenResponse;
 
 fn tokens(state: &AppState, issued: &Issued, now: DateTime<Utc>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: state.tokens.issue(
-            issued.user.id.as_str(),
-            issued.user.token_version,
-            now.timestamp(),
-        )?,
+        access_token: state
+            .tokens
+            .issue(
+                issued.user.id.as_str(),
+                issued.user.token_version,
+                now.timestamp(),
+            )
+            .map_err(|e| AppError::Internal(format!("jwt encode: {e}")))?,
         refresh_token: issued.refresh_token.clone(),
         token_type: "Bearer",
         expires_in: state.tokens.ttl().as_secs(),
@@ -59,7 +62,11 @@ pub async fn login(
         .await?;
     // the password is checked on the hashing pool, with a dummy hash for unknown users
     let stored = check.found.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = state.passwords.verify_async(password, stored).await?;
+    let password_ok = state
+        .passwords
+        .verify_async(password, stored)
+        .await
+        .map_err(AppError::from)?;
     let issued = state
         .run(move |conn| sessions::finish_login(conn, &origin, check, password_ok, ttl, now))
         .await?;

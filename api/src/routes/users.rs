@@ -93,7 +93,11 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let account = users::check_new(&caller, &state.password_policy, &body)?;
-    let hash = state.passwords.hash_async(body.password).await?;
+    let hash = state
+        .passwords
+        .hash_async(body.password)
+        .await
+        .map_err(AppError::from)?;
     let row = state
         .run(move |conn| users::create(conn, &caller, &origin, account, hash))
         .await?;
@@ -168,7 +172,13 @@ pub async fn update_user(
         })
         .await?;
     let hash = match update.password() {
-        Some(password) => Some(state.passwords.hash_async(password.to_owned()).await?),
+        Some(password) => Some(
+            state
+                .passwords
+                .hash_async(password.to_owned())
+                .await
+                .map_err(AppError::from)?,
+        ),
         None => None,
     };
     let row = state

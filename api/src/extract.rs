@@ -11,10 +11,10 @@ use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{Permission, Roles, Scope, UserId};
 use gridwork_persistence::{assignment, grid, user};
 
-use super::ApiError;
-use super::request_id::RequestId;
 use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped};
 use crate::auth::jwt::TokenError;
+use crate::http::ApiError;
+use crate::http::request_id::RequestId;
 use crate::state::AppState;
 
 impl From<TokenError> for ApiError {
