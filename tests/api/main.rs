@@ -5,6 +5,7 @@
 mod architecture;
 mod audit_log;
 mod auth;
+mod commands;
 mod coverage;
 mod demo_and_import;
 mod enterprises;
