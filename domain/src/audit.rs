@@ -1,103 +1,36 @@
 //! What the audit log records. Codes are stable: auditors filter on them.
 
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditAction {
-    Login,
-    Refresh,
-    Logout,
-    UserCreate,
-    UserUpdate,
-    BootstrapAdmin,
-    GridCreate,
-    GridUpdate,
-    GridArchive,
-    EnterpriseCreate,
-    EnterpriseUpdate,
-    PersonCreate,
-    PersonUpdate,
-    AssignmentCreate,
-    AssignmentEnd,
-    PlacardPublish,
-    PlacardUnpublish,
-    PlacardRotate,
-    Import,
-    SeedDemo,
-}
-
-impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
-        AuditAction::Login,
-        AuditAction::Refresh,
-        AuditAction::Logout,
-        AuditAction::UserCreate,
-        AuditAction::UserUpdate,
-        AuditAction::BootstrapAdmin,
-        AuditAction::GridCreate,
-        AuditAction::GridUpdate,
-        AuditAction::GridArchive,
-        AuditAction::EnterpriseCreate,
-        AuditAction::EnterpriseUpdate,
-        AuditAction::PersonCreate,
-        AuditAction::PersonUpdate,
-        AuditAction::AssignmentCreate,
-        AuditAction::AssignmentEnd,
-        AuditAction::PlacardPublish,
-        AuditAction::PlacardUnpublish,
-        AuditAction::PlacardRotate,
-        AuditAction::Import,
-        AuditAction::SeedDemo,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AuditAction::Login => "auth.login",
-            AuditAction::Refresh => "auth.refresh",
-            AuditAction::Logout => "auth.logout",
-            AuditAction::UserCreate => "user.create",
-            AuditAction::UserUpdate => "user.update",
-            AuditAction::BootstrapAdmin => "system.bootstrap_admin",
-            AuditAction::GridCreate => "grid.create",
-            AuditAction::GridUpdate => "grid.update",
-            AuditAction::GridArchive => "grid.archive",
-            AuditAction::EnterpriseCreate => "enterprise.create",
-            AuditAction::EnterpriseUpdate => "enterprise.update",
-            AuditAction::PersonCreate => "person.create",
-            AuditAction::PersonUpdate => "person.update",
-            AuditAction::AssignmentCreate => "assignment.create",
-            AuditAction::AssignmentEnd => "assignment.end",
-            AuditAction::PlacardPublish => "placard.publish",
-            AuditAction::PlacardUnpublish => "placard.unpublish",
-            AuditAction::PlacardRotate => "placard.rotate_token",
-            AuditAction::Import => "system.import",
-            AuditAction::SeedDemo => "system.seed_demo",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<AuditAction> {
-        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+crate::closed_set! {
+    /// What an audit entry records.
+    pub enum AuditAction {
+        Login = "auth.login", "登录", "Login";
+        Refresh = "auth.refresh", "刷新令牌", "Token refresh";
+        Logout = "auth.logout", "退出登录", "Logout";
+        UserCreate = "user.create", "创建账号", "Account created";
+        UserUpdate = "user.update", "修改账号", "Account changed";
+        BootstrapAdmin = "system.bootstrap_admin", "创建初始管理员", "First administrator created";
+        GridCreate = "grid.create", "创建网格", "Grid created";
+        GridUpdate = "grid.update", "修改网格", "Grid changed";
+        GridArchive = "grid.archive", "归档网格", "Grid archived";
+        EnterpriseCreate = "enterprise.create", "登记企业", "Enterprise registered";
+        EnterpriseUpdate = "enterprise.update", "更新企业信息", "Enterprise changed";
+        PersonCreate = "person.create", "登记人员", "Person registered";
+        PersonUpdate = "person.update", "修改人员信息", "Person changed";
+        AssignmentCreate = "assignment.create", "人员入格", "Person assigned";
+        AssignmentEnd = "assignment.end", "人员离格", "Assignment ended";
+        PlacardPublish = "placard.publish", "发布公示牌", "Placard published";
+        PlacardUnpublish = "placard.unpublish", "撤下公示牌", "Placard taken down";
+        PlacardRotate = "placard.rotate_token", "更换公示牌二维码", "Placard QR code replaced";
+        Import = "system.import", "批量导入", "Import";
+        SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
 }
 
-impl fmt::Display for AuditAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-}
-
-impl Outcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-        }
+crate::closed_set! {
+    /// How the recorded attempt ended.
+    pub enum Outcome {
+        Success = "success", "成功", "Success";
+        Failure = "failure", "失败", "Failure";
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, grids, outbox};
+use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, grids};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -82,8 +82,8 @@ pub fn create(
             .by(&scoped.caller)
             .on("assignment", &row.id)
             .detail(detail.clone())
+            .event(EventType::AssignmentCreated, detail)
             .write(conn, origin)?;
-        outbox::emit(conn, origin, EventType::AssignmentCreated, &row.id, detail)?;
         Ok((row, person))
     })
 }
@@ -111,8 +111,8 @@ pub fn end(
             .by(&scoped.caller)
             .on("assignment", &row.id)
             .detail(detail.clone())
+            .event(EventType::AssignmentEnded, detail)
             .write(conn, origin)?;
-        outbox::emit(conn, origin, EventType::AssignmentEnded, &row.id, detail)?;
         let person = person::find(conn, &row.person_id)?.ok_or(AppError::NotFound)?;
         Ok((ended, person))
     })

@@ -1,13 +1,15 @@
 //! Writing the audit log: who did what to which record, when, from where, and
-//! how it ended. Written in the transaction of the change it records. Never
+//! how it ended — and, for changes the world may hear of, the outbox event.
+//! Both are written in the transaction of the change they record. Neither
 //! holds passwords, tokens or ID numbers: callers pass only safe details.
 
 use gridwork_domain::UserId;
 use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::event::EventType;
 use gridwork_persistence::audit::{self, AuditRow};
 use gridwork_persistence::{DbConnection, time};
 
-use super::Caller;
+use super::{Caller, outbox};
 
 /// Where a request came from, for the audit log and the outbox.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +27,8 @@ pub struct AuditEvent {
     pub actor_username: Option<String>,
     pub target: Option<(&'static str, String)>,
     pub detail: Option<serde_json::Value>,
+    /// The outbox event about the target, with its payload.
+    pub event: Option<(EventType, serde_json::Value)>,
 }
 
 impl AuditEvent {
@@ -36,6 +40,7 @@ impl AuditEvent {
             actor_username: None,
             target: None,
             detail: None,
+            event: None,
         }
     }
 
@@ -67,10 +72,25 @@ impl AuditEvent {
         self
     }
 
+    /// Also tells the world: `event` about the target goes to the outbox.
+    pub fn event(mut self, event: EventType, payload: serde_json::Value) -> AuditEvent {
+        self.event = Some((event, payload));
+        self
+    }
+
     pub fn write(self, conn: &mut DbConnection, origin: &Origin) -> diesel::QueryResult<()> {
         let (target_type, target_id) = self
             .target
             .map_or((None, None), |(t, id)| (Some(t.to_owned()), Some(id)));
+        if let Some((event, payload)) = self.event {
+            outbox::emit(
+                conn,
+                origin,
+                event,
+                target_id.as_deref().unwrap_or_default(),
+                payload,
+            )?;
+        }
         audit::insert(
             conn,
             &AuditRow {

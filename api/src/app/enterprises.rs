@@ -12,9 +12,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::{clean, nullable};
-use super::{
-    AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped, outbox,
-};
+use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped};
 
 /// The completeness rule's view of a stored record.
 pub fn presence(row: &EnterpriseRow) -> FieldPresence {
@@ -332,14 +330,11 @@ pub fn create(
             .detail(
                 serde_json::json!({ "name": row.name, "uscc": row.uscc, "grid_id": row.grid_id }),
             )
+            .event(
+                EventType::EnterpriseCreated,
+                serde_json::json!({ "grid_id": row.grid_id }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::EnterpriseCreated,
-            &row.id,
-            serde_json::json!({ "grid_id": row.grid_id }),
-        )?;
         Ok(row)
     })
 }
@@ -370,14 +365,11 @@ pub fn update(
             .by(&scoped.caller)
             .on("enterprise", &next.id)
             .detail(serde_json::json!({ "changed": changed }))
+            .event(
+                EventType::EnterpriseUpdated,
+                serde_json::json!({ "changed": changed }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::EnterpriseUpdated,
-            &next.id,
-            serde_json::json!({ "changed": changed }),
-        )?;
         Ok(next)
     })
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::{clean, nullable};
-use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, Origin, Reason, Scoped, outbox};
+use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, Origin, Reason, Scoped};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -238,16 +238,10 @@ pub fn create(
             .by(&scoped.caller)
             .on("grid", &row.id)
             .detail(serde_json::json!({ "code": row.code, "kind": row.kind, "name": row.name }))
-            .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::GridCreated,
-            &row.id,
-            serde_json::json!({
+            .event(EventType::GridCreated, serde_json::json!({
                 "code": row.code, "kind": row.kind, "parent_id": row.parent_id, "enterprise_id": row.enterprise_id,
-            }),
-        )?;
+            }))
+            .write(conn, origin)?;
         Ok(row)
     })
 }
@@ -289,14 +283,11 @@ pub fn update(
             .by(&scoped.caller)
             .on("grid", &next.id)
             .detail(serde_json::json!({ "changed": changed }))
+            .event(
+                EventType::GridUpdated,
+                serde_json::json!({ "changed": changed }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::GridUpdated,
-            &next.id,
-            serde_json::json!({ "changed": changed }),
-        )?;
         Ok(next)
     })
 }
@@ -358,14 +349,11 @@ pub fn archive(
             .by(&scoped.caller)
             .on("grid", &next.id)
             .detail(serde_json::json!({ "code": next.code }))
+            .event(
+                EventType::GridArchived,
+                serde_json::json!({ "code": next.code }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::GridArchived,
-            &next.id,
-            serde_json::json!({ "code": next.code }),
-        )?;
         Ok(())
     })
 }

@@ -14,9 +14,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::{clean, nullable};
-use super::{
-    AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped, outbox,
-};
+use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped};
 
 /// Fields of a person. On update, absent fields stay and `null` clears.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -239,14 +237,11 @@ pub fn create(
             .by(&scoped.caller)
             .on("person", &row.id)
             .detail(serde_json::json!({ "name": row.name, "grid_id": row.grid_id }))
+            .event(
+                EventType::PersonCreated,
+                serde_json::json!({ "grid_id": row.grid_id }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::PersonCreated,
-            &row.id,
-            serde_json::json!({ "grid_id": row.grid_id }),
-        )?;
         Ok(row)
     })
 }
@@ -278,14 +273,11 @@ pub fn update(
             .by(&scoped.caller)
             .on("person", &next.id)
             .detail(serde_json::json!({ "changed": changed }))
+            .event(
+                EventType::PersonUpdated,
+                serde_json::json!({ "changed": changed }),
+            )
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            EventType::PersonUpdated,
-            &next.id,
-            serde_json::json!({ "changed": changed }),
-        )?;
         Ok(next)
     })
 }

@@ -10,7 +10,7 @@ use gridwork_persistence::grid::{self, GridRow};
 use gridwork_persistence::person::PersonRow;
 use gridwork_persistence::{DbConnection, enterprise, time};
 
-use super::{AppError, AuditEvent, ErrorCode, Origin, Reason, Scoped, grids, outbox};
+use super::{AppError, AuditEvent, ErrorCode, Origin, Reason, Scoped, grids};
 
 /// A grid with what its placard shows: the enterprise and the active members,
 /// leader first.
@@ -183,14 +183,8 @@ pub fn change(
         AuditEvent::success(action)
             .by(&scoped.caller)
             .on("grid", &next.id)
+            .event(event, serde_json::json!({ "grid_id": next.id }))
             .write(conn, origin)?;
-        outbox::emit(
-            conn,
-            origin,
-            event,
-            &next.id,
-            serde_json::json!({ "grid_id": next.id }),
-        )?;
         Ok(board)
     })
 }

@@ -19,6 +19,7 @@ use crate::views::audit_log::{AuditEntry, AuditPage};
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only this action code.
+    #[param(value_type = Option<AuditAction>)]
     pub action: Option<String>,
     /// Only entries by this user id.
     #[validate(length(max = 64))]

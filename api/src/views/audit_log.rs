@@ -1,6 +1,7 @@
 //! Audit-log entries as the API shows them.
 
 use chrono::{DateTime, Utc};
+use gridwork_domain::audit::{AuditAction, Outcome};
 use gridwork_persistence::audit::AuditRow;
 use gridwork_persistence::time;
 use serde::Serialize;
@@ -12,12 +13,12 @@ pub struct AuditEntry {
     pub occurred_at: DateTime<Utc>,
     pub actor_id: Option<String>,
     pub actor_username: Option<String>,
-    /// e.g. `auth.login`, `user.create`, `user.update`.
-    #[schema(example = "auth.login")]
+    /// Stored as text: entries outlive the codes of their day.
+    #[schema(value_type = AuditAction, example = "auth.login")]
     pub action: String,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
-    /// `success` or `failure`.
+    #[schema(value_type = Outcome)]
     pub outcome: String,
     #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Value>,
