@@ -22,6 +22,7 @@ use crate::app::{AppError, AuditEvent, Origin};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
 use crate::config::Config;
+use crate::http::json::BodyLimit;
 use crate::http::telemetry::RequestSpan;
 use crate::http::{ApiError, error, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
@@ -216,11 +217,7 @@ impl Application {
             let (app, _) = App::new()
                 .app_data(state.clone())
                 .app_data(route_table.clone())
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(max_body)
-                        .error_handler(error::json_error),
-                )
+                .app_data(BodyLimit(max_body))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(max_body))

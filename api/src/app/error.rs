@@ -78,6 +78,7 @@ codes! {
     /// `length`, `range`, …).
     FieldCode {
         Invalid = "invalid",
+        InvalidCharacter = "invalid_character",
         Required = "required",
         TooLong = "too_long",
         OutOfRange = "out_of_range",

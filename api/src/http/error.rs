@@ -8,13 +8,14 @@ use std::fmt;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::json::between;
 use super::request_id::RequestId;
 use crate::app::{AppError, ErrorCode, FieldCode, FieldError, Reason};
 
@@ -240,33 +241,6 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-/// Body-extraction failures: wrong content type → 415, too large → 413,
-/// broken JSON → 400, JSON of the wrong shape → 422 naming the field.
-pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let api = match &err {
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::OverflowKnownLength { limit, .. }
-        | JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit: *limit },
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            let message = e.to_string();
-            let field = between(&message, "field `", "`").unwrap_or("body");
-            ApiError::validation(field, FieldCode::Invalid, strip_position(&message))
-        }
-        JsonPayloadError::Deserialize(e) => ApiError::BadRequest {
-            code: ErrorCode::MalformedJson,
-            detail: format!(
-                "The body is not valid JSON: {}",
-                strip_position(&e.to_string())
-            ),
-        },
-        other => ApiError::BadRequest {
-            code: ErrorCode::BadRequest,
-            detail: format!("The request body could not be read: {other}"),
-        },
-    };
-    api.into()
-}
-
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let message = err.to_string();
     let field = between(&message, "field `", "`").unwrap_or("query");
@@ -280,16 +254,6 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
 
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::from(AppError::NotFound).into()
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = s.find(start)? + start.len();
-    let len = s[from..].find(end)?;
-    Some(&s[from..from + len])
-}
-
-fn strip_position(message: &str) -> &str {
-    message.split(" at line ").next().unwrap_or(message)
 }
 
 /// Middleware: re-renders every error response as problem+json with the

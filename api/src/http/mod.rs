@@ -3,6 +3,7 @@
 //! problem responses the OpenAPI document names.
 
 pub mod error;
+pub mod json;
 pub mod paging;
 pub mod precondition;
 pub mod problems;

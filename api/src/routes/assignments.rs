@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::app::assignments::{self, CreateAssignment};
 use crate::app::{Origin, Scoped};
 use crate::http::ApiError;
+use crate::http::json::Json;
 use crate::http::problems as doc;
 use crate::state::AppState;
 use crate::views::assignments::AssignmentView;
@@ -75,7 +76,7 @@ pub async fn create_assignment(
     scoped: Scoped,
     origin: Origin,
     id: web::Path<GridId>,
-    body: web::Json<CreateAssignment>,
+    body: Json<CreateAssignment>,
 ) -> Result<HttpResponse, ApiError> {
     let full = scoped.caller.has(Permission::ManagePeople);
     let (row, person) = state

@@ -7,6 +7,7 @@ use gridwork_persistence::time;
 use crate::app::sessions::{self, Issued, LoginRequest, RefreshRequest};
 use crate::app::{AppError, Origin};
 use crate::http::ApiError;
+use crate::http::json::Json;
 use crate::http::problems as doc;
 use crate::state::AppState;
 use crate::views::auth::TokenResponse;
@@ -50,7 +51,7 @@ fn tokens(state: &AppState, issued: &Issued, now: DateTime<Utc>) -> Result<HttpR
 pub async fn login(
     state: web::Data<AppState>,
     origin: Origin,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
     let (policy, ttl) = (state.lockout, state.refresh_ttl);
@@ -94,12 +95,12 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     origin: Origin,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
     let ttl = state.refresh_ttl;
     let issued = state
-        .run(move |conn| sessions::refresh(conn, &origin, &body, ttl, now))
+        .run(move |conn| sessions::refresh(conn, &origin, &body.0, ttl, now))
         .await?;
     tokens(&state, &issued, now)
 }
@@ -124,11 +125,11 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     origin: Origin,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
     state
-        .run(move |conn| sessions::logout(conn, &origin, &body, now))
+        .run(move |conn| sessions::logout(conn, &origin, &body.0, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::app::enterprises::{self, EnterpriseInput};
 use crate::app::{Origin, Scoped};
+use crate::http::json::Json;
 use crate::http::paging::{PageQuery, paginate};
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
@@ -91,7 +92,7 @@ pub async fn create_enterprise(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
-    body: web::Json<EnterpriseInput>,
+    body: Json<EnterpriseInput>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
         .run(move |conn| enterprises::create(conn, &scoped, &origin, body.into_inner()))
@@ -120,7 +121,7 @@ pub async fn update_enterprise(
     origin: Origin,
     IfMatch(expected): IfMatch,
     id: web::Path<EnterpriseId>,
-    body: web::Json<EnterpriseInput>,
+    body: Json<EnterpriseInput>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
         .run(move |conn| {

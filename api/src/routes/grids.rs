@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::app::grids::{self, CreateGrid, UpdateGrid};
 use crate::app::{Origin, Scoped};
+use crate::http::json::Json;
 use crate::http::paging::{PageQuery, paginate};
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
@@ -184,7 +185,7 @@ pub async fn create_grid(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
-    body: web::Json<CreateGrid>,
+    body: Json<CreateGrid>,
 ) -> Result<HttpResponse, ApiError> {
     let zone_code = state.zone_code.clone();
     let row = state
@@ -223,7 +224,7 @@ pub async fn update_grid(
     origin: Origin,
     IfMatch(expected): IfMatch,
     id: web::Path<GridId>,
-    body: web::Json<UpdateGrid>,
+    body: Json<UpdateGrid>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
         .run(move |conn| grids::update(conn, &scoped, &origin, &id, &expected, body.into_inner()))

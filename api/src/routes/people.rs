@@ -9,6 +9,7 @@ use validator::Validate;
 
 use crate::app::people::{self, PersonInput};
 use crate::app::{Origin, Scoped};
+use crate::http::json::Json;
 use crate::http::paging::{PageQuery, paginate};
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
@@ -93,7 +94,7 @@ pub async fn create_person(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
-    body: web::Json<PersonInput>,
+    body: Json<PersonInput>,
 ) -> Result<HttpResponse, ApiError> {
     let full = full_phone(&scoped);
     let app = state.clone();
@@ -125,7 +126,7 @@ pub async fn update_person(
     origin: Origin,
     IfMatch(expected): IfMatch,
     id: web::Path<PersonId>,
-    body: web::Json<PersonInput>,
+    body: Json<PersonInput>,
 ) -> Result<HttpResponse, ApiError> {
     let full = full_phone(&scoped);
     let app = state.clone();

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::app::users::{self, CreateUser, UpdateUser};
 use crate::app::{AppError, Caller, Origin};
+use crate::http::json::Json;
 use crate::http::paging::{PageQuery, paginate};
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
@@ -89,7 +90,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
     origin: Origin,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let account = users::check_new(&caller, &state.password_policy, &body)?;
@@ -155,7 +156,7 @@ pub async fn update_user(
     origin: Origin,
     IfMatch(expected): IfMatch,
     id: web::Path<UserId>,
-    body: web::Json<UpdateUser>,
+    body: Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let app = state.clone();
     let (caller, update) = state
