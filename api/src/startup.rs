@@ -8,7 +8,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::{Role, Roles, Username};
 use gridwork_persistence::user::{self, UserRow};
@@ -23,11 +23,13 @@ use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
 use crate::config::Config;
 use crate::http::json::BodyLimit;
+use crate::http::paging::Cursors;
 use crate::http::telemetry::RequestSpan;
 use crate::http::{ApiError, error, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
 use crate::routes;
 use crate::state::AppState;
+use sha2::{Digest, Sha256};
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
 const PII_KEY: &str = "pii_key";
@@ -126,7 +128,7 @@ pub fn bootstrap_admin(
             return Ok(false);
         }
         AuditEvent::new(AuditAction::BootstrapAdmin, Outcome::Success)
-            .on("user", &row.id)
+            .on(Entity::User, &row.id)
             .detail(serde_json::json!({ "username": "admin", "password_generated": generated }))
             .write(conn, &Origin::default())?;
         Ok(true)
@@ -180,6 +182,8 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         zone_code: GridCode::parse(&config.zone_code)?,
         public_url: config.public_url.clone().unwrap_or_default(),
         pii_key: secrets.pii.as_bytes().to_vec(),
+        // a key of its own, derived from the JWT secret every instance shares
+        cursors: Cursors::new(&Sha256::digest(format!("cursors:{}", secrets.jwt))),
     })
 }
 
@@ -208,6 +212,7 @@ impl Application {
         }
         let spec = Arc::new(crate::openapi::spec());
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
+        let cursors = state.cursors.clone();
         let state = web::Data::new(state);
         let max_body = config.max_body_bytes;
         // diesel blocks: cap blocking threads near the pool (STACK.md: the
@@ -218,6 +223,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(BodyLimit(max_body))
+                .app_data(cursors.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(max_body))

@@ -9,6 +9,7 @@ use crate::app::AppError;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::Passwords;
 use crate::http::ApiError;
+use crate::http::paging::Cursors;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -24,6 +25,8 @@ pub struct AppState {
     pub public_url: String,
     /// Key of the keyed hash of ID numbers.
     pub pii_key: Vec<u8>,
+    /// Signs list cursors.
+    pub cursors: Cursors,
 }
 
 impl AppState {

@@ -27,6 +27,18 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    /// The kind of record an audit entry is about.
+    pub enum Entity {
+        User = "user", "账号", "Account";
+        Login = "login", "登录会话", "Login session";
+        Grid = "grid", "网格", "Grid";
+        Enterprise = "enterprise", "企业", "Enterprise";
+        Person = "person", "人员", "Person";
+        Assignment = "assignment", "人员入格", "Assignment";
+    }
+}
+
+crate::closed_set! {
     /// How the recorded attempt ended.
     pub enum Outcome {
         Success = "success", "成功", "Success";

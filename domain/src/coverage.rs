@@ -1,6 +1,15 @@
 //! The "three 100%" rates (三个100%): enterprise grid-division rate, placard
 //! publication rate and basic-information archiving rate.
 
+crate::closed_set! {
+    /// The three rates.
+    pub enum CoverageRate {
+        EnterpriseDivision = "enterprise_division", "企业网格划分率", "Enterprise grid-division rate";
+        PlacardPublication = "placard_publication", "网格员信息公示率", "Grid-worker information publication rate";
+        BasicInfoArchiving = "basic_info_archiving", "基础信息建档率", "Basic-information archiving rate";
+    }
+}
+
 /// numerator / denominator, e.g. 44 of 45 enterprises in a grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {

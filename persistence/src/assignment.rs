@@ -78,6 +78,29 @@ pub fn for_grid(
     query.order(assignments::id.asc()).load(conn)
 }
 
+/// One keyset page of a grid's assignments with their people, in id
+/// (creation) order.
+pub fn page_for_grid(
+    conn: &mut DbConnection,
+    grid_id: &GridId,
+    include_ended: bool,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
+    let mut query = assignments::table
+        .inner_join(people::table)
+        .filter(assignments::grid_id.eq(grid_id))
+        .select((AssignmentRow::as_select(), PersonRow::as_select()))
+        .into_boxed();
+    if !include_ended {
+        query = query.filter(assignments::ended_at.is_null());
+    }
+    if let Some(after) = after {
+        query = query.filter(assignments::id.gt(after.to_owned()));
+    }
+    query.order(assignments::id.asc()).limit(limit).load(conn)
+}
+
 /// Active assignments of several grids with their people (placards, coverage).
 pub fn active_for_grids(
     conn: &mut DbConnection,

@@ -35,6 +35,11 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_id: Option<String>,
     pub target_id: Option<String>,
+    /// The kind of record (`grid`, `user`, …).
+    pub entity: Option<String>,
+    /// From (inclusive) and to (exclusive).
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
 }
 
 /// One keyset page, newest first; `before` is the last id of the previous page.
@@ -53,6 +58,15 @@ pub fn page(
     }
     if let Some(target) = &filter.target_id {
         query = query.filter(audit_log::target_id.eq(target.clone()));
+    }
+    if let Some(entity) = &filter.entity {
+        query = query.filter(audit_log::target_type.eq(entity.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::occurred_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(audit_log::occurred_at.lt(to));
     }
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before.to_owned()));

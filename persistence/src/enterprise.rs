@@ -7,6 +7,7 @@ use gridwork_domain::{EnterpriseId, GridId, PersonId};
 
 use crate::connection::DbConnection;
 use crate::schema::enterprises;
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = enterprises, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -86,6 +87,14 @@ pub struct EnterpriseFilter {
     /// Only enterprises in these grids (the caller's scope); None for the zone.
     pub within: Option<Vec<GridId>>,
     pub include_archived: bool,
+    /// In the name, or the start of the credit code.
+    pub q: Option<String>,
+    /// GB/T 4754 section letter.
+    pub industry_section: Option<String>,
+    /// Carrying this hazard flag.
+    pub flag: Option<String>,
+    /// Whether every field of the basic record is filled.
+    pub basic_info_complete: Option<bool>,
 }
 
 /// One keyset page in id (creation) order.
@@ -106,6 +115,45 @@ pub fn page(
     }
     if !filter.include_archived {
         query = query.filter(enterprises::archived_at.is_null());
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(
+            enterprises::name
+                .like(text::contains(q))
+                .escape('\\')
+                .or(enterprises::uscc
+                    .like(format!("{}%", text::escape(&q.to_uppercase())))
+                    .escape('\\')),
+        );
+    }
+    if let Some(section) = &filter.industry_section {
+        query = query.filter(enterprises::industry_section.eq(section.clone()));
+    }
+    if let Some(flag) = &filter.flag {
+        let [first, last, middle] = text::list_item(flag);
+        query = query.filter(
+            enterprises::flags
+                .eq(flag.clone())
+                .or(enterprises::flags.like(first).escape('\\'))
+                .or(enterprises::flags.like(last).escape('\\'))
+                .or(enterprises::flags.like(middle).escape('\\')),
+        );
+    }
+    // the basic record's required fields (domain::enterprise::REQUIRED_FIELDS);
+    // blanks are stored as NULL, so NOT NULL means filled
+    let complete = enterprises::uscc
+        .is_not_null()
+        .and(enterprises::industry_section.is_not_null())
+        .and(enterprises::employee_count.is_not_null())
+        .and(enterprises::address.is_not_null())
+        .and(enterprises::lat.is_not_null())
+        .and(enterprises::lng.is_not_null())
+        .and(enterprises::principal_person_id.is_not_null())
+        .and(enterprises::production_characteristics.is_not_null());
+    match filter.basic_info_complete {
+        Some(true) => query = query.filter(complete),
+        Some(false) => query = query.filter(diesel::dsl::not(complete)),
+        None => {}
     }
     if let Some(after) = after {
         query = query.filter(enterprises::id.gt(after.to_owned()));

@@ -8,6 +8,7 @@ use gridwork_domain::{EnterpriseId, GridId};
 
 use crate::connection::DbConnection;
 use crate::schema::{assignments, enterprises, grids, people};
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = grids, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -153,6 +154,8 @@ pub struct GridFilter {
     pub include_archived: bool,
     /// Only these grids (the caller's scope); None for the whole zone.
     pub within: Option<Vec<GridId>>,
+    /// In the name, or the start of the code.
+    pub q: Option<String>,
 }
 
 /// One keyset page in code order (a depth-first walk of the tree).
@@ -177,6 +180,16 @@ pub fn page(
     }
     if let Some(ids) = &filter.within {
         query = query.filter(grids::id.eq_any(ids.clone()));
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(
+            grids::name
+                .like(text::contains(q))
+                .escape('\\')
+                .or(grids::code
+                    .like(format!("{}%", text::escape(q)))
+                    .escape('\\')),
+        );
     }
     if let Some(after) = after_code {
         query = query.filter(grids::code.gt(after.to_owned()));

@@ -15,6 +15,7 @@ pub mod refresh_token;
 pub mod registry;
 pub mod schema;
 pub mod setting;
+pub mod text;
 pub mod time;
 pub mod user;
 

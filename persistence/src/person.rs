@@ -3,10 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::assignment::GridRole;
 use gridwork_domain::{GridId, PersonId, UserId};
 
 use crate::connection::DbConnection;
 use crate::schema::{assignments, people};
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = people, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -93,22 +95,52 @@ pub fn ids_in_grids(conn: &mut DbConnection, grid_ids: &[GridId]) -> QueryResult
         .filter(people::grid_id.eq_any(grid_ids.to_vec()))
         .select(people::id)
         .load(conn)?;
-    ids.extend(
-        assignments::table
-            .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
-            .filter(assignments::ended_at.is_null())
-            .select(assignments::person_id)
-            .load::<PersonId>(conn)?,
-    );
+    ids.extend(assigned_in_grids(conn, grid_ids, None)?);
     ids.sort();
     ids.dedup();
     Ok(ids)
 }
 
-/// One keyset page in id order; `within` limits it to these person ids.
+/// Ids of the people actively assigned to these grids, in `role` if given.
+pub fn assigned_in_grids(
+    conn: &mut DbConnection,
+    grid_ids: &[GridId],
+    role: Option<GridRole>,
+) -> QueryResult<Vec<PersonId>> {
+    let mut query = assignments::table
+        .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
+        .filter(assignments::ended_at.is_null())
+        .select(assignments::person_id)
+        .into_boxed();
+    if let Some(role) = role {
+        query = query.filter(assignments::role.eq(role));
+    }
+    query.load(conn)
+}
+
+/// Ids of the people actively assigned anywhere in `role`.
+pub fn assigned_as(conn: &mut DbConnection, role: GridRole) -> QueryResult<Vec<PersonId>> {
+    assignments::table
+        .filter(assignments::ended_at.is_null())
+        .filter(assignments::role.eq(role))
+        .select(assignments::person_id)
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Only these people (scope, grid and role filters resolved to ids).
+    pub within: Option<Vec<PersonId>>,
+    /// In the name.
+    pub q: Option<String>,
+    pub party_member: Option<bool>,
+    pub placard_consent: Option<bool>,
+}
+
+/// One keyset page in id order.
 pub fn page(
     conn: &mut DbConnection,
-    within: Option<&[PersonId]>,
+    filter: &PersonFilter,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<PersonRow>> {
@@ -116,8 +148,17 @@ pub fn page(
         .filter(people::archived_at.is_null())
         .select(PersonRow::as_select())
         .into_boxed();
-    if let Some(ids) = within {
-        query = query.filter(people::id.eq_any(ids.to_vec()));
+    if let Some(ids) = &filter.within {
+        query = query.filter(people::id.eq_any(ids.clone()));
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(people::name.like(text::contains(q)).escape('\\'));
+    }
+    if let Some(member) = filter.party_member {
+        query = query.filter(people::party_member.eq(member));
+    }
+    if let Some(consent) = filter.placard_consent {
+        query = query.filter(people::placard_consent.eq(consent));
     }
     if let Some(after) = after {
         query = query.filter(people::id.gt(after.to_owned()));

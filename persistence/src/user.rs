@@ -7,6 +7,7 @@ use gridwork_domain::UserId;
 
 use crate::connection::DbConnection;
 use crate::schema::users;
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -90,9 +91,45 @@ pub fn enabled_roles(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
         .load(conn)
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Holding this role code.
+    pub role: Option<String>,
+    /// In the username or display name.
+    pub q: Option<String>,
+    pub disabled: Option<bool>,
+}
+
 /// One keyset page in id order (UUIDv7: creation order).
-pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> QueryResult<Vec<UserRow>> {
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &UserFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
     let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(role) = &filter.role {
+        let [first, last, middle] = text::list_item(role);
+        query = query.filter(
+            users::roles
+                .eq(role.clone())
+                .or(users::roles.like(first).escape('\\'))
+                .or(users::roles.like(last).escape('\\'))
+                .or(users::roles.like(middle).escape('\\')),
+        );
+    }
+    if let Some(q) = &filter.q {
+        let pattern = text::contains(&q.to_lowercase());
+        query = query.filter(
+            users::username
+                .like(pattern.clone())
+                .escape('\\')
+                .or(users::display_name.like(text::contains(q)).escape('\\')),
+        );
+    }
+    if let Some(disabled) = filter.disabled {
+        query = query.filter(users::disabled.eq(disabled));
+    }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after.to_owned()));
     }

@@ -11,6 +11,7 @@ mod demo_and_import;
 mod enterprises;
 mod errors;
 mod grids;
+mod lists;
 mod openapi_spec;
 mod operations;
 mod people;

@@ -2,7 +2,7 @@
 //! non-zone user's scope; ending one keeps it as history.
 
 use gridwork_domain::assignment::{self as rules, AssignmentError, GridRole};
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{AssignmentId, GridId, Permission, PersonId};
 use gridwork_persistence::assignment::{self, AssignmentRow};
@@ -23,15 +23,23 @@ pub struct CreateAssignment {
     pub role: String,
 }
 
-/// A grid's assignments with their people, oldest first.
-pub fn for_grid(
+/// One keyset page of a grid's assignments with their people, oldest first.
+pub fn page(
     conn: &mut DbConnection,
     scoped: &Scoped,
     grid_id: &GridId,
     include_ended: bool,
+    after: Option<&str>,
+    fetch: i64,
 ) -> Result<Vec<(AssignmentRow, PersonRow)>, AppError> {
     let grid = grids::find_visible(conn, scoped, grid_id)?;
-    Ok(assignment::for_grid(conn, &grid.id, include_ended)?)
+    Ok(assignment::page_for_grid(
+        conn,
+        &grid.id,
+        include_ended,
+        after,
+        fetch,
+    )?)
 }
 
 /// Assigns a person to a grid in a role (at most one active grid leader).
@@ -80,7 +88,7 @@ pub fn create(
         let detail = serde_json::json!({ "grid_id": row.grid_id, "person_id": row.person_id, "role": row.role });
         AuditEvent::success(AuditAction::AssignmentCreate)
             .by(&scoped.caller)
-            .on("assignment", &row.id)
+            .on(Entity::Assignment, &row.id)
             .detail(detail.clone())
             .event(EventType::AssignmentCreated, detail)
             .write(conn, origin)?;
@@ -109,7 +117,7 @@ pub fn end(
         let detail = serde_json::json!({ "grid_id": row.grid_id, "person_id": row.person_id, "role": row.role });
         AuditEvent::success(AuditAction::AssignmentEnd)
             .by(&scoped.caller)
-            .on("assignment", &row.id)
+            .on(Entity::Assignment, &row.id)
             .detail(detail.clone())
             .event(EventType::AssignmentEnded, detail)
             .write(conn, origin)?;

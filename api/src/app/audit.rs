@@ -4,7 +4,7 @@
 //! holds passwords, tokens or ID numbers: callers pass only safe details.
 
 use gridwork_domain::UserId;
-use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_domain::event::EventType;
 use gridwork_persistence::audit::{self, AuditRow};
 use gridwork_persistence::{DbConnection, time};
@@ -25,7 +25,7 @@ pub struct AuditEvent {
     pub outcome: Outcome,
     pub actor_id: Option<String>,
     pub actor_username: Option<String>,
-    pub target: Option<(&'static str, String)>,
+    pub target: Option<(Entity, String)>,
     pub detail: Option<serde_json::Value>,
     /// The outbox event about the target, with its payload.
     pub event: Option<(EventType, serde_json::Value)>,
@@ -62,7 +62,7 @@ impl AuditEvent {
         self
     }
 
-    pub fn on(mut self, target_type: &'static str, id: impl ToString) -> AuditEvent {
+    pub fn on(mut self, target_type: Entity, id: impl ToString) -> AuditEvent {
         self.target = Some((target_type, id.to_string()));
         self
     }
@@ -79,9 +79,9 @@ impl AuditEvent {
     }
 
     pub fn write(self, conn: &mut DbConnection, origin: &Origin) -> diesel::QueryResult<()> {
-        let (target_type, target_id) = self
-            .target
-            .map_or((None, None), |(t, id)| (Some(t.to_owned()), Some(id)));
+        let (target_type, target_id) = self.target.map_or((None, None), |(t, id)| {
+            (Some(t.code().to_owned()), Some(id))
+        });
         if let Some((event, payload)) = self.event {
             outbox::emit(
                 conn,

@@ -1,6 +1,6 @@
 //! Enterprises: the basic record (基础信息) each grid keeps up to date.
 
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::enterprise::{FieldPresence, HazardFlag, IndustrySection, Uscc};
 use gridwork_domain::event::EventType;
 use gridwork_domain::grid::GridKind;
@@ -298,15 +298,11 @@ pub fn find_visible(
 pub fn list(
     conn: &mut DbConnection,
     scoped: &Scoped,
-    grid_id: Option<GridId>,
+    mut filter: EnterpriseFilter,
     after: Option<&str>,
     fetch: i64,
 ) -> Result<Vec<EnterpriseRow>, AppError> {
-    let filter = EnterpriseFilter {
-        grid_id,
-        within: scoped.scope.grid_ids().map(<[GridId]>::to_vec),
-        include_archived: false,
-    };
+    filter.within = scoped.scope.grid_ids().map(<[GridId]>::to_vec);
     Ok(enterprise::page(conn, &filter, after, fetch)?)
 }
 
@@ -326,7 +322,7 @@ pub fn create(
         enterprise::insert(conn, &row)?;
         AuditEvent::success(AuditAction::EnterpriseCreate)
             .by(&scoped.caller)
-            .on("enterprise", &row.id)
+            .on(Entity::Enterprise, &row.id)
             .detail(
                 serde_json::json!({ "name": row.name, "uscc": row.uscc, "grid_id": row.grid_id }),
             )
@@ -363,7 +359,7 @@ pub fn update(
         }
         AuditEvent::success(AuditAction::EnterpriseUpdate)
             .by(&scoped.caller)
-            .on("enterprise", &next.id)
+            .on(Entity::Enterprise, &next.id)
             .detail(serde_json::json!({ "changed": changed }))
             .event(
                 EventType::EnterpriseUpdated,

@@ -37,6 +37,8 @@ codes! {
         ValidationFailed = "validation_failed",
         BadRequest = "bad_request",
         MalformedJson = "malformed_json",
+        UnknownParameter = "unknown_parameter",
+        InvalidCursor = "invalid_cursor",
         MissingToken = "missing_token",
         InvalidToken = "invalid_token",
         TokenExpired = "token_expired",

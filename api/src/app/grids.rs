@@ -1,6 +1,6 @@
 //! Grids: the tree of the zone, its codes and boundaries.
 
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::boundary::{self, Boundary};
 use gridwork_domain::event::EventType;
 use gridwork_domain::grid::{
@@ -236,7 +236,7 @@ pub fn create(
         }
         AuditEvent::success(AuditAction::GridCreate)
             .by(&scoped.caller)
-            .on("grid", &row.id)
+            .on(Entity::Grid, &row.id)
             .detail(serde_json::json!({ "code": row.code, "kind": row.kind, "name": row.name }))
             .event(EventType::GridCreated, serde_json::json!({
                 "code": row.code, "kind": row.kind, "parent_id": row.parent_id, "enterprise_id": row.enterprise_id,
@@ -281,7 +281,7 @@ pub fn update(
         }
         AuditEvent::success(AuditAction::GridUpdate)
             .by(&scoped.caller)
-            .on("grid", &next.id)
+            .on(Entity::Grid, &next.id)
             .detail(serde_json::json!({ "changed": changed }))
             .event(
                 EventType::GridUpdated,
@@ -347,7 +347,7 @@ pub fn archive(
         }
         AuditEvent::success(AuditAction::GridArchive)
             .by(&scoped.caller)
-            .on("grid", &next.id)
+            .on(Entity::Grid, &next.id)
             .detail(serde_json::json!({ "code": next.code }))
             .event(
                 EventType::GridArchived,

@@ -1,11 +1,12 @@
 //! People: grid staff, enterprise principals, anyone a placard names. ID
 //! numbers are kept only as a keyed hash and their last four characters.
 
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::assignment::GridRole;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::event::EventType;
 use gridwork_domain::person::{IdCardNumber, MobilePhone, PersonName, WorkPhone};
 use gridwork_domain::{GridId, Permission, PersonId, Scope, UserId};
-use gridwork_persistence::person::{self, PersonRow};
+use gridwork_persistence::person::{self, PersonFilter, PersonRow};
 use gridwork_persistence::{DbConnection, grid, time, user};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -206,15 +207,49 @@ pub fn find_visible(
 pub fn list(
     conn: &mut DbConnection,
     scoped: &Scoped,
+    filter: PeopleFilter,
     after: Option<&str>,
     fetch: i64,
 ) -> Result<Vec<PersonRow>, AppError> {
-    let within = scoped
-        .scope
-        .grid_ids()
-        .map(|grids| person::ids_in_grids(conn, grids))
-        .transpose()?;
-    Ok(person::page(conn, within.as_deref(), after, fetch)?)
+    // the grids to look in: a subtree cut to the scope, the scope, or the zone
+    let grids = match &filter.grid_id {
+        Some(id) => match grid::find(conn, id)?.filter(|g| scoped.scope.covers(Some(&g.id))) {
+            Some(root) => {
+                let mut ids = grid::ids_under(conn, &[root.code])?;
+                if let Some(scope) = scoped.scope.grid_ids() {
+                    ids.retain(|id| scope.contains(id));
+                }
+                Some(ids)
+            }
+            None => Some(Vec::new()),
+        },
+        None => scoped.scope.grid_ids().map(<[GridId]>::to_vec),
+    };
+    let within = match (grids, filter.role) {
+        (Some(grids), None) => Some(person::ids_in_grids(conn, &grids)?),
+        (Some(grids), Some(role)) => Some(person::assigned_in_grids(conn, &grids, Some(role))?),
+        (None, Some(role)) => Some(person::assigned_as(conn, role)?),
+        (None, None) => None,
+    };
+    let filter = PersonFilter {
+        within,
+        q: filter.q,
+        party_member: filter.party_member,
+        placard_consent: filter.placard_consent,
+    };
+    Ok(person::page(conn, &filter, after, fetch)?)
+}
+
+/// What a list of people may be narrowed to; always inside the caller's scope.
+#[derive(Debug, Default)]
+pub struct PeopleFilter {
+    /// This grid and everything below it.
+    pub grid_id: Option<GridId>,
+    /// Actively assigned in this role.
+    pub role: Option<GridRole>,
+    pub q: Option<String>,
+    pub party_member: Option<bool>,
+    pub placard_consent: Option<bool>,
 }
 
 /// Registers a person (people-management rights). Callers below zone level
@@ -235,7 +270,7 @@ pub fn create(
         person::insert(conn, &row)?;
         AuditEvent::success(AuditAction::PersonCreate)
             .by(&scoped.caller)
-            .on("person", &row.id)
+            .on(Entity::Person, &row.id)
             .detail(serde_json::json!({ "name": row.name, "grid_id": row.grid_id }))
             .event(
                 EventType::PersonCreated,
@@ -271,7 +306,7 @@ pub fn update(
         }
         AuditEvent::success(AuditAction::PersonUpdate)
             .by(&scoped.caller)
-            .on("person", &next.id)
+            .on(Entity::Person, &next.id)
             .detail(serde_json::json!({ "changed": changed }))
             .event(
                 EventType::PersonUpdated,

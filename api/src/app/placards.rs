@@ -1,7 +1,7 @@
 //! Placards (网格员信息公示牌): who to call in each grid. Publishing checks
 //! the domain's rules; the public page shows only people who consented.
 
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::event::EventType;
 use gridwork_domain::placard::{self, Blocker, Member};
 use gridwork_domain::{GridId, Permission};
@@ -182,7 +182,7 @@ pub fn change(
         }
         AuditEvent::success(action)
             .by(&scoped.caller)
-            .on("grid", &next.id)
+            .on(Entity::Grid, &next.id)
             .event(event, serde_json::json!({ "grid_id": next.id }))
             .write(conn, origin)?;
         Ok(board)

@@ -3,7 +3,7 @@
 //! on the hashing pool, outside any database work.
 
 use chrono::{DateTime, Utc};
-use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_domain::lockout::{Attempt, LockState, LockoutPolicy};
 use gridwork_domain::refresh_token::{RedeemError, RefreshToken};
 use gridwork_domain::{UserId, Username};
@@ -221,7 +221,7 @@ pub fn refresh(
                 store::revoke_family(conn, &row.family_id, time::to_db(now))?;
                 AuditEvent::new(AuditAction::Refresh, Outcome::Failure)
                     .by_user(Some(&row.user_id), None)
-                    .on("login", &row.family_id)
+                    .on(Entity::Login, &row.family_id)
                     .detail(serde_json::json!({ "reason": "refresh_token_reused", "family_revoked": true }))
                     .write(conn, origin)?;
                 return Ok(Err(ErrorCode::RefreshTokenReused));
@@ -265,7 +265,7 @@ pub fn logout(
             store::revoke_family(conn, &row.family_id, time::to_db(now))?;
             AuditEvent::new(AuditAction::Logout, Outcome::Success)
                 .by_user(Some(&row.user_id), None)
-                .on("login", &row.family_id)
+                .on(Entity::Login, &row.family_id)
                 .write(conn, origin)?;
         }
         Ok(())

@@ -1,10 +1,10 @@
 //! User accounts: creation and administration. Password hashes are made by
 //! the caller between the check and the write, on the hashing pool.
 
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::password::PasswordPolicy;
 use gridwork_domain::{Permission, Role, Roles, UserId, Username};
-use gridwork_persistence::user::{self, UserRow};
+use gridwork_persistence::user::{self, UserFilter, UserRow};
 use gridwork_persistence::{DbConnection, refresh_token, time};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -122,7 +122,7 @@ pub fn create(
         }
         AuditEvent::success(AuditAction::UserCreate)
             .by(caller)
-            .on("user", &row.id)
+            .on(Entity::User, &row.id)
             .detail(serde_json::json!({ "username": row.username, "roles": row.roles, "via": if caller.user.is_some() { "api" } else { "cli" } }))
             .write(conn, origin)?;
         Ok(row)
@@ -139,11 +139,12 @@ pub fn find(conn: &mut DbConnection, caller: &Caller, id: &UserId) -> Result<Use
 pub fn list(
     conn: &mut DbConnection,
     caller: &Caller,
+    filter: &UserFilter,
     after: Option<&str>,
     fetch: i64,
 ) -> Result<Vec<UserRow>, AppError> {
     caller.require(Permission::ManageUsers)?;
-    Ok(user::page(conn, after, fetch)?)
+    Ok(user::page(conn, filter, after, fetch)?)
 }
 
 /// A change that passed every rule; a new password waits for its hash.
@@ -245,7 +246,7 @@ pub fn apply_update(
         }
         AuditEvent::success(AuditAction::UserUpdate)
             .by(caller)
-            .on("user", &next.id)
+            .on(Entity::User, &next.id)
             .detail(serde_json::json!({
                 "changed": changed,
                 "roles": next.roles,

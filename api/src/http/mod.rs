@@ -7,6 +7,7 @@ pub mod json;
 pub mod paging;
 pub mod precondition;
 pub mod problems;
+pub mod query;
 pub mod request_id;
 pub mod telemetry;
 

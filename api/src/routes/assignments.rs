@@ -5,16 +5,19 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use gridwork_domain::{AssignmentId, GridId, Permission};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use validator::Validate;
 
 use crate::app::assignments::{self, CreateAssignment};
 use crate::app::{Origin, Scoped};
 use crate::http::ApiError;
 use crate::http::json::Json;
+use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
+use crate::http::query::Listing;
 use crate::state::AppState;
-use crate::views::assignments::AssignmentView;
+use crate::views::assignments::{AssignmentPage, AssignmentView};
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Include ended assignments (default false).
@@ -26,9 +29,9 @@ pub struct HistoryQuery {
 #[utoipa::path(
     tag = "assignments",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id"), HistoryQuery),
+    params(("id" = String, Path, description = "Grid id"), HistoryQuery, PageQuery),
     responses(
-        (status = 200, body = Vec<AssignmentView>),
+        (status = 200, body = AssignmentPage),
         doc::ListUnder,
     )
 )]
@@ -37,18 +40,30 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     scoped: Scoped,
     id: web::Path<GridId>,
-    query: web::Query<HistoryQuery>,
+    Listing { filter, page }: Listing<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let full = scoped.caller.has(Permission::ManagePeople);
-    let include_ended = query.include_ended;
+    let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| assignments::for_grid(conn, &scoped, &id, include_ended))
+        .run(move |conn| {
+            assignments::page(
+                conn,
+                &scoped,
+                &id,
+                filter.include_ended,
+                after.as_deref(),
+                fetch,
+            )
+        })
         .await?;
-    let views: Vec<AssignmentView> = rows
-        .iter()
-        .map(|(a, p)| AssignmentView::new(a, p, full))
-        .collect();
-    Ok(HttpResponse::Ok().json(views))
+    let (rows, next_cursor) = page.finish(rows, |(a, _)| a.id.to_string());
+    Ok(HttpResponse::Ok().json(AssignmentPage {
+        items: rows
+            .iter()
+            .map(|(a, p)| AssignmentView::new(a, p, full))
+            .collect(),
+        next_cursor,
+    }))
 }
 
 /// Assign a person to a grid in a role (at most one active grid leader).

@@ -1,32 +1,42 @@
 //! Reading the audit log (admin, auditor).
 
 use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
 use gridwork_domain::Permission;
-use gridwork_domain::audit::AuditAction;
+use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_persistence::audit::{self, AuditFilter};
+use gridwork_persistence::time;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use crate::app::{Caller, FieldCode};
+use crate::app::Caller;
 use crate::http::ApiError;
-use crate::http::paging::{PageQuery, paginate};
+use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
+use crate::http::query::Listing;
 use crate::state::AppState;
 use crate::views::audit_log::{AuditEntry, AuditPage};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Only this action code.
-    #[param(value_type = Option<AuditAction>)]
-    pub action: Option<String>,
+    /// Only this action.
+    pub action: Option<AuditAction>,
     /// Only entries by this user id.
-    #[validate(length(max = 64))]
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub actor_id: Option<String>,
+    /// Only entries about this kind of record.
+    pub entity: Option<Entity>,
     /// Only entries about this record id.
-    #[validate(length(max = 64))]
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub target_id: Option<String>,
+    /// Entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub to: Option<DateTime<Utc>>,
 }
 
 /// The audit log, newest first (admin, auditor).
@@ -46,33 +56,22 @@ pub struct AuditQuery {
 pub async fn list_audit_log(
     state: web::Data<AppState>,
     caller: Caller,
-    filter: web::Query<AuditQuery>,
-    page: web::Query<PageQuery>,
+    Listing { filter, page }: Listing<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAuditLog)?;
-    filter.validate()?;
-    page.validate()?;
-    if let Some(action) = &filter.action
-        && AuditAction::parse(action).is_none()
-    {
-        return Err(ApiError::validation(
-            "action",
-            FieldCode::UnknownAction,
-            format!("unknown action `{action}`"),
-        ));
-    }
-    let filter = filter.into_inner();
     let store_filter = AuditFilter {
-        action: filter.action,
+        action: filter.action.map(|a| a.code().to_owned()),
         actor_id: filter.actor_id,
         target_id: filter.target_id,
+        entity: filter.entity.map(|e| e.code().to_owned()),
+        from: filter.from.map(time::to_db),
+        to: filter.to.map(time::to_db),
     };
-    let fetch = page.fetch();
-    let cursor = page.cursor.clone();
+    let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| Ok(audit::page(conn, &store_filter, cursor.as_deref(), fetch)?))
+        .run(move |conn| Ok(audit::page(conn, &store_filter, after.as_deref(), fetch)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.clone());
+    let (rows, next_cursor) = page.finish(rows, |r| r.id.clone());
     Ok(HttpResponse::Ok().json(AuditPage {
         items: rows.into_iter().map(AuditEntry::from).collect(),
         next_cursor,

@@ -1,24 +1,43 @@
 //! Enterprises: the basic record (基础信息) each grid keeps up to date.
 
 use actix_web::{HttpResponse, get, patch, post, web};
+use gridwork_domain::enterprise::HazardFlag;
 use gridwork_domain::{EnterpriseId, GridId};
-use gridwork_persistence::enterprise::EnterpriseRow;
+use gridwork_persistence::enterprise::{EnterpriseFilter, EnterpriseRow};
 use serde::Deserialize;
+use utoipa::IntoParams;
 use validator::Validate;
 
 use crate::app::enterprises::{self, EnterpriseInput};
 use crate::app::{Origin, Scoped};
 use crate::http::json::Json;
-use crate::http::paging::{PageQuery, paginate};
+use crate::http::paging::PageQuery;
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
+use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
 use crate::views::enterprises::{EnterprisePage, EnterpriseView};
 
-#[derive(Debug, Deserialize)]
-pub struct GridIdQuery {
-    pub grid_id: Option<GridId>,
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EnterpriseQuery {
+    /// Only this grid's enterprises.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub grid_id: Option<String>,
+    /// Text in the name, or the start of the unified social credit code.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub q: Option<String>,
+    /// GB/T 4754-2017 section letter.
+    #[validate(length(equal = 1))]
+    #[param(pattern = "^[A-T]$")]
+    pub industry_section: Option<String>,
+    /// Carrying this hazard flag.
+    pub flag: Option<HazardFlag>,
+    /// Whether every field of the basic record is filled.
+    pub basic_info_complete: Option<bool>,
 }
 
 fn respond(row: &EnterpriseRow, builder: actix_web::HttpResponseBuilder) -> HttpResponse {
@@ -29,7 +48,7 @@ fn respond(row: &EnterpriseRow, builder: actix_web::HttpResponseBuilder) -> Http
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),
-    params(PageQuery, ("grid_id" = Option<String>, Query, description = "Only this grid's enterprises")),
+    params(EnterpriseQuery, PageQuery),
     responses(
         (status = 200, body = EnterprisePage),
         doc::List,
@@ -39,16 +58,21 @@ fn respond(row: &EnterpriseRow, builder: actix_web::HttpResponseBuilder) -> Http
 pub async fn list_enterprises(
     state: web::Data<AppState>,
     scoped: Scoped,
-    query: web::Query<PageQuery>,
-    filter: web::Query<GridIdQuery>,
+    Listing { filter, page }: Listing<EnterpriseQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    query.validate()?;
-    let (fetch, cursor) = (query.fetch(), query.cursor.clone());
-    let grid_id = filter.into_inner().grid_id;
+    let filter = EnterpriseFilter {
+        grid_id: filter.grid_id.map(GridId::from),
+        q: filter.q,
+        industry_section: filter.industry_section.map(|s| s.to_uppercase()),
+        flag: filter.flag.map(|f| f.code().to_owned()),
+        basic_info_complete: filter.basic_info_complete,
+        ..EnterpriseFilter::default()
+    };
+    let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| enterprises::list(conn, &scoped, grid_id, cursor.as_deref(), fetch))
+        .run(move |conn| enterprises::list(conn, &scoped, filter, after.as_deref(), fetch))
         .await?;
-    let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.to_string());
+    let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     Ok(HttpResponse::Ok().json(EnterprisePage {
         items: rows.iter().map(EnterpriseView::from).collect(),
         next_cursor,

@@ -11,22 +11,30 @@ use validator::Validate;
 use crate::app::grids::{self, CreateGrid, UpdateGrid};
 use crate::app::{Origin, Scoped};
 use crate::http::json::Json;
-use crate::http::paging::{PageQuery, paginate};
+use crate::http::paging::{Page, PageQuery};
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
+use crate::http::query::{Listing, NoFilter, Query, finite};
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
 use crate::views::grids::{GridPage, GridView};
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GridQuery {
-    #[param(value_type = Option<String>)]
-    pub parent_id: Option<GridId>,
-    #[param(value_type = Option<String>)]
+    /// Only the children of this grid.
+    #[validate(length(min = 1, max = 64))]
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub parent_id: Option<String>,
+    /// Only this enterprise's grid and sub-grids.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub enterprise_id: Option<String>,
-    #[param(value_type = Option<GridKind>)]
-    pub kind: Option<String>,
+    pub kind: Option<GridKind>,
+    /// Text in the name, or the start of the code.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub q: Option<String>,
     /// Include archived grids (default false).
     #[serde(default)]
     pub include_archived: bool,
@@ -36,10 +44,12 @@ pub struct GridQuery {
 #[into_params(parameter_in = Query)]
 pub struct LocateQuery {
     /// Latitude (WGS 84).
-    #[validate(range(min = -90.0, max = 90.0))]
+    #[validate(range(min = -90.0, max = 90.0), custom(function = "finite"))]
+    #[param(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
     /// Longitude (WGS 84).
-    #[validate(range(min = -180.0, max = 180.0))]
+    #[validate(range(min = -180.0, max = 180.0), custom(function = "finite"))]
+    #[param(minimum = -180.0, maximum = 180.0)]
     pub lng: f64,
 }
 
@@ -47,18 +57,18 @@ fn respond(row: &GridRow, builder: actix_web::HttpResponseBuilder) -> HttpRespon
     with_etag(builder, row.version, &GridView::from(row))
 }
 
-/// One page of grids; `page` is validated by the caller.
+/// One page of grids in code order.
 async fn page(
     state: &AppState,
     scoped: Scoped,
     filter: GridFilter,
-    page: &PageQuery,
+    page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let (fetch, cursor) = (page.fetch(), page.cursor.clone());
+    let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| grids::list(conn, &scoped, filter, cursor.as_deref(), fetch))
+        .run(move |conn| grids::list(conn, &scoped, filter, after.as_deref(), fetch))
         .await?;
-    let (rows, next_cursor) = paginate(rows, fetch, |r| r.code.clone());
+    let (rows, next_cursor) = page.finish(rows, |r| r.code.clone());
     Ok(HttpResponse::Ok().json(GridPage {
         items: rows.iter().map(GridView::from).collect(),
         next_cursor,
@@ -79,20 +89,17 @@ async fn page(
 pub async fn list_grids(
     state: web::Data<AppState>,
     scoped: Scoped,
-    filter: web::Query<GridQuery>,
-    query: web::Query<PageQuery>,
+    Listing { filter, page: at }: Listing<GridQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    query.validate()?;
-    let filter = filter.into_inner();
-    let kind = filter.kind.as_deref().map(grids::parse_kind).transpose()?;
     let filter = GridFilter {
-        parent_id: filter.parent_id,
+        parent_id: filter.parent_id.map(Into::into),
         enterprise_id: filter.enterprise_id.map(Into::into),
-        kind,
+        kind: filter.kind,
         include_archived: filter.include_archived,
+        q: filter.q,
         within: None,
     };
-    page(&state, scoped, filter, &query).await
+    page(&state, scoped, filter, at).await
 }
 
 /// One grid.
@@ -132,9 +139,8 @@ pub async fn grid_children(
     state: web::Data<AppState>,
     scoped: Scoped,
     id: web::Path<GridId>,
-    query: web::Query<PageQuery>,
+    Listing { page: at, .. }: Listing<NoFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    query.validate()?;
     let seen = scoped.clone();
     let parent = state
         .run(move |conn| grids::find_visible(conn, &seen, &id))
@@ -143,7 +149,7 @@ pub async fn grid_children(
         parent_id: Some(parent.id),
         ..GridFilter::default()
     };
-    page(&state, scoped, filter, &query).await
+    page(&state, scoped, filter, at).await
 }
 
 /// The deepest grid in scope whose boundary contains the point.
@@ -160,9 +166,8 @@ pub async fn grid_children(
 pub async fn locate_grid(
     state: web::Data<AppState>,
     scoped: Scoped,
-    point: web::Query<LocateQuery>,
+    point: Query<LocateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    point.validate()?;
     let LocateQuery { lat, lng } = point.into_inner();
     let row = state
         .run(move |conn| grids::locate(conn, &scoped, lat, lng))

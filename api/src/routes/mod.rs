@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(placards::print_placard)
                 .service(placards::public_placard)
                 .service(placards::placard_qr)
+                .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)
                 .service(meta::codes),

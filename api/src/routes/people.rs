@@ -3,16 +3,20 @@
 //! people-management rights; ID numbers are never stored or returned in full.
 
 use actix_web::{HttpResponse, get, patch, post, web};
+use gridwork_domain::assignment::GridRole;
 use gridwork_domain::{Permission, PersonId};
 use gridwork_persistence::person::PersonRow;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use validator::Validate;
 
-use crate::app::people::{self, PersonInput};
+use crate::app::people::{self, PeopleFilter, PersonInput};
 use crate::app::{Origin, Scoped};
 use crate::http::json::Json;
-use crate::http::paging::{PageQuery, paginate};
+use crate::http::paging::PageQuery;
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
+use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
 use crate::views::people::{PersonPage, PersonView};
@@ -26,11 +30,29 @@ fn respond(row: &PersonRow, full: bool, builder: actix_web::HttpResponseBuilder)
     with_etag(builder, row.version, &PersonView::new(row, full))
 }
 
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// People of this grid and every grid below it.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub grid_id: Option<String>,
+    /// Actively assigned in this role.
+    pub role: Option<GridRole>,
+    /// Text in the name.
+    #[validate(length(min = 1, max = 50))]
+    #[param(min_length = 1, max_length = 50)]
+    pub q: Option<String>,
+    pub party_member: Option<bool>,
+    /// Whether they consented to appear on placards.
+    pub placard_consent: Option<bool>,
+}
+
 /// People registered in or assigned to grids in the caller's scope.
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
-    params(PageQuery),
+    params(PeopleQuery, PageQuery),
     responses(
         (status = 200, body = PersonPage),
         doc::List,
@@ -40,15 +62,21 @@ fn respond(row: &PersonRow, full: bool, builder: actix_web::HttpResponseBuilder)
 pub async fn list_people(
     state: web::Data<AppState>,
     scoped: Scoped,
-    query: web::Query<PageQuery>,
+    Listing { filter, page }: Listing<PeopleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    query.validate()?;
-    let (fetch, cursor) = (query.fetch(), query.cursor.clone());
+    let filter = PeopleFilter {
+        grid_id: filter.grid_id.map(Into::into),
+        role: filter.role,
+        q: filter.q,
+        party_member: filter.party_member,
+        placard_consent: filter.placard_consent,
+    };
+    let (fetch, after) = (page.fetch, page.after.clone());
     let full = full_phone(&scoped);
     let rows = state
-        .run(move |conn| people::list(conn, &scoped, cursor.as_deref(), fetch))
+        .run(move |conn| people::list(conn, &scoped, filter, after.as_deref(), fetch))
         .await?;
-    let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.to_string());
+    let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     Ok(HttpResponse::Ok().json(PersonPage {
         items: rows.iter().map(|r| PersonView::new(r, full)).collect(),
         next_cursor,

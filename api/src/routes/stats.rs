@@ -3,21 +3,37 @@
 
 use actix_web::{HttpResponse, get, web};
 use gridwork_domain::GridId;
+use gridwork_domain::coverage::CoverageRate;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use validator::Validate;
 
 use crate::app::{self, Scoped};
 use crate::http::ApiError;
+use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
+use crate::http::query::{Listing, Query};
 use crate::state::AppState;
-use crate::views::stats::Coverage;
+use crate::views::stats::{Coverage, GapPage, gaps};
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// Measure this grid and everything below it.
-    #[param(value_type = Option<String>)]
-    pub grid_id: Option<GridId>,
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub grid_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GapQuery {
+    /// Whose gaps.
+    pub rate: CoverageRate,
+    /// Measure this grid and everything below it.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub grid_id: Option<String>,
 }
 
 /// The three 100% rates for the caller's scope, or one grid's subtree.
@@ -34,11 +50,46 @@ pub struct CoverageQuery {
 pub async fn coverage(
     state: web::Data<AppState>,
     scoped: Scoped,
-    query: web::Query<CoverageQuery>,
+    query: Query<CoverageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let root = query.into_inner().grid_id;
+    let root = query.into_inner().grid_id.map(GridId::from);
     let measured = state
         .run(move |conn| app::coverage::measure(conn, &scoped, root.as_ref()))
         .await?;
     Ok(HttpResponse::Ok().json(Coverage::from(measured)))
+}
+
+/// Every gap of one rate, paged: the enterprises outside any grid, the grids
+/// whose placard is unpublished (in code order), or the enterprises whose
+/// basic record is incomplete.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(GapQuery, PageQuery),
+    responses(
+        (status = 200, body = GapPage),
+        doc::ListUnder,
+    )
+)]
+#[get("/stats/coverage/gaps")]
+pub async fn coverage_gaps(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    Listing { filter, page }: Listing<GapQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let root = filter.grid_id.map(GridId::from);
+    let measured = state
+        .run(move |conn| app::coverage::measure(conn, &scoped, root.as_ref()))
+        .await?;
+    let after = page.after.clone();
+    let rest: Vec<_> = gaps(measured, filter.rate)
+        .into_iter()
+        .filter(|(key, _)| after.as_ref().is_none_or(|a| key > a))
+        .take(usize::try_from(page.fetch).unwrap_or(usize::MAX))
+        .collect();
+    let (rest, next_cursor) = page.finish(rest, |(key, _)| key.clone());
+    Ok(HttpResponse::Ok().json(GapPage {
+        items: rest.into_iter().map(|(_, gap)| gap).collect(),
+        next_cursor,
+    }))
 }

@@ -1,19 +1,34 @@
 //! User accounts: the caller's own (`/me`) and administration (`/users`).
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use gridwork_domain::{Permission, UserId};
-use gridwork_persistence::user::UserRow;
+use gridwork_domain::{Role, UserId};
+use gridwork_persistence::user::{UserFilter, UserRow};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use validator::Validate;
 
 use crate::app::users::{self, CreateUser, UpdateUser};
 use crate::app::{AppError, Caller, Origin};
 use crate::http::json::Json;
-use crate::http::paging::{PageQuery, paginate};
+use crate::http::paging::PageQuery;
 use crate::http::precondition::{IfMatch, created, with_etag};
 use crate::http::problems as doc;
+use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
 use crate::views::users::{UserPage, UserView};
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Holding this role.
+    pub role: Option<Role>,
+    /// Text in the username or display name.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub q: Option<String>,
+    pub disabled: Option<bool>,
+}
 
 fn respond(
     row: &UserRow,
@@ -45,7 +60,7 @@ pub async fn me(caller: Caller) -> Result<HttpResponse, ApiError> {
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    params(PageQuery),
+    params(UserQuery, PageQuery),
     responses(
         (status = 200, body = UserPage),
         (status = 401, response = doc::Unauthorized),
@@ -58,15 +73,18 @@ pub async fn me(caller: Caller) -> Result<HttpResponse, ApiError> {
 pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    Listing { filter, page }: Listing<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ManageUsers)?;
-    query.validate()?;
-    let (fetch, cursor) = (query.fetch(), query.cursor.clone());
+    let filter = UserFilter {
+        role: filter.role.map(|r| r.code().to_owned()),
+        q: filter.q,
+        disabled: filter.disabled,
+    };
+    let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| users::list(conn, &caller, cursor.as_deref(), fetch))
+        .run(move |conn| users::list(conn, &caller, &filter, after.as_deref(), fetch))
         .await?;
-    let (rows, next_cursor) = paginate(rows, fetch, |r| r.id.to_string());
+    let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     let items = rows
         .iter()
         .map(UserView::try_from)

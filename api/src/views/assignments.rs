@@ -39,3 +39,10 @@ impl AssignmentView {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentPage {
+    #[schema(max_items = 200)]
+    pub items: Vec<AssignmentView>,
+    pub next_cursor: Option<String>,
+}

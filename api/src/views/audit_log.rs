@@ -1,7 +1,7 @@
 //! Audit-log entries as the API shows them.
 
 use chrono::{DateTime, Utc};
-use gridwork_domain::audit::{AuditAction, Outcome};
+use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_persistence::audit::AuditRow;
 use gridwork_persistence::time;
 use serde::Serialize;
@@ -16,6 +16,7 @@ pub struct AuditEntry {
     /// Stored as text: entries outlive the codes of their day.
     #[schema(value_type = AuditAction, example = "auth.login")]
     pub action: String,
+    #[schema(value_type = Option<Entity>)]
     pub target_type: Option<String>,
     pub target_id: Option<String>,
     #[schema(value_type = Outcome)]
