@@ -90,12 +90,26 @@ macro_rules! closed_set {
     };
 }
 
+/// The longest id a request may carry (ours are 36-character UUIDs).
+pub const ID_MAX_LEN: usize = 64;
+
+/// Why text from a request cannot be an id.
+pub fn check_id(text: &str) -> Result<(), &'static str> {
+    if text.is_empty() || text.chars().count() > ID_MAX_LEN {
+        Err("an id has 1 to 64 characters")
+    } else if text.chars().any(char::is_control) {
+        Err("an id has no control characters")
+    } else {
+        Ok(())
+    }
+}
+
 /// Declares an aggregate id newtype over text.
 #[macro_export]
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
         #[serde(transparent)]
         #[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
         #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
@@ -132,6 +146,16 @@ macro_rules! id_type {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        /// From a request: at most `ID_MAX_LEN` printable characters, so that
+        /// nothing a database cannot store (NUL) ever reaches a query.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $crate::code::check_id(&text).map_err(serde::de::Error::custom)?;
+                Ok($name(text))
             }
         }
 

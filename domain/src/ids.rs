@@ -34,5 +34,18 @@ mod tests {
         assert_eq!(&a.as_str()[14..15], "7");
         assert!(a < b, "time-ordered");
         assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{a}\""));
+        let back: GridId = serde_json::from_str(&format!("\"{a}\"")).unwrap();
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn ids_from_requests_refuse_nul_and_excess() {
+        assert!(serde_json::from_str::<PersonId>("\"a\\u0000b\"").is_err());
+        assert!(serde_json::from_str::<PersonId>("\"\"").is_err());
+        assert!(serde_json::from_str::<PersonId>(&format!("\"{}\"", "x".repeat(65))).is_err());
+        assert!(
+            serde_json::from_str::<PersonId>("\"nope\"").is_ok(),
+            "unknown, not invalid"
+        );
     }
 }

@@ -5,6 +5,7 @@
 mod architecture;
 mod audit_log;
 mod auth;
+mod bad_input;
 mod commands;
 mod coverage;
 mod demo_and_import;

@@ -262,6 +262,32 @@ impl TestApp {
     }
 
     /// Raw body with an explicit content type (for malformed-input tests).
+    /// A request with a raw body (not necessarily valid JSON).
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &'static [u8],
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .insert_header(("Content-Type", content_type));
+        if let Some(token) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        let mut res = req.send_body(body).await.expect("request sent");
+        let bytes = res.body().await.expect("body read");
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &'static [u8]) -> Resp {
         let mut res = self
             .client

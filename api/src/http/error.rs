@@ -252,8 +252,20 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     .into()
 }
 
-pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::from(AppError::NotFound).into()
+/// A path segment that cannot be what the route takes (an id with a control
+/// character, say) answers 422 naming the segment.
+pub fn path_error(err: PathError, req: &HttpRequest) -> actix_web::Error {
+    let name = req
+        .match_info()
+        .iter()
+        .next()
+        .map_or("path", |(name, _)| name)
+        .to_owned();
+    let message = match &err {
+        PathError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::validation(&name, FieldCode::Invalid, message).into()
 }
 
 /// Middleware: re-renders every error response as problem+json with the

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use diesel::connection::SimpleConnection;
 
+use crate::app::AppError;
 use crate::http::ApiError;
 use crate::http::problems as doc;
 use crate::state::AppState;
@@ -27,7 +28,9 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let backend = state
         .run(|conn| {
-            conn.batch_execute("SELECT 1")?;
+            // whatever the failure, the answer is "not ready", never a 500
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| AppError::Unavailable(e.to_string()))?;
             Ok(match conn {
                 gridwork_persistence::DbConnection::Postgresql(_) => "PostgreSQL",
                 gridwork_persistence::DbConnection::Sqlite(_) => "SQLite",

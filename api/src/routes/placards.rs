@@ -112,6 +112,28 @@ pub async fn rotate_placard_token(
     change(state, scoped, origin, id.into_inner(), Change::RotateToken).await
 }
 
+/// A placard's public token from the path: what `new_token` makes, so that
+/// nothing else (a NUL character, a megabyte) reaches a query.
+#[derive(Debug)]
+pub struct Token(String);
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Token, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if (1..=64).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            Ok(Token(text))
+        } else {
+            Err(serde::de::Error::custom(
+                "a placard token has 1 to 64 characters A–Z, a–z, 0–9, - and _",
+            ))
+        }
+    }
+}
+
 fn wants_html(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
@@ -150,10 +172,10 @@ fn html_response(status: StatusCode, body: String) -> HttpResponse {
 pub async fn public_placard(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    token: web::Path<Token>,
 ) -> Result<HttpResponse, ApiError> {
     let board = state
-        .run(move |conn| placards::published(conn, &token))
+        .run(move |conn| placards::published(conn, &token.0))
         .await?;
     match (board, wants_html(&req)) {
         (Some(board), true) => Ok(html_response(
@@ -184,10 +206,10 @@ pub async fn public_placard(
 #[get("/public/placards/{token}/qr.svg")]
 pub async fn placard_qr(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    token: web::Path<Token>,
 ) -> Result<HttpResponse, ApiError> {
     let board = state
-        .run(move |conn| placards::published(conn, &token))
+        .run(move |conn| placards::published(conn, &token.0))
         .await?
         .ok_or(AppError::NotFound)?;
     let token = board.published_token().unwrap_or_default();
