@@ -96,10 +96,12 @@ impl RouteTable {
         RouteTable(routes)
     }
 
-    /// The methods allowed on `path`, if any route matches it.
+    /// The methods allowed on `path`, if any route matches it: those of the
+    /// most specific match (literal segments win over `{id}`, as in routing),
+    /// with `HEAD` wherever there is `GET`, and `OPTIONS`.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let wanted = segments(path);
-        let mut allowed: Vec<String> = self
+        let matching: Vec<(usize, &Vec<String>)> = self
             .0
             .iter()
             .filter(|(pattern, _)| {
@@ -109,11 +111,26 @@ impl RouteTable {
                         .zip(&wanted)
                         .all(|(p, w)| p.starts_with('{') || p == w)
             })
+            .map(|(pattern, methods)| {
+                (
+                    pattern.iter().filter(|p| !p.starts_with('{')).count(),
+                    methods,
+                )
+            })
+            .collect();
+        let best = matching.iter().map(|(literal, _)| *literal).max()?;
+        let mut allowed: Vec<String> = matching
+            .into_iter()
+            .filter(|(literal, _)| *literal == best)
             .flat_map(|(_, methods)| methods.iter().cloned())
             .collect();
+        if allowed.iter().any(|m| m == "GET") {
+            allowed.push("HEAD".to_owned());
+        }
+        allowed.push("OPTIONS".to_owned());
         allowed.sort();
         allowed.dedup();
-        (!allowed.is_empty()).then_some(allowed)
+        Some(allowed)
     }
 }
 
@@ -145,14 +162,24 @@ mod tests {
     #[test]
     fn the_route_table_knows_methods_of_templated_paths() {
         let table = RouteTable::from_spec(&spec());
+        let allowed = |path: &str| table.allowed(path).map(|m| m.join(", "));
         assert_eq!(
-            table.allowed("/api/v1/auth/login"),
-            Some(vec!["POST".to_owned()])
+            allowed("/api/v1/auth/login").as_deref(),
+            Some("OPTIONS, POST")
         );
         assert_eq!(
-            table.allowed("/api/v1/users/0193a1f4"),
-            Some(vec!["GET".to_owned(), "PATCH".to_owned()])
+            allowed("/api/v1/users/0193a1f4").as_deref(),
+            Some("GET, HEAD, OPTIONS, PATCH")
         );
-        assert_eq!(table.allowed("/api/v1/nothing"), None);
+        // a literal segment wins over `{id}`
+        assert_eq!(
+            allowed("/api/v1/grids/locate").as_deref(),
+            Some("GET, HEAD, OPTIONS")
+        );
+        assert_eq!(
+            allowed("/api/v1/grids/0193a1f4").as_deref(),
+            Some("DELETE, GET, HEAD, OPTIONS, PATCH")
+        );
+        assert_eq!(allowed("/api/v1/nothing"), None);
     }
 }

@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::http::json::BodyLimit;
 use crate::http::paging::Cursors;
 use crate::http::telemetry::RequestSpan;
-use crate::http::{ApiError, error, request_id};
+use crate::http::{ApiError, error, manners, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
 use crate::routes;
 use crate::state::AppState;
@@ -237,6 +237,7 @@ impl Application {
                 )
                 .default_service(web::to(fallback))
                 .wrap(from_fn(error::render_problems))
+                .wrap(from_fn(manners::head_and_conditional))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .wrap(from_fn(request_id::assign))
@@ -265,12 +266,19 @@ async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
+/// What no route answered: `OPTIONS` on a known path lists its methods;
+/// another method on a known path is 405 with `Allow`; the rest is 404.
 async fn fallback(
     req: HttpRequest,
     routes: web::Data<RouteTable>,
 ) -> Result<HttpResponse, ApiError> {
-    Err(match routes.allowed(req.path()) {
-        Some(allow) => ApiError::MethodNotAllowed { allow },
-        None => AppError::NotFound.into(),
-    })
+    match routes.allowed(req.path()) {
+        Some(allow) if req.method() == actix_web::http::Method::OPTIONS => {
+            Ok(HttpResponse::NoContent()
+                .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))
+                .finish())
+        }
+        Some(allow) => Err(ApiError::MethodNotAllowed { allow }),
+        None => Err(AppError::NotFound.into()),
+    }
 }

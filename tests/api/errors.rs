@@ -55,12 +55,12 @@ async fn every_bad_input_class_gets_a_problem_document(backend: Backend) {
         .assert_problem(404, "not_found");
     let wrong_method = app.request(Method::DELETE, login, None, None, &[]).await;
     wrong_method.assert_problem(405, "method_not_allowed");
-    assert_eq!(wrong_method.header("allow"), Some("POST"));
+    assert_eq!(wrong_method.header("allow"), Some("OPTIONS, POST"));
     let put_user = app
         .request(Method::PUT, "/api/v1/users/abc", None, None, &[])
         .await;
     put_user.assert_problem(405, "method_not_allowed");
-    assert_eq!(put_user.header("allow"), Some("GET, PATCH"));
+    assert_eq!(put_user.header("allow"), Some("GET, HEAD, OPTIONS, PATCH"));
 
     let admin = app.admin_token().await;
     let bad_limit = app.get("/api/v1/users?limit=0", Some(&admin)).await;

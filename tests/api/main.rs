@@ -13,6 +13,7 @@ mod enterprises;
 mod errors;
 mod grids;
 mod lists;
+mod manners;
 mod openapi_spec;
 mod operations;
 mod people;

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod json;
+pub mod manners;
 pub mod paging;
 pub mod precondition;
 pub mod problems;
