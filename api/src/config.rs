@@ -21,6 +21,9 @@ pub struct Config {
     pub jwt_audience: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    pub refresh_grace: Duration,
+    pub idempotency_ttl: Duration,
+    pub sweep_interval: Duration,
     /// None: generate one for `admin` on first start and log it once.
     pub admin_password: Option<String>,
     pub password_policy: PasswordPolicy,
@@ -90,6 +93,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GRIDWORK_REFRESH_TTL_SECS",
         "2592000",
         "absolute lifetime of a login (refresh-token family)",
+    ),
+    (
+        "GRIDWORK_REFRESH_GRACE_SECS",
+        "60",
+        "how long the refresh token just rotated still returns the same new pair (a lost response on a mobile network)",
+    ),
+    (
+        "GRIDWORK_IDEMPOTENCY_TTL_SECS",
+        "604800",
+        "how long an Idempotency-Key is kept (field apps stay offline for days)",
+    ),
+    (
+        "GRIDWORK_SWEEP_INTERVAL_SECS",
+        "3600",
+        "how often expired idempotency keys and old login attempts are removed",
     ),
     (
         "GRIDWORK_ADMIN_PASSWORD",
@@ -225,6 +243,9 @@ impl Config {
             jwt_audience: get("GRIDWORK_JWT_AUDIENCE").unwrap_or_else(|| "gridwork-api".into()),
             access_ttl: secs("GRIDWORK_ACCESS_TTL_SECS", 900)?,
             refresh_ttl: secs("GRIDWORK_REFRESH_TTL_SECS", 30 * 24 * 3600)?,
+            refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
+            idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,
+            sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 3600)?.max(Duration::from_secs(1)),
             admin_password: lookup("GRIDWORK_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
             password_policy: PasswordPolicy::new(
                 parse("GRIDWORK_PASSWORD_MIN_LEN", 8)? as usize,

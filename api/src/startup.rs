@@ -18,6 +18,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::app::sessions::Rotation;
 use crate::app::{AppError, AuditEvent, Origin};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
@@ -27,8 +28,8 @@ use crate::http::paging::Cursors;
 use crate::http::telemetry::RequestSpan;
 use crate::http::{ApiError, error, manners, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
-use crate::routes;
 use crate::state::AppState;
+use crate::{idempotency, jobs, routes};
 use sha2::{Digest, Sha256};
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
@@ -165,6 +166,10 @@ impl Secrets {
     }
 }
 
+fn to_chrono(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1000))
+}
+
 pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::Result<AppState> {
     Ok(AppState {
         pool,
@@ -177,13 +182,18 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
         password_policy: config.password_policy,
         lockout: config.lockout,
-        refresh_ttl: chrono::Duration::seconds(config.refresh_ttl.as_secs() as i64),
+        rotation: Rotation {
+            key: Sha256::digest(format!("refresh successors:{}", secrets.jwt)).to_vec(),
+            ttl: to_chrono(config.refresh_ttl),
+            grace: to_chrono(config.refresh_grace),
+        },
         trust_proxy: config.trust_proxy,
         zone_code: GridCode::parse(&config.zone_code)?,
         public_url: config.public_url.clone().unwrap_or_default(),
         pii_key: secrets.pii.as_bytes().to_vec(),
         // a key of its own, derived from the JWT secret every instance shares
         cursors: Cursors::new(&Sha256::digest(format!("cursors:{}", secrets.jwt))),
+        idempotency_ttl: to_chrono(config.idempotency_ttl),
     })
 }
 
@@ -214,6 +224,7 @@ impl Application {
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let cursors = state.cursors.clone();
         let state = web::Data::new(state);
+        let sweeper = state.clone();
         let max_body = config.max_body_bytes;
         // diesel blocks: cap blocking threads near the pool (STACK.md: the
         // default 512 threads fighting over 10 connections cost 23–45 %)
@@ -236,6 +247,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()),
                 )
                 .default_service(web::to(fallback))
+                .wrap(from_fn(idempotency::claim_keys))
                 .wrap(from_fn(error::render_problems))
                 .wrap(from_fn(manners::head_and_conditional))
                 .wrap(Compress::default())
@@ -247,6 +259,7 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
+        actix_web::rt::spawn(jobs::sweep_forever(sweeper, config.sweep_interval));
         Ok(Application { server, addr })
     }
 

@@ -3,12 +3,15 @@
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
-use gridwork_persistence::{DbConnection, DbPool};
+use gridwork_persistence::idempotency::{self, KeyRow};
+use gridwork_persistence::{DbConnection, DbPool, time};
 
-use crate::app::AppError;
+use crate::app::sessions::Rotation;
+use crate::app::{AppError, ErrorCode};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::Passwords;
 use crate::http::ApiError;
+use crate::http::idempotency::{Idempotent, Reply};
 use crate::http::paging::Cursors;
 
 pub struct AppState {
@@ -17,7 +20,8 @@ pub struct AppState {
     pub passwords: Passwords,
     pub password_policy: PasswordPolicy,
     pub lockout: LockoutPolicy,
-    pub refresh_ttl: chrono::Duration,
+    /// How refresh tokens rotate: lifetime, grace window, successor key.
+    pub rotation: Rotation,
     pub trust_proxy: bool,
     /// The code the zone root grid gets.
     pub zone_code: GridCode,
@@ -27,6 +31,8 @@ pub struct AppState {
     pub pii_key: Vec<u8>,
     /// Signs list cursors.
     pub cursors: Cursors,
+    /// How long an `Idempotency-Key` is kept.
+    pub idempotency_ttl: chrono::Duration,
 }
 
 impl AppState {
@@ -37,6 +43,44 @@ impl AppState {
         T: Send + 'static,
     {
         run(&self.pool, f).await
+    }
+}
+
+impl AppState {
+    /// Runs the write `f`; under an `Idempotency-Key` its reply is stored
+    /// under the key in the same transaction, so a retry replays it and a
+    /// crash leaves neither the write nor the key.
+    pub async fn write<F>(&self, claim: Idempotent, f: F) -> Result<Reply, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<Reply, AppError> + Send + 'static,
+    {
+        let Some(claim) = claim.0 else {
+            return self.run(f).await;
+        };
+        let row = claim.row.clone();
+        let reply = self
+            .run(move |conn| {
+                crate::app::transaction(conn, |conn| {
+                    let reply = f(conn)?;
+                    let completed = KeyRow {
+                        completed_at: Some(time::to_db(time::now())),
+                        response_status: Some(i32::from(reply.status.as_u16())),
+                        response_headers: Some(reply.stored_headers()),
+                        response_body: Some(reply.body.clone()),
+                        ..row
+                    };
+                    if !idempotency::complete(conn, &completed)? {
+                        return Err(AppError::conflict(
+                            ErrorCode::IdempotencyKeyInUse,
+                            "Another request took this Idempotency-Key over; read the result and retry with a new key.",
+                        ));
+                    }
+                    Ok(reply)
+                })
+            })
+            .await?;
+        claim.done.set(true);
+        Ok(reply)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod connection;
 pub mod enterprise;
 pub mod grid;
+pub mod idempotency;
 pub mod login_attempt;
 pub mod migrations;
 pub mod outbox;

@@ -35,3 +35,9 @@ pub fn since(
         .select((login_attempts::attempted_at, login_attempts::succeeded))
         .load(conn)
 }
+
+/// Removes attempts before `before` (older than any lockout looks back).
+pub fn delete_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before)))
+        .execute(conn)
+}

@@ -155,7 +155,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     grids,
     people,
     assignments,
-    outbox_events
+    outbox_events,
+    idempotency_keys
 );
 
 diesel::table! {
@@ -168,5 +169,21 @@ diesel::table! {
         payload -> Text,
         request_id -> Nullable<Text>,
         delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller_id, operation, idem_key) {
+        caller_id -> Text,
+        operation -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        claim_token -> Text,
+        claimed_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        response_status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        expires_at -> Timestamp,
     }
 }

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["startup"],
-    &["openapi", "demo", "import"],
+    &["openapi", "demo", "import", "jobs"],
     &["routes"],
     &["render"],
     &["views"],
-    &["extract"],
+    &["extract", "idempotency"],
     &["state"],
     &["http"],
     &["app"],

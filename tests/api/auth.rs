@@ -7,6 +7,8 @@ use jsonwebtoken::{EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
 on_both_backends!(
+    a_refresh_replayed_within_the_grace_window_answers_the_same_pair,
+    a_refresh_replayed_after_the_grace_window_revokes_the_login,
     login_returns_tokens_that_open_me,
     unknown_user_and_wrong_password_answer_identically,
     five_failures_lock_the_account_with_retry_after,
@@ -95,7 +97,9 @@ async fn five_failures_lock_the_account_with_retry_after(backend: Backend) {
 }
 
 async fn refresh_rotates_and_a_replay_revokes_the_whole_login(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    // no grace window: every replay is one
+    let Some(app) = TestApp::spawn_with(backend, &[("GRIDWORK_REFRESH_GRACE_SECS", "0")]).await
+    else {
         return;
     };
     let (_, first) = app.tokens("admin", ADMIN_PASSWORD).await;
@@ -406,4 +410,62 @@ async fn missing_roles_answer_403(backend: Backend) {
         app.get("/api/v1/audit-log", Some(&worker)).await.status,
         200
     );
+}
+
+async fn refresh(app: &TestApp, token: &str) -> gridwork_tests::Resp {
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({ "refresh_token": token }),
+    )
+    .await
+}
+
+async fn a_refresh_replayed_within_the_grace_window_answers_the_same_pair(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (_, first) = app.tokens("admin", ADMIN_PASSWORD).await;
+    let rotated = refresh(&app, &first).await;
+    assert_eq!(rotated.status, 200);
+    // the answer was lost on the way; the app sends the same token again
+    let again = refresh(&app, &first).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["refresh_token"], rotated.body["refresh_token"]);
+    assert_eq!(again.body["access_token"], rotated.body["access_token"]);
+    let second = again.body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get("/api/v1/me", again.body["access_token"].as_str())
+            .await
+            .status,
+        200
+    );
+
+    // once the successor is used, the old token is a replay again: the login ends
+    let third = refresh(&app, &second).await;
+    assert_eq!(third.status, 200);
+    refresh(&app, &first)
+        .await
+        .assert_problem(401, "refresh_token_reused");
+    let third = third.body["refresh_token"].as_str().unwrap();
+    refresh(&app, third)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+}
+
+async fn a_refresh_replayed_after_the_grace_window_revokes_the_login(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, &[("GRIDWORK_REFRESH_GRACE_SECS", "1")]).await
+    else {
+        return;
+    };
+    let (_, first) = app.tokens("admin", ADMIN_PASSWORD).await;
+    let rotated = refresh(&app, &first).await;
+    let second = rotated.body["refresh_token"].as_str().unwrap().to_owned();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1500)).await;
+    refresh(&app, &first)
+        .await
+        .assert_problem(401, "refresh_token_reused");
+    refresh(&app, &second)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
 }

@@ -12,6 +12,7 @@ mod demo_and_import;
 mod enterprises;
 mod errors;
 mod grids;
+mod idempotency;
 mod lists;
 mod manners;
 mod openapi_spec;

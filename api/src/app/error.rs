@@ -54,6 +54,8 @@ codes! {
         UnsupportedMediaType = "unsupported_media_type",
         AccountLocked = "account_locked",
         ConcurrentChange = "concurrent_change",
+        InvalidIdempotencyKey = "invalid_idempotency_key",
+        IdempotencyKeyInUse = "idempotency_key_in_use",
         UsernameTaken = "username_taken",
         SelfLockout = "self_lockout",
         ZoneExists = "zone_exists",
@@ -99,6 +101,7 @@ codes! {
         InvalidPhone = "invalid_phone",
         InvalidIdCard = "invalid_id_card",
         WeakPassword = "weak_password",
+        Reused = "reused",
     }
 }
 

@@ -34,12 +34,33 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// A new or rotated login: the account and its next refresh token.
+/// A new or rotated login: the account and its next refresh token. The
+/// access token to go with it is made from `issued_at` and `token_id`, so
+/// answering the same rotation twice gives the same pair.
 #[derive(Debug)]
 pub struct Issued {
     pub user: UserRow,
     pub refresh_token: String,
     pub refresh_expires_at: DateTime<Utc>,
+    pub issued_at: DateTime<Utc>,
+    /// The refresh token's row id, the access token's `jti`.
+    pub token_id: String,
+}
+
+/// How refresh tokens rotate: the successor of a token is derived from it
+/// with a server key, so the successor of a token presented twice within
+/// `grace` can be handed out again without ever storing a token.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub key: Vec<u8>,
+    pub ttl: chrono::Duration,
+    pub grace: chrono::Duration,
+}
+
+impl Rotation {
+    fn successor(&self, token: &str) -> String {
+        opaque::derive(&self.key, token)
+    }
 }
 
 /// A login attempt between its lookup and its password check.
@@ -146,13 +167,8 @@ pub fn finish_login(
             .write(conn, origin)?;
         match (reason, found) {
             (None, Some(user)) => {
-                let (refresh_token, refresh_expires_at) =
-                    issue_refresh(conn, &user.id, None, ttl, now)?;
-                Ok(Some(Issued {
-                    user,
-                    refresh_token,
-                    refresh_expires_at,
-                }))
+                let row = issue_refresh(conn, &user.id, &opaque::generate(), None, ttl, now)?;
+                Ok(Some(row.issued(user, now)))
             }
             _ => Ok(None),
         }
@@ -160,45 +176,70 @@ pub fn finish_login(
     issued.ok_or_else(invalid_credentials)
 }
 
-/// Issues a new refresh token in `family` (a new login when none is given).
+/// A refresh token just stored, and its secret.
+struct NewRefresh {
+    token: String,
+    row: RefreshTokenRow,
+}
+
+impl NewRefresh {
+    fn issued(self, user: UserRow, at: DateTime<Utc>) -> Issued {
+        Issued {
+            user,
+            refresh_expires_at: time::from_db(self.row.expires_at),
+            refresh_token: self.token,
+            issued_at: at,
+            token_id: self.row.id,
+        }
+    }
+}
+
+/// Stores `token` as a refresh token in `family` (a new login when none is
+/// given: its own family, expiring after `ttl`).
 fn issue_refresh(
     conn: &mut DbConnection,
     user_id: &UserId,
+    token: &str,
     family: Option<(&str, DateTime<Utc>)>,
     ttl: chrono::Duration,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<(String, DateTime<Utc>)> {
-    let token = opaque::generate();
+) -> diesel::QueryResult<NewRefresh> {
     let id = uuid::Uuid::now_v7().to_string();
     let (family_id, expires_at) =
         family.map_or((id.clone(), now + ttl), |(f, e)| (f.to_owned(), e));
-    store::insert(
-        conn,
-        &RefreshTokenRow {
-            id,
-            family_id,
-            user_id: user_id.clone(),
-            token_hash: opaque::hash(&token),
-            created_at: time::to_db(now),
-            expires_at: time::to_db(expires_at),
-            used_at: None,
-            revoked_at: None,
-        },
-    )?;
-    Ok((token, expires_at))
+    let row = RefreshTokenRow {
+        id,
+        family_id,
+        user_id: user_id.clone(),
+        token_hash: opaque::hash(token),
+        created_at: time::to_db(now),
+        expires_at: time::to_db(expires_at),
+        used_at: None,
+        revoked_at: None,
+    };
+    store::insert(conn, &row)?;
+    Ok(NewRefresh {
+        token: token.to_owned(),
+        row,
+    })
 }
 
-/// Exchanges a refresh token for the next one of its login. Each works once:
-/// presenting a used one again revokes the whole login (someone copied it).
+/// Exchanges a refresh token for the next one of its login. Each works
+/// once: presenting a used one again revokes the whole login (someone copied
+/// it) — unless it comes within `grace` of its rotation and its successor is
+/// still unused, which is a client whose answer was lost: it gets the same
+/// new pair again.
 pub fn refresh(
     conn: &mut DbConnection,
     origin: &Origin,
     input: &RefreshRequest,
-    ttl: chrono::Duration,
+    rotation: &Rotation,
     now: DateTime<Utc>,
 ) -> Result<Issued, AppError> {
     input.validate()?;
-    let hash = opaque::hash(&input.refresh_token);
+    let presented = input.refresh_token.as_str();
+    let hash = opaque::hash(presented);
+    let successor = rotation.successor(presented);
     // a rejection still commits what it revoked and audited
     let outcome = super::transaction(conn, |conn| {
         let Some(row) = store::find_by_hash(conn, &hash)? else {
@@ -210,7 +251,7 @@ pub fn refresh(
             time::from_db(row.expires_at),
         );
         let redeemed = match token.redeem(now) {
-            // a lost race with a concurrent refresh is a replay too
+            // a lost race with a concurrent refresh is a use too
             Ok(()) if !store::mark_used(conn, &row.id, time::to_db(now))? => {
                 Err(RedeemError::Replayed)
             }
@@ -218,6 +259,9 @@ pub fn refresh(
         };
         match redeemed {
             Err(RedeemError::Replayed) => {
+                if let Some(again) = answer_again(conn, &row, &successor, rotation, now)? {
+                    return Ok(Ok(again));
+                }
                 store::revoke_family(conn, &row.family_id, time::to_db(now))?;
                 AuditEvent::new(AuditAction::Refresh, Outcome::Failure)
                     .by_user(Some(&row.user_id), None)
@@ -230,22 +274,62 @@ pub fn refresh(
             Err(RedeemError::Revoked) => return Ok(Err(ErrorCode::InvalidRefreshToken)),
             Ok(()) => {}
         }
-        let user = match user::find(conn, &row.user_id)? {
-            Some(user) if !user.disabled => user,
-            _ => {
-                store::revoke_family(conn, &row.family_id, time::to_db(now))?;
-                return Ok(Err(ErrorCode::InvalidRefreshToken));
-            }
+        let Some(user) = enabled_user(conn, &row)? else {
+            return Ok(Err(ErrorCode::InvalidRefreshToken));
         };
         let family = Some((row.family_id.as_str(), time::from_db(row.expires_at)));
-        let (refresh_token, refresh_expires_at) = issue_refresh(conn, &user.id, family, ttl, now)?;
-        Ok(Ok(Issued {
-            user,
-            refresh_token,
-            refresh_expires_at,
-        }))
+        let next = issue_refresh(conn, &user.id, &successor, family, rotation.ttl, now)?;
+        Ok(Ok(next.issued(user, now)))
     })?;
     outcome.map_err(invalid_refresh)
+}
+
+/// The account of a login, if still enabled; a disabled one ends the login.
+fn enabled_user(
+    conn: &mut DbConnection,
+    row: &RefreshTokenRow,
+) -> Result<Option<UserRow>, AppError> {
+    match user::find(conn, &row.user_id)? {
+        Some(user) if !user.disabled => Ok(Some(user)),
+        _ => {
+            store::revoke_family(conn, &row.family_id, time::to_db(time::now()))?;
+            Ok(None)
+        }
+    }
+}
+
+/// The pair answered when `row` was rotated, if it was rotated within the
+/// grace window and its successor is still unused and unrevoked.
+fn answer_again(
+    conn: &mut DbConnection,
+    row: &RefreshTokenRow,
+    successor: &str,
+    rotation: &Rotation,
+    now: DateTime<Utc>,
+) -> Result<Option<Issued>, AppError> {
+    let Some(used_at) = row.used_at.map(time::from_db) else {
+        return Ok(None);
+    };
+    if row.revoked_at.is_some() || now - used_at > rotation.grace {
+        return Ok(None);
+    }
+    let Some(next) = store::find_by_hash(conn, &opaque::hash(successor))? else {
+        return Ok(None);
+    };
+    if next.used_at.is_some() || next.revoked_at.is_some() || next.family_id != row.family_id {
+        return Ok(None);
+    }
+    let Some(user) = enabled_user(conn, row)? else {
+        return Ok(None);
+    };
+    let issued_at = time::from_db(next.created_at);
+    Ok(Some(
+        NewRefresh {
+            token: successor.to_owned(),
+            row: next,
+        }
+        .issued(user, issued_at),
+    ))
 }
 
 /// Revokes the login the refresh token belongs to; unknown or revoked tokens

@@ -65,6 +65,23 @@ impl TokenKeys {
         token_version: i32,
         now: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_as(
+            user_id,
+            token_version,
+            now,
+            &uuid::Uuid::now_v7().to_string(),
+        )
+    }
+
+    /// Like `issue` with a given `jti`: the same inputs give the same token
+    /// (HS256 is deterministic), so a login can answer a lost refresh again.
+    pub fn issue_as(
+        &self,
+        user_id: &str,
+        token_version: i32,
+        now: i64,
+        jti: &str,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id.to_owned(),
             iat: now,
@@ -72,7 +89,7 @@ impl TokenKeys {
             exp: now + self.ttl.as_secs() as i64,
             aud: self.audience.clone(),
             iss: self.issuer.clone(),
-            jti: uuid::Uuid::now_v7().to_string(),
+            jti: jti.to_owned(),
             tv: token_version,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

@@ -12,6 +12,19 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A token derived from `from` with `key`: the successor of a refresh token,
+/// recomputable by anyone holding both and by no one else.
+pub fn derive(key: &[u8], from: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        // HMAC takes keys of any length; a random token is the safe fallback
+        return generate();
+    };
+    mac.update(b"gridwork refresh successor:");
+    mac.update(from.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
 pub fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()

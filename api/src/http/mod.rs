@@ -3,6 +3,7 @@
 //! problem responses the OpenAPI document names.
 
 pub mod error;
+pub mod idempotency;
 pub mod json;
 pub mod manners;
 pub mod paging;

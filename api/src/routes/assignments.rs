@@ -1,6 +1,7 @@
 //! Assignments: who serves which grid in which role. They define every
 //! non-zone user's scope; ending one keeps it as history.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use gridwork_domain::{AssignmentId, GridId, Permission};
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use validator::Validate;
 use crate::app::assignments::{self, CreateAssignment};
 use crate::app::{Origin, Scoped};
 use crate::http::ApiError;
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
@@ -70,7 +72,7 @@ pub async fn list_assignments(
 #[utoipa::path(
     tag = "assignments",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
     request_body = CreateAssignment,
     responses(
         (status = 201, body = AssignmentView),
@@ -90,14 +92,21 @@ pub async fn create_assignment(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     id: web::Path<GridId>,
     body: Json<CreateAssignment>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let full = scoped.caller.has(Permission::ManagePeople);
-    let (row, person) = state
-        .run(move |conn| assignments::create(conn, &scoped, &origin, &id, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(AssignmentView::new(&row, &person, full)))
+    state
+        .write(claim, move |conn| {
+            let (row, person) =
+                assignments::create(conn, &scoped, &origin, &id, body.into_inner())?;
+            Reply::json(
+                StatusCode::CREATED,
+                &AssignmentView::new(&row, &person, full),
+            )
+        })
+        .await
 }
 
 /// End an assignment. It stays in the grid's history; the person loses the

@@ -12,19 +12,23 @@ use crate::http::problems as doc;
 use crate::state::AppState;
 use crate::views::auth::TokenResponse;
 
+/// The pair of a login or rotation; the same rotation gives the same pair.
 fn tokens(state: &AppState, issued: &Issued, now: DateTime<Utc>) -> Result<HttpResponse, ApiError> {
+    let access_ttl = state.tokens.ttl().as_secs();
+    let age = u64::try_from((now - issued.issued_at).num_seconds()).unwrap_or(0);
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: state
             .tokens
-            .issue(
+            .issue_as(
                 issued.user.id.as_str(),
                 issued.user.token_version,
-                now.timestamp(),
+                issued.issued_at.timestamp(),
+                &issued.token_id,
             )
             .map_err(|e| AppError::Internal(format!("jwt encode: {e}")))?,
         refresh_token: issued.refresh_token.clone(),
         token_type: "Bearer",
-        expires_in: state.tokens.ttl().as_secs(),
+        expires_in: access_ttl.saturating_sub(age),
         refresh_expires_in: (issued.refresh_expires_at - now).num_seconds(),
     }))
 }
@@ -54,7 +58,7 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
-    let (policy, ttl) = (state.lockout, state.refresh_ttl);
+    let (policy, ttl) = (state.lockout, state.rotation.ttl);
     let input = body.into_inner();
     let password = input.password.clone();
     let seen = origin.clone();
@@ -98,9 +102,9 @@ pub async fn refresh(
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
-    let ttl = state.refresh_ttl;
+    let rotation = state.rotation.clone();
     let issued = state
-        .run(move |conn| sessions::refresh(conn, &origin, &body.0, ttl, now))
+        .run(move |conn| sessions::refresh(conn, &origin, &body.0, &rotation, now))
         .await?;
     tokens(&state, &issued, now)
 }

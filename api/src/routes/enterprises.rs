@@ -10,9 +10,10 @@ use validator::Validate;
 
 use crate::app::enterprises::{self, EnterpriseInput};
 use crate::app::{Origin, Scoped};
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::{IfMatch, created, with_etag};
+use crate::http::precondition::{IfMatch, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -105,6 +106,7 @@ pub async fn get_enterprise(
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),
+    params(IdempotencyKey),
     request_body = EnterpriseInput,
     responses(
         (status = 201, body = EnterpriseView, headers(("Location" = String), ("ETag" = String))),
@@ -116,15 +118,16 @@ pub async fn create_enterprise(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     body: Json<EnterpriseInput>,
-) -> Result<HttpResponse, ApiError> {
-    let row = state
-        .run(move |conn| enterprises::create(conn, &scoped, &origin, body.into_inner()))
-        .await?;
-    Ok(respond(
-        &row,
-        created(&format!("{API_PREFIX}/enterprises/{}", row.id)),
-    ))
+) -> Result<Reply, ApiError> {
+    state
+        .write(claim, move |conn| {
+            let row = enterprises::create(conn, &scoped, &origin, body.into_inner())?;
+            let location = format!("{API_PREFIX}/enterprises/{}", row.id);
+            Reply::created(location, row.version, &EnterpriseView::from(&row))
+        })
+        .await
 }
 
 /// Update an enterprise record (information collection).

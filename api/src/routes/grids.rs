@@ -10,9 +10,10 @@ use validator::Validate;
 
 use crate::app::grids::{self, CreateGrid, UpdateGrid};
 use crate::app::{Origin, Scoped};
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::{Page, PageQuery};
-use crate::http::precondition::{IfMatch, created, with_etag};
+use crate::http::precondition::{IfMatch, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::{Listing, NoFilter, Query, finite};
 use crate::http::{API_PREFIX, ApiError};
@@ -179,6 +180,7 @@ pub async fn locate_grid(
 #[utoipa::path(
     tag = "grids",
     security(("bearer" = [])),
+    params(IdempotencyKey),
     request_body = CreateGrid,
     responses(
         (status = 201, body = GridView, headers(("Location" = String), ("ETag" = String))),
@@ -190,16 +192,17 @@ pub async fn create_grid(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     body: Json<CreateGrid>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let zone_code = state.zone_code.clone();
-    let row = state
-        .run(move |conn| grids::create(conn, &scoped, &origin, &zone_code, body.into_inner()))
-        .await?;
-    Ok(respond(
-        &row,
-        created(&format!("{API_PREFIX}/grids/{}", row.id)),
-    ))
+    state
+        .write(claim, move |conn| {
+            let row = grids::create(conn, &scoped, &origin, &zone_code, body.into_inner())?;
+            let location = format!("{API_PREFIX}/grids/{}", row.id);
+            Reply::created(location, row.version, &GridView::from(&row))
+        })
+        .await
 }
 
 /// Change a grid's name, description or boundary. Its place in the tree and

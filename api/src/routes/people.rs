@@ -12,9 +12,10 @@ use validator::Validate;
 
 use crate::app::people::{self, PeopleFilter, PersonInput};
 use crate::app::{Origin, Scoped};
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::{IfMatch, created, with_etag};
+use crate::http::precondition::{IfMatch, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -111,6 +112,7 @@ pub async fn get_person(
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
+    params(IdempotencyKey),
     request_body = PersonInput,
     responses(
         (status = 201, body = PersonView, headers(("Location" = String), ("ETag" = String))),
@@ -122,18 +124,18 @@ pub async fn create_person(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     body: Json<PersonInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let full = full_phone(&scoped);
     let app = state.clone();
-    let row = state
-        .run(move |conn| people::create(conn, &scoped, &origin, &app.pii_key, body.into_inner()))
-        .await?;
-    Ok(respond(
-        &row,
-        full,
-        created(&format!("{API_PREFIX}/people/{}", row.id)),
-    ))
+    state
+        .write(claim, move |conn| {
+            let row = people::create(conn, &scoped, &origin, &app.pii_key, body.into_inner())?;
+            let location = format!("{API_PREFIX}/people/{}", row.id);
+            Reply::created(location, row.version, &PersonView::new(&row, full))
+        })
+        .await
 }
 
 /// Change a person (people-management rights).

@@ -11,6 +11,7 @@ use gridwork_domain::GridId;
 use crate::app::placards::{self, Change};
 use crate::app::{AppError, Origin, Scoped};
 use crate::http::ApiError;
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::problems as doc;
 use crate::render::placards as render;
 use crate::state::AppState;
@@ -42,13 +43,17 @@ async fn change(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     id: GridId,
     change: Change,
-) -> Result<HttpResponse, ApiError> {
-    let board = state
-        .run(move |conn| placards::change(conn, &scoped, &origin, &id, change))
-        .await?;
-    Ok(HttpResponse::Ok().json(PlacardPreview::new(&board, &state.public_url)))
+) -> Result<Reply, ApiError> {
+    let base = state.public_url.clone();
+    state
+        .write(claim, move |conn| {
+            let board = placards::change(conn, &scoped, &origin, &id, change)?;
+            Reply::json(StatusCode::OK, &PlacardPreview::new(&board, &base))
+        })
+        .await
 }
 
 /// Publish the placard: refused with 409 listing what is missing unless the
@@ -56,7 +61,7 @@ async fn change(
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -67,16 +72,25 @@ pub async fn publish_placard(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     id: web::Path<GridId>,
-) -> Result<HttpResponse, ApiError> {
-    change(state, scoped, origin, id.into_inner(), Change::Publish).await
+) -> Result<Reply, ApiError> {
+    change(
+        state,
+        scoped,
+        origin,
+        claim,
+        id.into_inner(),
+        Change::Publish,
+    )
+    .await
 }
 
 /// Take the placard down: its public page answers 404 until published again.
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -87,16 +101,25 @@ pub async fn unpublish_placard(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     id: web::Path<GridId>,
-) -> Result<HttpResponse, ApiError> {
-    change(state, scoped, origin, id.into_inner(), Change::Unpublish).await
+) -> Result<Reply, ApiError> {
+    change(
+        state,
+        scoped,
+        origin,
+        claim,
+        id.into_inner(),
+        Change::Unpublish,
+    )
+    .await
 }
 
 /// Give the placard a new public address; the old QR code stops working.
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -107,9 +130,18 @@ pub async fn rotate_placard_token(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
+    claim: Idempotent,
     id: web::Path<GridId>,
-) -> Result<HttpResponse, ApiError> {
-    change(state, scoped, origin, id.into_inner(), Change::RotateToken).await
+) -> Result<Reply, ApiError> {
+    change(
+        state,
+        scoped,
+        origin,
+        claim,
+        id.into_inner(),
+        Change::RotateToken,
+    )
+    .await
 }
 
 /// A placard's public token from the path: what `new_token` makes, so that

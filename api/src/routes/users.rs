@@ -9,9 +9,10 @@ use validator::Validate;
 
 use crate::app::users::{self, CreateUser, UpdateUser};
 use crate::app::{AppError, Caller, Origin};
+use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::{IfMatch, created, with_etag};
+use crate::http::precondition::{IfMatch, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -96,6 +97,7 @@ pub async fn list_users(
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
+    params(IdempotencyKey),
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created; `Location` names it", body = UserView,
@@ -108,8 +110,9 @@ pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
     origin: Origin,
+    claim: Idempotent,
     body: Json<CreateUser>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let body = body.into_inner();
     let account = users::check_new(&caller, &state.password_policy, &body)?;
     let hash = state
@@ -117,10 +120,13 @@ pub async fn create_user(
         .hash_async(body.password)
         .await
         .map_err(AppError::from)?;
-    let row = state
-        .run(move |conn| users::create(conn, &caller, &origin, account, hash))
-        .await?;
-    respond(&row, created(&format!("{API_PREFIX}/users/{}", row.id)))
+    state
+        .write(claim, move |conn| {
+            let row = users::create(conn, &caller, &origin, account, hash)?;
+            let location = format!("{API_PREFIX}/users/{}", row.id);
+            Reply::created(location, row.version, &UserView::try_from(&row)?)
+        })
+        .await
 }
 
 /// One user account (admin).

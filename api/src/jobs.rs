@@ -1,0 +1,47 @@
+//! Background work of every instance: the sweeper removes expired
+//! idempotency keys and login attempts no lockout looks at any more. Each
+//! removal is one idempotent DELETE, safe with several instances at once.
+
+use std::time::Duration;
+
+use actix_web::web;
+use gridwork_domain::lockout::LockoutPolicy;
+use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
+
+use crate::http::ApiError;
+use crate::state::{self, AppState};
+
+/// What one sweep removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub idempotency_keys: usize,
+    pub login_attempts: usize,
+}
+
+/// One sweep, now.
+pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy) -> Result<Swept, ApiError> {
+    let now = time::now();
+    let attempts_before = time::to_db(lockout.relevant_since(now));
+    state::run(pool, move |conn| {
+        Ok(Swept {
+            idempotency_keys: idempotency::delete_expired(conn, time::to_db(now))?,
+            login_attempts: login_attempt::delete_before(conn, attempts_before)?,
+        })
+    })
+    .await
+}
+
+/// Sweeps every `every`, for as long as the server runs.
+pub async fn sweep_forever(state: web::Data<AppState>, every: Duration) {
+    let mut ticks = actix_web::rt::time::interval(every);
+    loop {
+        ticks.tick().await;
+        match sweep(&state.pool, state.lockout).await {
+            Ok(swept) if swept.idempotency_keys + swept.login_attempts > 0 => {
+                tracing::info!(?swept, "swept expired records");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweep failed; retrying at the next interval"),
+        }
+    }
+}
