@@ -24,6 +24,10 @@ pub struct Config {
     pub refresh_grace: Duration,
     pub idempotency_ttl: Duration,
     pub sweep_interval: Duration,
+    pub rate_limit_per_minute: u32,
+    pub rate_limit_anon_per_minute: u32,
+    pub cors_origins: Vec<String>,
+    pub cors_max_age: Duration,
     /// None: generate one for `admin` on first start and log it once.
     pub admin_password: Option<String>,
     pub password_policy: PasswordPolicy,
@@ -103,6 +107,26 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GRIDWORK_IDEMPOTENCY_TTL_SECS",
         "604800",
         "how long an Idempotency-Key is kept (field apps stay offline for days)",
+    ),
+    (
+        "GRIDWORK_RATE_LIMIT_PER_MINUTE",
+        "600",
+        "requests per minute per account (token); per server instance",
+    ),
+    (
+        "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
+        "120",
+        "requests per minute per client address without a valid token (login, refresh, public placards); per server instance",
+    ),
+    (
+        "GRIDWORK_CORS_ORIGINS",
+        "(none: CORS off)",
+        "comma-separated origins browsers may call the API from, e.g. `https://app.example.gov.cn`",
+    ),
+    (
+        "GRIDWORK_CORS_MAX_AGE_SECS",
+        "3600",
+        "how long browsers may cache a CORS preflight answer",
     ),
     (
         "GRIDWORK_SWEEP_INTERVAL_SECS",
@@ -246,6 +270,24 @@ impl Config {
             refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
             idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,
             sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 3600)?.max(Duration::from_secs(1)),
+            rate_limit_per_minute: u32::try_from(parse("GRIDWORK_RATE_LIMIT_PER_MINUTE", 600)?)
+                .unwrap_or(u32::MAX)
+                .max(1),
+            rate_limit_anon_per_minute: u32::try_from(parse(
+                "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
+                120,
+            )?)
+            .unwrap_or(u32::MAX)
+            .max(1),
+            cors_origins: get("GRIDWORK_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            cors_max_age: secs("GRIDWORK_CORS_MAX_AGE_SECS", 3600)?,
             admin_password: lookup("GRIDWORK_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
             password_policy: PasswordPolicy::new(
                 parse("GRIDWORK_PASSWORD_MIN_LEN", 8)? as usize,

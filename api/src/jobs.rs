@@ -9,6 +9,7 @@ use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
 use crate::http::ApiError;
+use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
 
 /// What one sweep removed.
@@ -31,11 +32,17 @@ pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy) -> Result<Swept, ApiEr
     .await
 }
 
-/// Sweeps every `every`, for as long as the server runs.
-pub async fn sweep_forever(state: web::Data<AppState>, every: Duration) {
+/// Sweeps every `every`, for as long as the server runs; rate-limit keys
+/// idle for a while are forgotten too.
+pub async fn sweep_forever(
+    state: web::Data<AppState>,
+    limits: web::Data<RateLimits>,
+    every: Duration,
+) {
     let mut ticks = actix_web::rt::time::interval(every);
     loop {
         ticks.tick().await;
+        limits.forget_idle();
         match sweep(&state.pool, state.lockout).await {
             Ok(swept) if swept.idempotency_keys + swept.login_attempts > 0 => {
                 tracing::info!(?swept, "swept expired records");

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod import;
 pub mod jobs;
 pub mod openapi;
+pub mod ratelimit;
 pub mod render;
 pub mod routes;
 pub mod startup;

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use gridwork_domain::audit::{AuditAction, Entity, Outcome};
@@ -28,8 +28,9 @@ use crate::http::paging::Cursors;
 use crate::http::telemetry::RequestSpan;
 use crate::http::{ApiError, error, manners, request_id};
 use crate::openapi::{ApiDoc, RouteTable};
+use crate::ratelimit::RateLimits;
 use crate::state::AppState;
-use crate::{idempotency, jobs, routes};
+use crate::{idempotency, jobs, ratelimit, routes};
 use sha2::{Digest, Sha256};
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
@@ -223,8 +224,14 @@ impl Application {
         let spec = Arc::new(crate::openapi::spec());
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let cursors = state.cursors.clone();
+        let limits = web::Data::new(RateLimits::new(
+            config.rate_limit_per_minute,
+            config.rate_limit_anon_per_minute,
+        ));
+        let (cors_origins, cors_max_age) = (config.cors_origins.clone(), config.cors_max_age);
         let state = web::Data::new(state);
         let sweeper = state.clone();
+        let sweep_limits = limits.clone();
         let max_body = config.max_body_bytes;
         // diesel blocks: cap blocking threads near the pool (STACK.md: the
         // default 512 threads fighting over 10 connections cost 23–45 %)
@@ -235,6 +242,7 @@ impl Application {
                 .app_data(route_table.clone())
                 .app_data(BodyLimit(max_body))
                 .app_data(cursors.clone())
+                .app_data(limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(max_body))
@@ -248,18 +256,27 @@ impl Application {
                 )
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::claim_keys))
+                .wrap(from_fn(ratelimit::limit))
                 .wrap(from_fn(error::render_problems))
                 .wrap(from_fn(manners::head_and_conditional))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .wrap(from_fn(request_id::assign))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins, cors_max_age),
+                ))
         })
         .workers(config.workers)
         .worker_max_blocking_threads(blocking)
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        actix_web::rt::spawn(jobs::sweep_forever(sweeper, config.sweep_interval));
+        actix_web::rt::spawn(jobs::sweep_forever(
+            sweeper,
+            sweep_limits,
+            config.sweep_interval,
+        ));
         Ok(Application { server, addr })
     }
 
@@ -271,6 +288,37 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// CORS for browser apps of `origins` (only built when some are configured):
+/// preflights answered and cached, the headers clients read exposed.
+fn cors(origins: &[String], max_age: std::time::Duration) -> actix_cors::Cors {
+    use actix_web::http::header;
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+            header::HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(usize::try_from(max_age.as_secs()).ok());
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 async fn docs_redirect() -> HttpResponse {

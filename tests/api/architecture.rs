@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["routes"],
     &["render"],
     &["views"],
-    &["extract", "idempotency"],
+    &["extract", "idempotency", "ratelimit"],
     &["state"],
     &["http"],
     &["app"],

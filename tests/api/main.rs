@@ -13,6 +13,7 @@ mod enterprises;
 mod errors;
 mod grids;
 mod idempotency;
+mod limits;
 mod lists;
 mod manners;
 mod openapi_spec;

@@ -53,6 +53,7 @@ codes! {
         PayloadTooLarge = "payload_too_large",
         UnsupportedMediaType = "unsupported_media_type",
         AccountLocked = "account_locked",
+        RateLimited = "rate_limited",
         ConcurrentChange = "concurrent_change",
         InvalidIdempotencyKey = "invalid_idempotency_key",
         IdempotencyKeyInUse = "idempotency_key_in_use",
@@ -166,9 +167,12 @@ pub enum AppError {
     /// The record changed since the caller read it (optimistic concurrency).
     #[error("stale version")]
     Stale,
-    /// Too many failed logins.
-    #[error("account locked")]
-    Locked { retry_after_secs: u64 },
+    /// Too many requests, or too many failed logins: come back later.
+    #[error("throttled: {code}")]
+    Throttled {
+        code: ErrorCode,
+        retry_after_secs: u64,
+    },
     /// The database is unreachable or busy; worth a retry.
     #[error("unavailable: {0}")]
     Unavailable(String),

@@ -120,7 +120,8 @@ pub fn check_login(
             .by_user(found.as_ref().map(|u| &u.id), Some(&key))
             .detail(serde_json::json!({ "reason": "locked" }))
             .write(conn, origin)?;
-        return Err(AppError::Locked {
+        return Err(AppError::Throttled {
+            code: ErrorCode::AccountLocked,
             retry_after_secs: u64::try_from((until - now).num_seconds())
                 .unwrap_or(0)
                 .max(1),

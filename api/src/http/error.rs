@@ -95,7 +95,7 @@ impl ApiError {
                 AppError::Forbidden => ErrorCode::Forbidden,
                 AppError::NotFound => ErrorCode::NotFound,
                 AppError::Stale => ErrorCode::PreconditionFailed,
-                AppError::Locked { .. } => ErrorCode::AccountLocked,
+                AppError::Throttled { code, .. } => *code,
                 AppError::Unavailable(_) => ErrorCode::ServiceUnavailable,
                 AppError::Internal(_) => ErrorCode::InternalError,
             },
@@ -118,8 +118,12 @@ impl ApiError {
                 AppError::Stale => {
                     "The resource changed since you read it (If-Match does not match its ETag); read it again and retry.".into()
                 }
-                AppError::Locked { .. } => {
-                    "Too many failed logins: this account is temporarily locked.".into()
+                AppError::Throttled {
+                    code: ErrorCode::AccountLocked,
+                    ..
+                } => "Too many failed logins: this account is temporarily locked.".into(),
+                AppError::Throttled { .. } => {
+                    "Too many requests: wait `Retry-After` seconds, then retry.".into()
                 }
                 AppError::Unavailable(_) => {
                     "The database is unavailable or busy; retry shortly.".into()
@@ -187,7 +191,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            ApiError::App(AppError::Locked { retry_after_secs }) => {
+            ApiError::App(AppError::Throttled {
+                retry_after_secs, ..
+            }) => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::App(AppError::Unavailable(_)) => {
@@ -212,7 +218,7 @@ impl ResponseError for ApiError {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
                 AppError::Stale => StatusCode::PRECONDITION_FAILED,
-                AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
@@ -303,7 +309,19 @@ pub async fn render_problems(
         }
         _ => {}
     }
-    let rendered = api.render(Some(path), request_id);
+    let mut rendered = api.render(Some(path), request_id);
+    // headers the error's source set (rate limits, say) stay; the body's own are new
+    for (name, value) in res.headers() {
+        let body_header = [
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+        ]
+        .contains(name);
+        if !body_header && !rendered.headers().contains_key(name) {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     Ok(res.into_response(rendered))
 }
 
