@@ -21,9 +21,16 @@ use crate::http::problems::{
 All errors are RFC 9457 `application/problem+json` documents with a stable `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Contract),
     components(
-        schemas(crate::http::error::Problem, crate::app::FieldError, crate::app::Reason),
+        schemas(
+            crate::http::error::Problem, crate::app::FieldError, crate::app::Reason,
+            crate::app::ErrorCode,
+            gridwork_domain::Role, gridwork_domain::grid::GridKind,
+            gridwork_domain::assignment::GridRole, gridwork_domain::enterprise::HazardFlag,
+            gridwork_domain::audit::AuditAction, gridwork_domain::audit::Entity,
+            gridwork_domain::audit::Outcome, gridwork_domain::coverage::CoverageRate,
+        ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, TooManyRequests,
@@ -54,13 +61,87 @@ impl Modify for BearerAuth {
             .scheme(HttpAuthScheme::Bearer)
             .bearer_format("JWT")
             .description(Some(
-                "Access token from `POST /api/v1/auth/login`, valid 15 minutes by default.",
+                "Access token from `POST /api/v1/auth/login` or `/auth/refresh`: a JWT \
+                 (RFC 7519) checked as RFC 8725 advises — the algorithm is pinned to HS256 \
+                 (`none` and any other are refused), `iss`, `aud`, `nbf`, `exp` and `iat` are \
+                 required and verified (30 s of clock leeway), and the account behind `sub` is \
+                 read on every request, so a disabled account or a reset password ends its \
+                 tokens at once. Valid 15 minutes by default (`GRIDWORK_ACCESS_TTL_SECS`).",
             ))
             .build();
         openapi
             .components
             .get_or_insert_with(Default::default)
             .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// States in every operation the answers the server's own layers give,
+/// whatever the handler: 429 (rate limits) under `/api/`; 400 where a query
+/// is read (unknown parameters, foreign cursors); 422 where a path segment
+/// or query value is checked; 400, 409 and 422 where `Idempotency-Key`
+/// applies; 304 where a GET answers with an `ETag`.
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            let operations = [
+                (false, item.get.as_mut()),
+                (true, item.post.as_mut()),
+                (false, item.patch.as_mut()),
+                (false, item.delete.as_mut()),
+            ];
+            for (post, op) in operations {
+                let Some(op) = op else { continue };
+                let params = op.parameters.clone().unwrap_or_default();
+                let has = |place: utoipa::openapi::path::ParameterIn| {
+                    params.iter().any(|p| p.parameter_in == place)
+                };
+                let keyed = params.iter().any(|p| p.name == "Idempotency-Key");
+                let mut add = |status: &str, response: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+                };
+                if api {
+                    add("429", "TooManyRequests");
+                }
+                if has(utoipa::openapi::path::ParameterIn::Query) {
+                    add("400", "BadRequest");
+                    add("422", "UnprocessableContent");
+                }
+                if has(utoipa::openapi::path::ParameterIn::Path) {
+                    add("422", "UnprocessableContent");
+                }
+                if post && keyed {
+                    add("400", "BadRequest");
+                    add("409", "Conflict");
+                    add("422", "UnprocessableContent");
+                }
+                let etag = op.responses.responses.get("200").is_some_and(|r| match r {
+                    RefOr::T(r) => r.headers.contains_key("ETag"),
+                    RefOr::Ref(_) => false,
+                });
+                if etag && !post {
+                    op.responses
+                        .responses
+                        .entry("304".to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                utoipa::openapi::ResponseBuilder::new()
+                                    .description(
+                                        "Not modified: the `If-None-Match` ETag is current.",
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
     }
 }
 

@@ -39,16 +39,16 @@ fn problem_response(description: &str, headers: &[(&str, &str)]) -> RefOr<Respon
 }
 
 problem_responses! {
-    BadRequest => "Malformed request: the body is not valid JSON (`malformed_json`) or cannot be read.";
+    BadRequest => "Malformed request: the body is not valid JSON (`malformed_json`), an unknown query parameter (`unknown_parameter`), a cursor the server did not issue (`invalid_cursor`), or a malformed `Idempotency-Key` (`invalid_idempotency_key`).";
     Unauthorized => "Missing, malformed, forged or expired access token (`missing_token`, `invalid_token`, `token_expired`), or bad credentials.", header "WWW-Authenticate": "Bearer challenge";
     Forbidden => "The caller's roles do not allow this operation (`forbidden`).";
     NotFound => "No such resource, or it lies outside the caller's scope (`not_found`).";
-    Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`; `reasons` lists what stands in the way).";
+    Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`, `idempotency_key_in_use`; `reasons` lists what stands in the way).";
     PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";
     PayloadTooLarge => "The request body exceeds the configured limit (`payload_too_large`).";
     UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
     UnprocessableContent => "Invalid fields (`validation_failed`); `errors` lists each field, code and message.";
-    TooManyRequests => "Too many failed logins: the account is locked (`account_locked`).", header "Retry-After": "seconds until the lock ends";
+    TooManyRequests => "Over the rate limit (`rate_limited`), or too many failed logins (`account_locked`).", header "Retry-After": "seconds to wait before retrying";
     ServiceUnavailable => "The database is unreachable or the connection pool is exhausted (`service_unavailable`).", header "Retry-After": "seconds to wait before retrying";
 }
 
