@@ -57,3 +57,101 @@ fn the_readme_documents_every_setting() {
         );
     }
 }
+
+/// Every value a client sends is bounded in the spec as the server bounds
+/// it: strings by length, pattern, format or enum; integers and numbers by
+/// minimum and maximum; arrays by maxItems. A validated field whose bound
+/// never reached the schema fails here.
+#[test]
+fn every_request_value_is_bounded_in_the_spec() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let mut loose = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{} {path}", method.to_uppercase());
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let name = param["name"].as_str().unwrap();
+                check(
+                    &param["schema"],
+                    schemas,
+                    &format!("{at} ?{name}"),
+                    &mut loose,
+                    0,
+                );
+            }
+            for content in op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                check(
+                    &content.1["schema"],
+                    schemas,
+                    &format!("{at} body"),
+                    &mut loose,
+                    0,
+                );
+            }
+            let keyed = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["name"] == "Idempotency-Key");
+            if method == "post" && !path.contains("/auth/") && !path.contains("/public/") {
+                assert!(keyed, "{at} does not take Idempotency-Key");
+            }
+        }
+    }
+    assert!(
+        loose.is_empty(),
+        "unbounded request values:\n{}",
+        loose.join("\n")
+    );
+}
+
+fn check(schema: &Value, schemas: &Value, at: &str, loose: &mut Vec<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    let schema = match schema["$ref"].as_str() {
+        Some(r) => &schemas[r.rsplit('/').next().unwrap()],
+        None => schema,
+    };
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for s in schema[key].as_array().into_iter().flatten() {
+            check(s, schemas, at, loose, depth + 1);
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let has = |keys: &[&str]| keys.iter().any(|k| schema.get(*k).is_some());
+    if types.contains(&"string") && !has(&["maxLength", "enum", "const", "format", "pattern"]) {
+        loose.push(format!(
+            "{at}: string without maxLength, pattern, format or enum"
+        ));
+    }
+    if (types.contains(&"integer") || types.contains(&"number"))
+        && !(has(&["minimum"]) && has(&["maximum"]))
+    {
+        loose.push(format!("{at}: number without minimum and maximum"));
+    }
+    if types.contains(&"array") {
+        if !has(&["maxItems"]) {
+            loose.push(format!("{at}: array without maxItems"));
+        }
+        check(
+            &schema["items"],
+            schemas,
+            &format!("{at}[]"),
+            loose,
+            depth + 1,
+        );
+    }
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        check(property, schemas, &format!("{at}.{name}"), loose, depth + 1);
+    }
+}

@@ -18,6 +18,7 @@ use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, grids};
 #[serde(deny_unknown_fields)]
 pub struct CreateAssignment {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub person_id: String,
     #[schema(value_type = GridRole, example = "full_time_worker")]
     pub role: String,

@@ -34,42 +34,57 @@ pub fn presence(row: &EnterpriseRow) -> FieldPresence {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseInput {
+    /// 1–200 characters, not blank.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "周口耕德电子有限公司")]
+    #[schema(min_length = 1, max_length = 200, example = "周口耕德电子有限公司")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "91411622MA9XXXXX04")]
+    /// Unified social credit code (GB 32100): 18 characters of the code set
+    /// with a valid check character; lower case is accepted; blank clears it.
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<String>, max_length = 64, pattern = "^\\s*(?:[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18})?\\s*$", example = "91411622MA9XXXXX04")]
     pub uscc: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "C")]
+    /// GB/T 4754-2017 section letter A–T.
+    #[validate(length(max = 16))]
+    #[schema(value_type = Option<String>, max_length = 16, pattern = "^\\s*(?:[A-Ta-t])?\\s*$", example = "C")]
     pub industry_section: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 200))]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub industry_text: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 10_000_000)]
     pub employee_count: Option<Option<i32>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 300))]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<f64>)]
+    /// Latitude (WGS 84); give `lng` with it.
+    #[schema(value_type = Option<f64>, minimum = -90.0, maximum = 90.0)]
     pub lat: Option<Option<f64>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<f64>)]
+    /// Longitude (WGS 84); give `lat` with it.
+    #[schema(value_type = Option<f64>, minimum = -180.0, maximum = 180.0)]
     pub lng: Option<Option<f64>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    /// A registered person.
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<String>, max_length = 64)]
     pub principal_person_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 2000))]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub production_characteristics: Option<Option<String>>,
     /// Hazard-flag codes.
-    #[schema(value_type = Option<Vec<HazardFlag>>)]
+    #[validate(length(max = 16))]
+    #[schema(value_type = Option<Vec<HazardFlag>>, max_items = 16)]
     pub flags: Option<Vec<String>>,
     /// An area (`general`) grid, or the enterprise's own enterprise grid.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<String>, max_length = 64)]
     pub grid_id: Option<Option<String>>,
 }
 

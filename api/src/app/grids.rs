@@ -19,18 +19,20 @@ use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, Origin, Reason
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGrid {
+    /// 1–100 characters, not blank.
     #[validate(length(min = 1, max = 100))]
-    #[schema(example = "周口耕德电子网格")]
+    #[schema(min_length = 1, max_length = 100, example = "周口耕德电子网格")]
     pub name: String,
     /// `zone` (the single root), `general`, `enterprise` or `sub_grid`.
     #[schema(value_type = GridKind, example = "enterprise")]
     pub kind: String,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub parent_id: Option<GridId>,
     /// Required for `enterprise` grids; sub-grids inherit their parent's.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub enterprise_id: Option<EnterpriseId>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// GeoJSON Polygon or MultiPolygon.
     #[schema(value_type = Option<Object>)]
@@ -40,11 +42,14 @@ pub struct CreateGrid {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGrid {
+    /// 1–100 characters, not blank.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 2000))]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
     /// GeoJSON Polygon or MultiPolygon; `null` clears it.
     #[serde(default, deserialize_with = "nullable")]

@@ -21,27 +21,35 @@ use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Or
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
-    #[schema(example = "张亚超")]
+    /// 1–50 characters, not blank.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "张亚超")]
     pub name: Option<String>,
     /// Mainland mobile number.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "13800001234")]
+    #[validate(length(max = 32))]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = "^\\s*(?:[ -]*(?:\\+[ -]*8[ -]*6|0[ -]*0[ -]*8[ -]*6)?[ -]*1[ -]*[3-9](?:[ -]*[0-9]){9}[ -]*)?\\s*$", example = "13800001234")]
     pub mobile: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "0394-8123456")]
+    /// 5–20 digits, spaces and dashes, at least 5 digits.
+    #[validate(length(max = 32))]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = "^\\s*(?:[0-9 -]{5,20})?\\s*$", example = "0394-8123456")]
     pub work_phone: Option<Option<String>>,
     /// Resident ID number (GB 11643); only a keyed hash and the last 4 are kept.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 32))]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = "^\\s*(?:[0-9]{17}[0-9Xx])?\\s*$")]
     pub id_card_number: Option<Option<String>>,
     pub party_member: Option<bool>,
     /// Links the person to a login account.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<String>, max_length = 64)]
     pub user_id: Option<Option<String>>,
     /// The grid the person is registered in.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<String>, max_length = 64)]
     pub grid_id: Option<Option<String>>,
     /// Consent to appear on public placards; recorded with its time.
     pub placard_consent: Option<bool>,
@@ -262,6 +270,7 @@ pub fn create(
     input: PersonInput,
 ) -> Result<PersonRow, AppError> {
     scoped.require(Permission::ManagePeople)?;
+    input.validate()?;
     check_account_link(scoped, &input)?;
     let mut row = PersonRow::new("", time::to_db(time::now()));
     apply(&mut row, input, pii_key)?;
@@ -293,6 +302,7 @@ pub fn update(
 ) -> Result<PersonRow, AppError> {
     let current = find_visible(conn, scoped, id)?;
     scoped.require(Permission::ManagePeople)?;
+    input.validate()?;
     check_account_link(scoped, &input)?;
     expected.check(current.version)?;
     let mut next = current;

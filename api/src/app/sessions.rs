@@ -19,18 +19,21 @@ use super::{AppError, AuditEvent, ErrorCode, Origin};
 use crate::auth::refresh as opaque;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 256))]
-    #[schema(example = "wangyx")]
+    #[schema(min_length = 1, max_length = 256, example = "wangyx")]
     pub username: String,
     #[validate(length(min = 1, max = 1024))]
-    #[schema(example = "rain-on-the-workshop")]
+    #[schema(min_length = 1, max_length = 1024, example = "rain-on-the-workshop")]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: String,
 }
 

@@ -14,18 +14,29 @@ use super::input::clean;
 use super::{AppError, AuditEvent, Caller, ErrorCode, Expected, FieldCode, FieldError, Origin};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// 3–64 characters: letters, digits, `.`, `_`, `-`, starting with a
+    /// letter or digit; stored in lower case.
     #[validate(length(min = 1, max = 256))]
-    #[schema(example = "zhangyc")]
+    #[schema(
+        min_length = 1,
+        max_length = 256,
+        pattern = "^\\s*[A-Za-z0-9][A-Za-z0-9._-]{2,63}\\s*$",
+        example = "zhangyc"
+    )]
     pub username: String,
-    /// Checked against the password policy (length, common passwords, username).
+    /// Checked against the password policy: 8–128 characters (by default),
+    /// not a common password, not containing the username.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
     #[validate(length(max = 100))]
-    #[schema(example = "张亚超")]
+    #[schema(max_length = 100, example = "张亚超")]
     pub display_name: Option<String>,
     /// Role codes, at least one (see `GET /api/v1/meta/roles`).
-    #[schema(value_type = Vec<Role>, example = json!(["grid_worker"]))]
+    #[validate(length(min = 1, max = 9))]
+    #[schema(value_type = Vec<Role>, min_items = 1, max_items = 9, example = json!(["grid_worker"]))]
     pub roles: Vec<String>,
 }
 
@@ -35,13 +46,16 @@ pub struct CreateUser {
 pub struct UpdateUser {
     /// Empty string clears it.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub display_name: Option<String>,
-    #[schema(value_type = Option<Vec<Role>>)]
+    #[validate(length(min = 1, max = 9))]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1, max_items = 9)]
     pub roles: Option<Vec<String>>,
     /// Disabling rejects the user's tokens at once and ends their logins.
     pub disabled: Option<bool>,
     /// A new password (reset); ends the user's logins.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: Option<String>,
 }
 

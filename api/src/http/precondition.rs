@@ -15,6 +15,20 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// The `If-Match` header of a write, for the OpenAPI document.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// The `ETag` of the version read (`"3"`), or a list of them, or `*`:
+    /// the write applies only to that version, else 412.
+    #[serde(rename = "If-Match")]
+    #[param(max_length = 1024, example = "\"3\"")]
+    pub if_match: Option<String>,
+}
+
+/// The longest `If-Match` read; beyond, 400.
+const IF_MATCH_MAX: usize = 1024;
+
 /// `If-Match` as the versions a write may apply to. Absent or `*`: any.
 /// Tags that name no version (malformed, or from elsewhere) match nothing.
 pub struct IfMatch(pub Expected);
@@ -27,6 +41,12 @@ impl FromRequest for IfMatch {
         let Some(value) = req.headers().get(header::IF_MATCH) else {
             return ready(Ok(IfMatch(Expected::Any)));
         };
+        if value.len() > IF_MATCH_MAX {
+            return ready(Err(ApiError::BadRequest {
+                code: crate::app::ErrorCode::BadRequest,
+                detail: format!("`If-Match` is longer than {IF_MATCH_MAX} bytes."),
+            }));
+        }
         let tags: Vec<&str> = value
             .to_str()
             .unwrap_or("")

@@ -31,7 +31,7 @@ pub struct HistoryQuery {
 #[utoipa::path(
     tag = "assignments",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id"), HistoryQuery, PageQuery),
+    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), HistoryQuery, PageQuery),
     responses(
         (status = 200, body = AssignmentPage),
         doc::ListUnder,
@@ -72,7 +72,7 @@ pub async fn list_assignments(
 #[utoipa::path(
     tag = "assignments",
     security(("bearer" = [])),
-    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     request_body = CreateAssignment,
     responses(
         (status = 201, body = AssignmentView),
@@ -114,7 +114,7 @@ pub async fn create_assignment(
 #[utoipa::path(
     tag = "assignments",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Assignment id")),
+    params(("id" = String, Path, description = "Assignment id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = AssignmentView),
         doc::Action,

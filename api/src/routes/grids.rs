@@ -13,7 +13,7 @@ use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::{Page, PageQuery};
-use crate::http::precondition::{IfMatch, with_etag};
+use crate::http::precondition::{IfMatch, IfMatchHeader, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::{Listing, NoFilter, Query, finite};
 use crate::http::{API_PREFIX, ApiError};
@@ -107,7 +107,7 @@ pub async fn list_grids(
 #[utoipa::path(
     tag = "grids",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = GridView, headers(("ETag" = String))),
         doc::ReadOne,
@@ -129,7 +129,7 @@ pub async fn get_grid(
 #[utoipa::path(
     tag = "grids",
     security(("bearer" = [])),
-    params(("id" = String, Path), PageQuery),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), PageQuery),
     responses(
         (status = 200, body = GridPage),
         doc::ListUnder,
@@ -210,7 +210,7 @@ pub async fn create_grid(
 #[utoipa::path(
     tag = "grids",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), IfMatchHeader),
     request_body = UpdateGrid,
     responses(
         (status = 200, body = GridView, headers(("ETag" = String))),
@@ -246,7 +246,7 @@ pub async fn update_grid(
 #[utoipa::path(
     tag = "grids",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), IfMatchHeader),
     responses(
         (status = 204, description = "Archived"),
         (status = 401, response = doc::Unauthorized),

@@ -15,7 +15,7 @@ use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::{IfMatch, with_etag};
+use crate::http::precondition::{IfMatch, IfMatchHeader, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -88,7 +88,7 @@ pub async fn list_people(
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = PersonView, headers(("ETag" = String))),
         doc::ReadOne,
@@ -142,7 +142,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    params(("id" = String, Path, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), IfMatchHeader),
     request_body = PersonInput,
     responses(
         (status = 200, body = PersonView, headers(("ETag" = String))),

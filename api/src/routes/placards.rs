@@ -21,7 +21,7 @@ use crate::views::placards::{PlacardPreview, PublicPlacard, public_url};
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::ReadOne,
@@ -61,7 +61,7 @@ async fn change(
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -90,7 +90,7 @@ pub async fn publish_placard(
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -119,7 +119,7 @@ pub async fn unpublish_placard(
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(IdempotencyKey, ("id" = String, Path, description = "Grid id")),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = PlacardPreview),
         doc::Action,
@@ -190,7 +190,7 @@ fn html_response(status: StatusCode, body: String) -> HttpResponse {
 /// tokens answer 404 (an HTML page for browsers).
 #[utoipa::path(
     tag = "placards",
-    params(("token" = String, Path, description = "The placard's public token (from its QR code)")),
+    params(("token" = String, Path, description = "The placard's public token (from its QR code)", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "The placard", content(
             (PublicPlacard = "application/json"),
@@ -228,7 +228,7 @@ pub async fn public_placard(
 /// The QR code of the placard's public address, as SVG.
 #[utoipa::path(
     tag = "placards",
-    params(("token" = String, Path, description = "The placard's public token")),
+    params(("token" = String, Path, description = "The placard's public token", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "QR code", content_type = "image/svg+xml", body = String),
         (status = 404, response = doc::NotFound),
@@ -257,7 +257,7 @@ pub async fn placard_qr(
 #[utoipa::path(
     tag = "placards",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id")),
+    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, description = "A4 page for the browser's print", content_type = "text/html", body = String),
         (status = 401, response = doc::Unauthorized),

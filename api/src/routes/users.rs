@@ -12,7 +12,7 @@ use crate::app::{AppError, Caller, Origin};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::{IfMatch, with_etag};
+use crate::http::precondition::{IfMatch, IfMatchHeader, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -133,7 +133,7 @@ pub async fn create_user(
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = String, Path, description = "User id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
         (status = 200, body = UserView, headers(("ETag" = String))),
         (status = 401, response = doc::Unauthorized),
@@ -164,8 +164,8 @@ pub async fn get_user(
     tag = "users",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "User id"),
-        ("If-Match" = Option<String>, Header, description = "ETag from a previous read"),
+        ("id" = String, Path, description = "User id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"),
+        IfMatchHeader,
     ),
     request_body = UpdateUser,
     responses(
