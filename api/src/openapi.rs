@@ -21,7 +21,7 @@ use crate::http::problems::{
 All errors are RFC 9457 `application/problem+json` documents with a stable `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    modifiers(&BearerAuth, &Contract),
+    modifiers(&BearerAuth),
     components(
         schemas(
             crate::http::error::Problem, crate::app::FieldError, crate::app::Reason,
@@ -101,6 +101,7 @@ impl Modify for Contract {
                     params.iter().any(|p| p.parameter_in == place)
                 };
                 let keyed = params.iter().any(|p| p.name == "Idempotency-Key");
+                let conditional = params.iter().any(|p| p.name == "If-Match");
                 let mut add = |status: &str, response: &str| {
                     op.responses
                         .responses
@@ -116,6 +117,10 @@ impl Modify for Contract {
                 }
                 if has(utoipa::openapi::path::ParameterIn::Path) {
                     add("422", "UnprocessableContent");
+                }
+                if conditional {
+                    add("400", "BadRequest");
+                    add("412", "PreconditionFailed");
                 }
                 if post && keyed {
                     add("400", "BadRequest");
@@ -152,6 +157,8 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    // after the routes are in: the contract covers every operation
+    Contract.modify(&mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     api
 }

@@ -229,6 +229,51 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
+/// Runs `f` in a transaction meant to write. On SQLite the outermost one
+/// begins `IMMEDIATE`, taking the write lock up front: two deferred
+/// transactions that both read and then write would deadlock, and SQLite
+/// answers one of them "database is locked" at once, without waiting
+/// `busy_timeout`. PostgreSQL, and nested transactions (savepoints), begin as
+/// usual.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost_sqlite = match conn {
+        DbConnection::Sqlite(c) => <AnsiTransactionManager as TransactionManager<
+            SqliteConnection,
+        >>::transaction_manager_status_mut(c)
+        .transaction_depth()?
+        .is_none(),
+        DbConnection::Postgresql(_) => false,
+    };
+    if !outermost_sqlite {
+        return conn.transaction(f);
+    }
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let result = f(conn);
+    if let DbConnection::Sqlite(c) = conn {
+        match &result {
+            Ok(_) => {
+                if let Err(e) = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c) {
+                    let _ = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c);
+                    return Err(e.into());
+                }
+            }
+            Err(_) => {
+                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)?;
+            }
+        }
+    }
+    result
+}
+
 /// Logs pool errors through `tracing`, with the backend's own message.
 #[derive(Debug)]
 struct TracingErrorHandler;

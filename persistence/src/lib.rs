@@ -22,6 +22,6 @@ pub mod user;
 
 pub use connection::{
     Backend, DatabaseUrl, DatabaseUrlError, DbConnection, DbPool, PoolError, PoolOptions,
-    PooledConnection, build_pool, build_pool_unchecked,
+    PooledConnection, build_pool, build_pool_unchecked, write_transaction,
 };
 pub use diesel::result::Error as QueryError;

@@ -362,9 +362,10 @@ pub fn update(
     let current = find_visible(conn, scoped, id)?;
     scoped.require(Permission::EditEnterprises)?;
     input.validate()?;
-    expected.check(current.version)?;
     let mut next = current.clone();
     let changed = apply(&mut next, input)?;
+    // a refused body is refused whatever the version; only a valid one is stale
+    expected.check(current.version)?;
     next.updated_at = time::to_db(time::now());
     next.version += 1;
     super::transaction(conn, |conn| {

@@ -263,7 +263,7 @@ pub fn update(
     let current = find_visible(conn, scoped, id)?;
     scoped.require(Permission::ManageGrids)?;
     input.validate()?;
-    expected.check(current.version)?;
+    let version = current.version;
     let mut next = current;
     let mut changed = Vec::new();
     if let Some(name) = input.name {
@@ -278,6 +278,8 @@ pub fn update(
         set_boundary(&mut next, boundary.as_ref())?;
         changed.push("boundary");
     }
+    // a refused body is refused whatever the version; only a valid one is stale
+    expected.check(version)?;
     next.updated_at = time::to_db(time::now());
     next.version += 1;
     super::transaction(conn, |conn| {

@@ -25,12 +25,13 @@ pub use error::{AppError, ErrorCode, FieldCode, FieldError, Reason};
 use gridwork_persistence::DbConnection;
 
 /// Runs `f` in one transaction (a savepoint inside an outer one, as when the
-/// CLI imports many rows all-or-nothing).
+/// CLI imports many rows all-or-nothing); on SQLite it holds the write lock
+/// from its start, so concurrent writers queue instead of failing.
 pub fn transaction<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    diesel::Connection::transaction(conn, f)
+    gridwork_persistence::write_transaction(conn, f)
 }
 
 /// The versions a write may apply to: the ones the caller read (`If-Match`),

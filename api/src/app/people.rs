@@ -304,10 +304,11 @@ pub fn update(
     scoped.require(Permission::ManagePeople)?;
     input.validate()?;
     check_account_link(scoped, &input)?;
-    expected.check(current.version)?;
+    let version = current.version;
     let mut next = current;
     next.updated_at = time::to_db(time::now());
     let changed = apply(&mut next, input, pii_key)?;
+    expected.check(version)?;
     next.version += 1;
     super::transaction(conn, |conn| {
         check_references(conn, &next, &scoped.scope)?;

@@ -199,12 +199,12 @@ pub fn check_update(
         ));
     }
     let current = user::find(conn, id)?.ok_or(AppError::NotFound)?;
-    expected.check(current.version)?;
     if let Some(password) = &input.password {
         policy
             .check(password, &current.username)
             .map_err(|e| AppError::Invalid(vec![password_error(e)]))?;
     }
+    expected.check(current.version)?;
     Ok(Update {
         current,
         input,
