@@ -83,6 +83,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             strip_position(&e.to_string())
         ),
     })?;
+    // every body is an object: serde would also read a struct from an array
+    if !value.is_object() {
+        return Err(AppError::invalid(
+            "body",
+            FieldCode::Invalid,
+            "the body must be a JSON object",
+        )
+        .into());
+    }
     if let Some(field) = nul_field(&value, String::new()) {
         return Err(AppError::invalid(
             &field,

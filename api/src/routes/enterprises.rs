@@ -32,13 +32,24 @@ pub struct EnterpriseQuery {
     #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     /// GB/T 4754-2017 section letter.
-    #[validate(length(equal = 1))]
-    #[param(pattern = "^[A-T]$")]
+    #[validate(custom(function = "section_letter"))]
+    #[param(pattern = "^[A-Ta-t]$")]
     pub industry_section: Option<String>,
     /// Carrying this hazard flag.
     pub flag: Option<HazardFlag>,
     /// Whether every field of the basic record is filled.
     pub basic_info_complete: Option<bool>,
+}
+
+/// `validator` check: one letter A–T, either case.
+fn section_letter(value: &str) -> Result<(), validator::ValidationError> {
+    match value.as_bytes() {
+        [c] if c.to_ascii_uppercase().is_ascii_uppercase() && c.to_ascii_uppercase() <= b'T' => {
+            Ok(())
+        }
+        _ => Err(validator::ValidationError::new("pattern")
+            .with_message("must be one GB/T 4754 section letter, A to T".into())),
+    }
 }
 
 fn respond(row: &EnterpriseRow, builder: actix_web::HttpResponseBuilder) -> HttpResponse {
