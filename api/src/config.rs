@@ -115,7 +115,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
-        "120",
+        "600",
         "requests per minute per client address without a valid token (login, refresh, public placards); per server instance",
     ),
     (
@@ -275,7 +275,7 @@ impl Config {
                 .max(1),
             rate_limit_anon_per_minute: u32::try_from(parse(
                 "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
-                120,
+                600,
             )?)
             .unwrap_or(u32::MAX)
             .max(1),

@@ -47,6 +47,8 @@ impl From<AuditRow> for AuditEntry {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
+    /// One page: at most `limit` (1–200) items.
+    #[schema(max_items = 200)]
     pub items: Vec<AuditEntry>,
     pub next_cursor: Option<String>,
 }

@@ -100,6 +100,8 @@ impl From<&EnterpriseRow> for EnterpriseView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnterprisePage {
+    /// One page: at most `limit` (1–200) items.
+    #[schema(max_items = 200)]
     pub items: Vec<EnterpriseView>,
     pub next_cursor: Option<String>,
 }

@@ -64,6 +64,8 @@ impl From<&GridRow> for GridView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GridPage {
+    /// One page: at most `limit` (1–200) items.
+    #[schema(max_items = 200)]
     pub items: Vec<GridView>,
     pub next_cursor: Option<String>,
 }

@@ -73,6 +73,8 @@ impl PersonView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonPage {
+    /// One page: at most `limit` (1–200) items.
+    #[schema(max_items = 200)]
     pub items: Vec<PersonView>,
     pub next_cursor: Option<String>,
 }

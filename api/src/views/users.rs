@@ -46,6 +46,8 @@ impl TryFrom<&UserRow> for UserView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserPage {
+    /// One page: at most `limit` (1–200) items.
+    #[schema(max_items = 200)]
     pub items: Vec<UserView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
