@@ -53,13 +53,7 @@ pub async fn claim_keys(
         ))));
     };
     // keys belong to a caller; without a valid token the handler answers 401
-    let caller = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .and_then(|(_, token)| state.tokens.verify(token.trim()).ok())
-        .map(|claims| claims.sub);
+    let caller = state.token_subject(req.headers());
     let Some(caller) = caller else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

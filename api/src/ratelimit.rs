@@ -9,7 +9,7 @@ use std::num::NonZeroU32;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
@@ -102,13 +102,7 @@ pub async fn limit(
     if !req.path().starts_with("/api/") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let caller = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .and_then(|(_, token)| state.tokens.verify(token.trim()).ok())
-        .map(|claims| claims.sub);
+    let caller = state.token_subject(req.headers());
     let (policy, key) = match caller {
         Some(user) => (&limits.caller, format!("user:{user}")),
         None => {

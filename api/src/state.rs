@@ -47,6 +47,16 @@ impl AppState {
 }
 
 impl AppState {
+    /// The account id of a valid `Authorization: Bearer` access token, for
+    /// middleware that keys on the caller before any handler runs (the
+    /// handler's own extractor still answers 401 for a bad token).
+    pub fn token_subject(&self, headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+        let value = headers.get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then_some(())?;
+        self.tokens.verify(token.trim()).ok().map(|claims| claims.sub)
+    }
+
     /// Runs the write `f`; under an `Idempotency-Key` its reply is stored
     /// under the key in the same transaction, so a retry replays it and a
     /// crash leaves neither the write nor the key.
