@@ -51,10 +51,16 @@ impl AppState {
     /// middleware that keys on the caller before any handler runs (the
     /// handler's own extractor still answers 401 for a bad token).
     pub fn token_subject(&self, headers: &actix_web::http::header::HeaderMap) -> Option<String> {
-        let value = headers.get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+        let value = headers
+            .get(actix_web::http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-        self.tokens.verify(token.trim()).ok().map(|claims| claims.sub)
+        self.tokens
+            .verify(token.trim())
+            .ok()
+            .map(|claims| claims.sub)
     }
 
     /// Runs the write `f`; under an `Idempotency-Key` its reply is stored
