@@ -101,20 +101,6 @@ pub fn page_for_grid(
     query.order(assignments::id.asc()).limit(limit).load(conn)
 }
 
-/// Active assignments of several grids with their people (placards, coverage).
-pub fn active_for_grids(
-    conn: &mut DbConnection,
-    grid_ids: &[GridId],
-) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
-    assignments::table
-        .inner_join(people::table)
-        .filter(assignments::grid_id.eq_any(grid_ids.to_vec()))
-        .filter(assignments::ended_at.is_null())
-        .select((AssignmentRow::as_select(), PersonRow::as_select()))
-        .order(assignments::id.asc())
-        .load(conn)
-}
-
 /// Codes of the active grids the user's person is actively assigned to.
 pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<Vec<String>> {
     assignments::table

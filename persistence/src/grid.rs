@@ -138,14 +138,6 @@ pub fn take_child_seq(conn: &mut DbConnection, parent_id: &GridId) -> QueryResul
         .first(conn)
 }
 
-/// Sets a grid's child counter (bulk loads that number children themselves).
-pub fn set_child_seq(conn: &mut DbConnection, id: &GridId, seq: i32) -> QueryResult<()> {
-    diesel::update(grids::table.find(id))
-        .set(grids::next_child_seq.eq(seq))
-        .execute(conn)
-        .map(drop)
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct GridFilter {
     pub parent_id: Option<GridId>,
