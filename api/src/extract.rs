@@ -71,10 +71,14 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
-        let token = bearer(req);
+        // verified here, synchronously: the middleware may have done it already
+        let claims = match &state {
+            Ok(state) => bearer(req).and_then(|token| Ok(state.verify_once(req, &token)?)),
+            Err(e) => Err(e.clone()),
+        };
         Box::pin(async move {
             let state = state?;
-            let claims = state.tokens.verify(&token?)?;
+            let claims = claims?;
             let user_id = UserId::from(claims.sub.as_str());
             let row = state
                 .run(move |conn| Ok(user::find(conn, &user_id)?))

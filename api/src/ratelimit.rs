@@ -102,7 +102,7 @@ pub async fn limit(
     if !req.path().starts_with("/api/") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let caller = state.token_subject(req.headers());
+    let caller = state.token_subject(&req);
     let (policy, key) = match caller {
         Some(user) => (&limits.caller, format!("user:{user}")),
         None => {

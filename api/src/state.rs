@@ -1,5 +1,6 @@
 //! What every handler shares: the pool, the auth machinery and settings.
 
+use actix_web::HttpMessage;
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
@@ -8,11 +9,18 @@ use gridwork_persistence::{DbConnection, DbPool, time};
 
 use crate::app::sessions::Rotation;
 use crate::app::{AppError, ErrorCode};
-use crate::auth::jwt::TokenKeys;
+use crate::auth::jwt::{Claims, TokenError, TokenKeys};
 use crate::auth::password::Passwords;
 use crate::http::ApiError;
 use crate::http::idempotency::{Idempotent, Reply};
 use crate::http::paging::Cursors;
+
+/// A bearer token's verification, kept for the rest of the request.
+#[derive(Clone)]
+struct Verified {
+    token: String,
+    claims: Result<Claims, TokenError>,
+}
 
 pub struct AppState {
     pub pool: DbPool,
@@ -47,18 +55,36 @@ impl AppState {
 }
 
 impl AppState {
+    /// Verifies an access token once per request: the result is kept in the
+    /// request's extensions, so the rate limiter, the idempotency claim and
+    /// the `Caller` extractor share one signature check.
+    pub fn verify_once(&self, req: &impl HttpMessage, token: &str) -> Result<Claims, TokenError> {
+        if let Some(done) = req.extensions().get::<Verified>()
+            && done.token == token
+        {
+            return done.claims.clone();
+        }
+        let claims = self.tokens.verify(token);
+        req.extensions_mut().insert(Verified {
+            token: token.to_owned(),
+            claims: claims.clone(),
+        });
+        claims
+    }
+
     /// The account id of a valid `Authorization: Bearer` access token, for
     /// middleware that keys on the caller before any handler runs (the
     /// handler's own extractor still answers 401 for a bad token).
-    pub fn token_subject(&self, headers: &actix_web::http::header::HeaderMap) -> Option<String> {
-        let value = headers
+    pub fn token_subject(&self, req: &impl HttpMessage) -> Option<String> {
+        let value = req
+            .headers()
             .get(actix_web::http::header::AUTHORIZATION)?
             .to_str()
-            .ok()?;
+            .ok()?
+            .to_owned();
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-        self.tokens
-            .verify(token.trim())
+        self.verify_once(req, token.trim())
             .ok()
             .map(|claims| claims.sub)
     }
