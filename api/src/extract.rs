@@ -9,13 +9,13 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{Permission, Roles, Scope, UserId};
-use gridwork_persistence::{assignment, grid, user};
+use gridwork_persistence::{assignment, grid, time, user};
 
-use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped};
+use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped, access_tokens};
 use crate::auth::jwt::TokenError;
 use crate::http::ApiError;
 use crate::http::request_id::RequestId;
-use crate::state::AppState;
+use crate::state::{AppState, Credential};
 
 impl From<TokenError> for ApiError {
     fn from(e: TokenError) -> ApiError {
@@ -41,7 +41,7 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthorized(
             ErrorCode::MissingToken,
-            "This operation needs `Authorization: Bearer <access token>`.",
+            "This operation needs `Authorization: Bearer <access token>` (or a personal access token).",
         )
     })?;
     let value = value.to_str().map_err(|_| {
@@ -64,7 +64,8 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 }
 
 /// The authenticated account: a valid access token of an enabled account
-/// whose token version still matches.
+/// whose token version still matches, or a working personal access token
+/// of an enabled account, with the roles the token may use today.
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
@@ -72,26 +73,44 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         // verified here, synchronously: the middleware may have done it already
-        let claims = match &state {
-            Ok(state) => bearer(req).and_then(|token| Ok(state.verify_once(req, &token)?)),
+        let credential = match &state {
+            Ok(state) => bearer(req).and_then(|token| {
+                let credential = state.verify_once(req, &token)?;
+                Ok((token, credential))
+            }),
             Err(e) => Err(e.clone()),
         };
         Box::pin(async move {
             let state = state?;
-            let claims = claims?;
-            let user_id = UserId::from(claims.sub.as_str());
-            let row = state
-                .run(move |conn| Ok(user::find(conn, &user_id)?))
-                .await?
-                .filter(|u| !u.disabled && u.token_version == claims.tv)
-                .ok_or(TokenError::Invalid)?;
-            let roles = Roles::parse_stored(&row.roles)
-                .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
-            tracing::Span::current().record("user_id", row.id.as_str());
-            Ok(Caller {
-                roles,
-                user: Some(row),
-            })
+            let (token, credential) = credential?;
+            let caller = match credential {
+                Credential::Access(claims) => {
+                    let user_id = UserId::from(claims.sub.as_str());
+                    let row = state
+                        .run(move |conn| Ok(user::find(conn, &user_id)?))
+                        .await?
+                        .filter(|u| !u.disabled && u.token_version == claims.tv)
+                        .ok_or(TokenError::Invalid)?;
+                    let roles = Roles::parse_stored(&row.roles).map_err(|e| {
+                        AppError::Internal(format!("user {} has bad roles: {e}", row.id))
+                    })?;
+                    Caller {
+                        roles,
+                        user: Some(row),
+                        token: None,
+                    }
+                }
+                Credential::Personal(id) => {
+                    let now = time::now();
+                    state
+                        .run(move |conn| access_tokens::authenticate(conn, &id, &token, now))
+                        .await?
+                }
+            };
+            if let Some(user) = &caller.user {
+                tracing::Span::current().record("user_id", user.id.as_str());
+            }
+            Ok(caller)
         })
     }
 }

@@ -59,14 +59,18 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let scheme = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
-            .bearer_format("JWT")
+            .bearer_format("JWT or gw_pat_ token")
             .description(Some(
                 "Access token from `POST /api/v1/auth/login` or `/auth/refresh`: a JWT \
                  (RFC 7519) checked as RFC 8725 advises — the algorithm is pinned to HS256 \
                  (`none` and any other are refused), `iss`, `aud`, `nbf`, `exp` and `iat` are \
                  required and verified (30 s of clock leeway), and the account behind `sub` is \
                  read on every request, so a disabled account or a reset password ends its \
-                 tokens at once. Valid 15 minutes by default (`GRIDWORK_ACCESS_TTL_SECS`).",
+                 tokens at once. Valid 15 minutes by default (`GRIDWORK_ACCESS_TTL_SECS`). \
+                 Or a personal access token from `POST /api/v1/me/tokens`: `gw_pat_` and 64 \
+                 base64url characters, carrying an HMAC tag the server checks before any \
+                 lookup; it works until it expires or is revoked, only while its owner's \
+                 account is enabled, and only with the roles the owner still holds.",
             ))
             .build();
         openapi

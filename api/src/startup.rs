@@ -22,6 +22,7 @@ use crate::app::sessions::Rotation;
 use crate::app::{AppError, AuditEvent, Origin};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
+use crate::auth::pat::PatKeys;
 use crate::config::Config;
 use crate::http::json::BodyLimit;
 use crate::http::paging::Cursors;
@@ -180,6 +181,9 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
             &config.jwt_audience,
             config.access_ttl,
         ),
+        // keys of their own, derived from the JWT secret every instance shares
+        pats: PatKeys::new(&Sha256::digest(format!("access tokens:{}", secrets.jwt)))
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
         passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
         password_policy: config.password_policy,
         lockout: config.lockout,
@@ -192,7 +196,6 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         zone_code: GridCode::parse(&config.zone_code)?,
         public_url: config.public_url.clone().unwrap_or_default(),
         pii_key: secrets.pii.as_bytes().to_vec(),
-        // a key of its own, derived from the JWT secret every instance shares
         cursors: Cursors::new(&Sha256::digest(format!("cursors:{}", secrets.jwt))),
         idempotency_ttl: to_chrono(config.idempotency_ttl),
     })

@@ -1,6 +1,7 @@
 //! What every handler shares: the pool, the auth machinery and settings.
 
 use actix_web::HttpMessage;
+use gridwork_domain::AccessTokenId;
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
@@ -11,20 +12,44 @@ use crate::app::sessions::Rotation;
 use crate::app::{AppError, ErrorCode};
 use crate::auth::jwt::{Claims, TokenError, TokenKeys};
 use crate::auth::password::Passwords;
+use crate::auth::pat::{self, PatKeys};
 use crate::http::ApiError;
 use crate::http::idempotency::{Idempotent, Reply};
 use crate::http::paging::Cursors;
+
+/// What a bearer token turned out to be, once its signature or tag held.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A login's access token.
+    Access(Claims),
+    /// A personal access token minted here, by id; the database decides
+    /// whether it still works.
+    Personal(AccessTokenId),
+}
+
+impl Credential {
+    /// Whom the rate limiter and the idempotency keys count it against:
+    /// the account, or the token.
+    pub fn subject(&self) -> String {
+        match self {
+            Credential::Access(claims) => claims.sub.clone(),
+            Credential::Personal(id) => format!("pat:{id}"),
+        }
+    }
+}
 
 /// A bearer token's verification, kept for the rest of the request.
 #[derive(Clone)]
 struct Verified {
     token: String,
-    claims: Result<Claims, TokenError>,
+    credential: Result<Credential, TokenError>,
 }
 
 pub struct AppState {
     pub pool: DbPool,
     pub tokens: TokenKeys,
+    /// Mints and recognises personal access tokens.
+    pub pats: PatKeys,
     pub passwords: Passwords,
     pub password_policy: PasswordPolicy,
     pub lockout: LockoutPolicy,
@@ -55,24 +80,35 @@ impl AppState {
 }
 
 impl AppState {
-    /// Verifies an access token once per request: the result is kept in the
+    /// Verifies a bearer token once per request: the result is kept in the
     /// request's extensions, so the rate limiter, the idempotency claim and
     /// the `Caller` extractor share one signature check.
-    pub fn verify_once(&self, req: &impl HttpMessage, token: &str) -> Result<Claims, TokenError> {
+    pub fn verify_once(
+        &self,
+        req: &impl HttpMessage,
+        token: &str,
+    ) -> Result<Credential, TokenError> {
         if let Some(done) = req.extensions().get::<Verified>()
             && done.token == token
         {
-            return done.claims.clone();
+            return done.credential.clone();
         }
-        let claims = self.tokens.verify(token);
+        let credential = if pat::looks_like(token) {
+            self.pats
+                .check(token)
+                .map(|id| Credential::Personal(AccessTokenId::from(id.as_str())))
+                .ok_or(TokenError::Invalid)
+        } else {
+            self.tokens.verify(token).map(Credential::Access)
+        };
         req.extensions_mut().insert(Verified {
             token: token.to_owned(),
-            claims: claims.clone(),
+            credential: credential.clone(),
         });
-        claims
+        credential
     }
 
-    /// The account id of a valid `Authorization: Bearer` access token, for
+    /// Whom a genuine `Authorization: Bearer` token speaks for, for
     /// middleware that keys on the caller before any handler runs (the
     /// handler's own extractor still answers 401 for a bad token).
     pub fn token_subject(&self, req: &impl HttpMessage) -> Option<String> {
@@ -86,7 +122,7 @@ impl AppState {
         scheme.eq_ignore_ascii_case("bearer").then_some(())?;
         self.verify_once(req, token.trim())
             .ok()
-            .map(|claims| claims.sub)
+            .map(|credential| credential.subject())
     }
 
     /// Runs the write `f`; under an `Idempotency-Key` its reply is stored
@@ -108,7 +144,7 @@ impl AppState {
                         completed_at: Some(time::to_db(time::now())),
                         response_status: Some(i32::from(reply.status.as_u16())),
                         response_headers: Some(reply.stored_headers()),
-                        response_body: Some(reply.body.clone()),
+                        response_body: Some(reply.stored_body()),
                         ..row
                     };
                     if !idempotency::complete(conn, &completed)? {

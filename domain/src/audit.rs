@@ -8,6 +8,8 @@ crate::closed_set! {
         Logout = "auth.logout", "退出登录", "Logout";
         UserCreate = "user.create", "创建账号", "Account created";
         UserUpdate = "user.update", "修改账号", "Account changed";
+        TokenCreate = "access_token.create", "创建个人访问令牌", "Personal access token created";
+        TokenRevoke = "access_token.revoke", "吊销个人访问令牌", "Personal access token revoked";
         BootstrapAdmin = "system.bootstrap_admin", "创建初始管理员", "First administrator created";
         GridCreate = "grid.create", "创建网格", "Grid created";
         GridUpdate = "grid.update", "修改网格", "Grid changed";
@@ -31,6 +33,7 @@ crate::closed_set! {
     pub enum Entity {
         User = "user", "账号", "Account";
         Login = "login", "登录会话", "Login session";
+        AccessToken = "access_token", "个人访问令牌", "Personal access token";
         Grid = "grid", "网格", "Grid";
         Enterprise = "enterprise", "企业", "Enterprise";
         Person = "person", "人员", "Person";

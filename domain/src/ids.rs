@@ -21,6 +21,10 @@ crate::id_type!(
     /// A person's assignment to a grid in a role.
     AssignmentId
 );
+crate::id_type!(
+    /// A personal access token (its id, never its secret).
+    AccessTokenId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! API enforces. No IO and no framework: everything here is unit-tested.
 
 pub mod access;
+pub mod access_token;
 pub mod assignment;
 pub mod audit;
 pub mod boundary;
@@ -21,6 +22,6 @@ pub mod role;
 pub mod user;
 
 pub use access::{Permission, Scope};
-pub use ids::{AssignmentId, EnterpriseId, GridId, PersonId, UserId};
+pub use ids::{AccessTokenId, AssignmentId, EnterpriseId, GridId, PersonId, UserId};
 pub use role::{Role, Roles};
 pub use user::Username;

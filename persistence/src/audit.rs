@@ -21,6 +21,8 @@ pub struct AuditRow {
     pub detail: Option<String>,
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
+    /// The personal access token the actor used, if any.
+    pub actor_token_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {

@@ -2,6 +2,7 @@
 //! PostgreSQL, chosen at run time from `DATABASE_URL`. One module per aggregate;
 //! what the two backends cannot share lives in `connection` and `migrations`.
 
+pub mod access_token;
 pub mod assignment;
 pub mod audit;
 pub mod connection;

@@ -41,6 +41,7 @@ diesel::table! {
         detail -> Nullable<Text>,
         request_id -> Nullable<Text>,
         client_ip -> Nullable<Text>,
+        actor_token_id -> Nullable<Text>,
     }
 }
 
@@ -185,5 +186,19 @@ diesel::table! {
         response_headers -> Nullable<Text>,
         response_body -> Nullable<Binary>,
         expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    access_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        roles -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }

@@ -2,6 +2,7 @@
 
 //! Black-box tests through HTTP; each behaviour runs on SQLite and PostgreSQL.
 
+mod access_tokens;
 mod architecture;
 mod audit_log;
 mod auth;

@@ -25,6 +25,8 @@ pub struct AuditEvent {
     pub outcome: Outcome,
     pub actor_id: Option<String>,
     pub actor_username: Option<String>,
+    /// The personal access token the actor used.
+    pub actor_token_id: Option<String>,
     pub target: Option<(Entity, String)>,
     pub detail: Option<serde_json::Value>,
     /// The outbox event about the target, with its payload.
@@ -38,6 +40,7 @@ impl AuditEvent {
             outcome,
             actor_id: None,
             actor_username: None,
+            actor_token_id: None,
             target: None,
             detail: None,
             event: None,
@@ -48,10 +51,13 @@ impl AuditEvent {
         AuditEvent::new(action, Outcome::Success)
     }
 
-    /// By this caller; the system leaves the actor empty.
+    /// By this caller (and the token it used); the system leaves the actor empty.
     pub fn by(self, caller: &Caller) -> AuditEvent {
         match &caller.user {
-            Some(user) => self.by_user(Some(&user.id), Some(&user.username)),
+            Some(user) => AuditEvent {
+                actor_token_id: caller.token.as_ref().map(ToString::to_string),
+                ..self.by_user(Some(&user.id), Some(&user.username))
+            },
             None => self,
         }
     }
@@ -105,6 +111,7 @@ impl AuditEvent {
                 detail: self.detail.map(|d| d.to_string()),
                 request_id: origin.request_id.clone(),
                 client_ip: origin.client_ip.clone(),
+                actor_token_id: self.actor_token_id,
             },
         )
     }

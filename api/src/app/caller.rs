@@ -1,7 +1,7 @@
 //! Who is acting: an account with its roles (resolved afresh on every
 //! request), or the system itself (CLI, jobs), and the grids they may see.
 
-use gridwork_domain::{GridId, Permission, Role, Roles, Scope, UserId};
+use gridwork_domain::{AccessTokenId, GridId, Permission, Role, Roles, Scope, UserId};
 use gridwork_persistence::user::UserRow;
 
 use super::AppError;
@@ -11,6 +11,9 @@ pub struct Caller {
     pub roles: Roles,
     /// The account as read for this request; None for the system.
     pub user: Option<UserRow>,
+    /// The personal access token the account acts through, if any: `roles`
+    /// are then the token's share of the account's.
+    pub token: Option<AccessTokenId>,
 }
 
 impl Caller {
@@ -19,6 +22,7 @@ impl Caller {
         Caller {
             roles: Roles::single(Role::Admin),
             user: None,
+            token: None,
         }
     }
 

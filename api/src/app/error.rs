@@ -58,6 +58,7 @@ codes! {
         InvalidIdempotencyKey = "invalid_idempotency_key",
         IdempotencyKeyInUse = "idempotency_key_in_use",
         UsernameTaken = "username_taken",
+        TooManyTokens = "too_many_tokens",
         SelfLockout = "self_lockout",
         ZoneExists = "zone_exists",
         EnterpriseHasGrid = "enterprise_has_grid",
@@ -103,6 +104,7 @@ codes! {
         InvalidIdCard = "invalid_id_card",
         WeakPassword = "weak_password",
         Reused = "reused",
+        NotHeld = "not_held",
     }
 }
 

@@ -4,6 +4,7 @@
 //! transaction. HTTP handlers, the CLI, and later jobs and foreign protocols
 //! all call these; nothing here knows HTTP.
 
+pub mod access_tokens;
 pub mod assignments;
 pub mod audit;
 pub mod caller;

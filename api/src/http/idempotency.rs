@@ -27,6 +27,9 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: Vec<(HeaderName, String)>,
     pub body: Vec<u8>,
+    /// What a replay answers instead of `body`, when the first answer held
+    /// a secret that must be shown once and never stored.
+    pub replay_body: Option<Vec<u8>>,
 }
 
 impl Reply {
@@ -35,7 +38,22 @@ impl Reply {
             status,
             headers: vec![(header::CONTENT_TYPE, "application/json".to_owned())],
             body: serde_json::to_vec(body).map_err(|e| AppError::Internal(e.to_string()))?,
+            replay_body: None,
         })
+    }
+
+    /// Stores `body` for replays instead of the one sent now.
+    pub fn replayed_as(mut self, body: &impl Serialize) -> Result<Reply, AppError> {
+        self.replay_body =
+            Some(serde_json::to_vec(body).map_err(|e| AppError::Internal(e.to_string()))?);
+        Ok(self)
+    }
+
+    /// The body kept under an `Idempotency-Key`.
+    pub fn stored_body(&self) -> Vec<u8> {
+        self.replay_body
+            .clone()
+            .unwrap_or_else(|| self.body.clone())
     }
 
     /// 201 with `Location` and the new record's ETag.
@@ -77,6 +95,7 @@ impl Reply {
                 .filter_map(|(k, v)| Some((HeaderName::try_from(k).ok()?, v.as_str()?.to_owned())))
                 .collect(),
             body: row.response_body.clone().unwrap_or_default(),
+            replay_body: None,
         })
     }
 }

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::http::API_PREFIX;
 
+pub mod access_tokens;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
@@ -28,6 +29,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(users::me)
+                .service(access_tokens::create_access_token)
+                .service(access_tokens::list_access_tokens)
+                .service(access_tokens::get_access_token)
+                .service(access_tokens::revoke_access_token)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

@@ -13,6 +13,8 @@ pub struct AuditEntry {
     pub occurred_at: DateTime<Utc>,
     pub actor_id: Option<String>,
     pub actor_username: Option<String>,
+    /// The personal access token the actor used; null for a login or the system.
+    pub actor_token_id: Option<String>,
     /// Stored as text: entries outlive the codes of their day.
     #[schema(value_type = AuditAction, example = "auth.login")]
     pub action: String,
@@ -34,6 +36,7 @@ impl From<AuditRow> for AuditEntry {
             occurred_at: time::from_db(row.occurred_at),
             actor_id: row.actor_id,
             actor_username: row.actor_username,
+            actor_token_id: row.actor_token_id,
             action: row.action,
             target_type: row.target_type,
             target_id: row.target_id,

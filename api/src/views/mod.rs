@@ -2,6 +2,7 @@
 //! stored rows. One module per area; no HTTP here, so the CLI, render and
 //! later integrations can use them too.
 
+pub mod access_tokens;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
