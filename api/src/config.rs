@@ -249,6 +249,15 @@ impl Config {
         }
         let public_url =
             get("GRIDWORK_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_owned());
+        // placard URLs (base + path + token) are promised to stay under 2048 characters
+        if let Some(url) = &public_url
+            && (url.len() > 1024 || !(url.starts_with("http://") || url.starts_with("https://")))
+        {
+            return Err(ConfigError::Invalid {
+                name: "GRIDWORK_PUBLIC_URL",
+                reason: "must be an http:// or https:// URL of at most 1024 characters".into(),
+            });
+        }
         let to_chrono = |d: Duration| chrono::Duration::seconds(d.as_secs() as i64);
         let workers = match parse("GRIDWORK_WORKERS", 0)? {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -161,12 +161,7 @@ impl FromRequest for Origin {
         let trust_proxy = req
             .app_data::<web::Data<AppState>>()
             .is_some_and(|s| s.trust_proxy);
-        let info = req.connection_info();
-        let ip = if trust_proxy {
-            info.realip_remote_addr().map(str::to_owned)
-        } else {
-            req.peer_addr().map(|a| a.ip().to_string())
-        };
+        let ip = crate::http::client_ip(req, trust_proxy).map(|ip| ip.to_string());
         let request_id = RequestId::from_request(req, payload)
             .into_inner()
             .ok()

@@ -4,7 +4,6 @@
 //! answer carries the IETF `RateLimit-Policy` and `RateLimit` headers. Limits
 //! are kept in memory: each server instance counts on its own.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -80,16 +79,6 @@ impl RateLimits {
 const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
 
-fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy {
-        req.connection_info()
-            .realip_remote_addr()
-            .and_then(|a| a.parse().ok())
-    } else {
-        req.peer_addr().map(|a| a.ip())
-    }
-}
-
 pub async fn limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -106,7 +95,7 @@ pub async fn limit(
     let (policy, key) = match caller {
         Some(user) => (&limits.caller, format!("user:{user}")),
         None => {
-            let ip = client_ip(&req, state.trust_proxy)
+            let ip = crate::http::client_ip(req.request(), state.trust_proxy)
                 .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
             (&limits.anonymous, format!("ip:{ip}"))
         }

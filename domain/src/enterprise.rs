@@ -148,18 +148,20 @@ crate::closed_set! {
     }
 }
 
-/// The fields an enterprise's basic record (基础信息) needs to count as
-/// archived (建档) for the basic-information archiving rate.
-pub const REQUIRED_FIELDS: [&str; 8] = [
-    "name",
-    "uscc",
-    "industry_section",
-    "employee_count",
-    "address",
-    "location",
-    "principal_person_id",
-    "production_characteristics",
-];
+crate::closed_set! {
+    /// The fields an enterprise's basic record (基础信息) needs to count as
+    /// archived (建档) for the basic-information archiving rate.
+    pub enum RecordField {
+        Name = "name", "企业名称", "Name";
+        Uscc = "uscc", "统一社会信用代码", "Unified social credit code";
+        IndustrySection = "industry_section", "行业门类", "Industry section";
+        EmployeeCount = "employee_count", "从业人数", "Number of employees";
+        Address = "address", "地址", "Address";
+        Location = "location", "位置坐标", "Location";
+        PrincipalPersonId = "principal_person_id", "负责人", "Principal";
+        ProductionCharacteristics = "production_characteristics", "生产经营特点", "Production characteristics";
+    }
+}
 
 /// What the completeness rule looks at; `true` means the field is filled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -175,8 +177,8 @@ pub struct FieldPresence {
 }
 
 impl FieldPresence {
-    /// The required fields that are missing, in `REQUIRED_FIELDS` order.
-    pub fn missing(&self) -> Vec<&'static str> {
+    /// The required fields that are missing, in `RecordField::ALL` order.
+    pub fn missing(&self) -> Vec<RecordField> {
         let present = [
             self.name,
             self.uscc,
@@ -187,11 +189,11 @@ impl FieldPresence {
             self.principal_person_id,
             self.production_characteristics,
         ];
-        REQUIRED_FIELDS
-            .iter()
+        RecordField::ALL
+            .into_iter()
             .zip(present)
             .filter(|(_, p)| !p)
-            .map(|(f, _)| *f)
+            .map(|(f, _)| f)
             .collect()
     }
 }
@@ -270,10 +272,13 @@ mod tests {
             principal_person_id: false,
             ..all
         };
-        assert_eq!(partial.missing(), ["location", "principal_person_id"]);
+        assert_eq!(
+            partial.missing(),
+            [RecordField::Location, RecordField::PrincipalPersonId]
+        );
         assert_eq!(
             FieldPresence::default().missing().len(),
-            REQUIRED_FIELDS.len()
+            RecordField::ALL.len()
         );
     }
 

@@ -139,7 +139,7 @@ pub fn page(
                 .or(enterprises::flags.like(middle).escape('\\')),
         );
     }
-    // the basic record's required fields (domain::enterprise::REQUIRED_FIELDS);
+    // the basic record's required fields (domain::enterprise::RecordField);
     // blanks are stored as NULL, so NOT NULL means filled
     let complete = enterprises::uscc
         .is_not_null()

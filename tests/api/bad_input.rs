@@ -6,7 +6,46 @@ use actix_web::http::Method;
 use gridwork_tests::{Backend, TestApp, Zone, id, on_both_backends};
 use serde_json::json;
 
-on_both_backends!(bad_input_never_reaches_the_database_as_a_500);
+on_both_backends!(
+    bad_input_never_reaches_the_database_as_a_500,
+    problems_stay_within_the_lengths_the_spec_promises,
+);
+
+/// A client's own words echoed back (a parameter name, a path, a JSON key)
+/// are clipped to the lengths the spec states for a problem's texts.
+async fn problems_stay_within_the_lengths_the_spec_promises(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let long = "q".repeat(3000);
+    let chars = |v: &serde_json::Value| v.as_str().unwrap().chars().count();
+
+    let res = app
+        .get(&format!("/api/v1/grids?{long}=1"), Some(&admin))
+        .await;
+    let problem = res.assert_problem(400, "unknown_parameter");
+    assert!(chars(&problem["detail"]) <= 2000, "{}", problem["detail"]);
+    assert!(problem["detail"].as_str().unwrap().ends_with('…'));
+
+    let res = app.get(&format!("/api/v1/{long}"), Some(&admin)).await;
+    let problem = res.assert_problem(404, "not_found");
+    assert_eq!(chars(&problem["instance"]), 2048);
+
+    let body = serde_json::from_str(&format!(
+        "{{\"username\":\"a\",\"password\":\"b\",\"{long}\":1}}"
+    ))
+    .unwrap();
+    let res = app.post("/api/v1/auth/login", None, &body).await;
+    assert!(res.status == 400 || res.status == 422, "{}", res.text);
+    for error in res.body["errors"].as_array().into_iter().flatten() {
+        assert!(
+            chars(&error["field"]) <= 200 && chars(&error["message"]) <= 1000,
+            "{error}"
+        );
+    }
+    assert!(chars(&res.body["detail"]) <= 2000);
+}
 
 async fn bad_input_never_reaches_the_database_as_a_500(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {

@@ -110,6 +110,92 @@ fn every_request_value_is_bounded_in_the_spec() {
     );
 }
 
+/// Every string a client receives is bounded too (so generated clients can
+/// size fields and lints find no unbounded string), and every list of codes
+/// allows exactly as many items as its set has codes. Numbers in answers
+/// are counts and need no bounds; a placard's members (and the members
+/// missing consent) are as many as a grid has people, which no rule limits.
+#[test]
+fn every_response_string_is_bounded_in_the_spec() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let mut loose = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                let response = match response["$ref"].as_str() {
+                    Some(r) => &spec["components"]["responses"][r.rsplit('/').next().unwrap()],
+                    None => response,
+                };
+                let contents = response["content"].as_object().into_iter().flatten();
+                // documents (HTML, SVG) are not JSON values
+                for (_, content) in contents.filter(|(kind, _)| kind.contains("json")) {
+                    let at = format!("{} {path} {status}", method.to_uppercase());
+                    check(&content["schema"], schemas, &at, &mut loose, 0);
+                }
+            }
+        }
+    }
+    loose.retain(|l| {
+        !l.contains("number without")
+            && !l.ends_with(".members: array without maxItems")
+            && !l.ends_with("200.missing: array without maxItems")
+    });
+    loose.sort();
+    loose.dedup();
+    assert!(
+        loose.is_empty(),
+        "unbounded response values:\n{}",
+        loose.join("\n")
+    );
+
+    // requests may repeat a code (the server keeps one of each)
+    let mut sent: Vec<String> = spec["paths"]
+        .to_string()
+        .split("\"requestBody\"")
+        .skip(1)
+        .flat_map(refs)
+        .collect();
+    let mut i = 0;
+    while i < sent.len() {
+        let more = refs(&schemas[&sent[i]].to_string());
+        sent.extend(
+            more.into_iter()
+                .filter(|r| !sent.contains(r))
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    for (name, schema) in schemas.as_object().unwrap() {
+        if sent.contains(name) {
+            continue;
+        }
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            let Some(item) = property["items"]["$ref"].as_str() else {
+                continue;
+            };
+            let Some(codes) = schemas[item.rsplit('/').next().unwrap()]["enum"].as_array() else {
+                continue;
+            };
+            assert_eq!(
+                property["maxItems"].as_u64(),
+                Some(codes.len() as u64),
+                "{name}.{field}: a list of {item} holds each code at most once"
+            );
+        }
+    }
+}
+
+/// The schema names a piece of the spec refers to, up to its end.
+fn refs(text: &str) -> Vec<String> {
+    let text = text.split("\"responses\"").next().unwrap_or(text);
+    text.split("#/components/schemas/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn check(schema: &Value, schemas: &Value, at: &str, loose: &mut Vec<String>, depth: usize) {
     if depth > 8 {
         return;

@@ -2,6 +2,7 @@
 //! subtree of it, with the gaps that keep each below 100 %.
 
 use gridwork_domain::GridId;
+use gridwork_domain::enterprise::RecordField;
 use gridwork_domain::grid::GridKind;
 use gridwork_persistence::DbConnection;
 use gridwork_persistence::enterprise::{self, EnterpriseRow};
@@ -21,7 +22,7 @@ pub struct Coverage {
     pub boards: usize,
     pub unpublished: Vec<GridRow>,
     /// Enterprises whose basic record misses these fields (基础信息建档率's gap).
-    pub incomplete: Vec<(EnterpriseRow, Vec<&'static str>)>,
+    pub incomplete: Vec<(EnterpriseRow, Vec<RecordField>)>,
 }
 
 pub fn measure(

@@ -108,14 +108,27 @@ codes! {
     }
 }
 
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
     /// The request field (JSON name or query parameter).
+    #[schema(max_length = 200)]
     pub field: String,
     /// Stable machine-readable reason: a `FieldCode`, or a `validator` code
     /// such as `length` or `range`.
+    #[schema(max_length = 64)]
     pub code: String,
+    #[schema(max_length = 1000)]
     pub message: String,
 }
 
@@ -125,11 +138,13 @@ impl FieldError {
     }
 
     /// A field error whose code comes from elsewhere (the `validator` crate).
+    /// Field names may echo a client's key, so both texts are clipped to
+    /// the lengths the spec promises.
     pub fn raw(field: &str, code: &str, message: impl fmt::Display) -> FieldError {
         FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.to_string(),
+            field: clip(field, 200),
+            code: clip(code, 64),
+            message: clip(&message.to_string(), 1000),
         }
     }
 }
@@ -138,10 +153,13 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Reason {
     /// Stable machine-readable code from the domain, e.g. `missing_grid_leader`, `has_children`.
+    #[schema(max_length = 64)]
     pub code: String,
+    #[schema(max_length = 1000)]
     pub message: String,
     /// The record concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 64)]
     pub id: Option<String>,
 }
 

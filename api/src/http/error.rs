@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 use super::json::between;
 use super::request_id::RequestId;
+use crate::app::error::clip;
 use crate::app::{AppError, ErrorCode, FieldCode, FieldError, Reason};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -36,24 +37,31 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct Problem {
     /// A URI reference naming the problem type: `/problems/{code}`.
     #[serde(rename = "type")]
+    #[schema(max_length = 64, pattern = "^/problems/[a-z_]+$")]
     pub type_: String,
     /// Short summary of the HTTP status.
+    #[schema(max_length = 64)]
     pub title: String,
     pub status: u16,
     pub code: ErrorCode,
     /// Human-readable explanation of this occurrence.
+    #[schema(max_length = 2000)]
     pub detail: String,
     /// The request path.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2048)]
     pub instance: Option<String>,
     /// Same as the `X-Request-Id` response header; quote it when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 128)]
     pub request_id: Option<String>,
     /// Per-field validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 50)]
     pub errors: Option<Vec<FieldError>>,
     /// For conflicts: each thing that stands in the way.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 200)]
     pub reasons: Option<Vec<Reason>>,
 }
 
@@ -156,16 +164,19 @@ impl ApiError {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             code,
-            detail: self.detail(),
-            instance,
+            detail: clip(&self.detail(), 2000),
+            instance: instance.map(|path| clip(&path, 2048)),
             request_id,
             errors: match self {
-                ApiError::App(AppError::Invalid(errors)) => Some(errors.clone()),
+                // as many as the spec promises: a body cannot have more fields
+                ApiError::App(AppError::Invalid(errors)) => {
+                    Some(errors.iter().take(50).cloned().collect())
+                }
                 _ => None,
             },
             reasons: match self {
                 ApiError::App(AppError::Conflict { reasons, .. }) if !reasons.is_empty() => {
-                    Some(reasons.clone())
+                    Some(reasons.iter().take(200).cloned().collect())
                 }
                 _ => None,
             },

@@ -3,13 +3,13 @@
 
 use actix_web::{HttpResponse, get};
 
-use crate::views::meta::{Codes, Label, role_labels};
+use crate::views::meta::{Codes, RoleLabels, role_labels};
 
 /// The account roles with their labels.
-#[utoipa::path(tag = "meta", responses((status = 200, body = Vec<Label>)))]
+#[utoipa::path(tag = "meta", responses((status = 200, body = RoleLabels)))]
 #[get("/meta/roles")]
 pub async fn roles() -> HttpResponse {
-    HttpResponse::Ok().json(role_labels())
+    HttpResponse::Ok().json(RoleLabels(role_labels()))
 }
 
 /// Every code list of the API with its labels.

@@ -71,5 +71,6 @@ pub struct AccessTokenPage {
     #[schema(max_items = 200)]
     pub items: Vec<AccessTokenView>,
     /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

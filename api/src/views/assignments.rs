@@ -12,10 +12,12 @@ use super::people::PersonView;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentView {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
+    #[schema(format = Uuid, max_length = 36)]
     pub grid_id: String,
     pub role: GridRole,
-    #[schema(example = "专职网格员")]
+    #[schema(max_length = 20, example = "专职网格员")]
     pub role_label_zh: &'static str,
     pub person: PersonView,
     pub started_at: DateTime<Utc>,
@@ -44,5 +46,6 @@ impl AssignmentView {
 pub struct AssignmentPage {
     #[schema(max_items = 200)]
     pub items: Vec<AssignmentView>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

@@ -9,23 +9,30 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntry {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
     pub occurred_at: DateTime<Utc>,
+    #[schema(format = Uuid, max_length = 36)]
     pub actor_id: Option<String>,
+    #[schema(max_length = 65)]
     pub actor_username: Option<String>,
     /// The personal access token the actor used; null for a login or the system.
+    #[schema(format = Uuid, max_length = 36)]
     pub actor_token_id: Option<String>,
     /// Stored as text: entries outlive the codes of their day.
     #[schema(value_type = AuditAction, example = "auth.login")]
     pub action: String,
     #[schema(value_type = Option<Entity>)]
     pub target_type: Option<String>,
+    #[schema(max_length = 64)]
     pub target_id: Option<String>,
     #[schema(value_type = Outcome)]
     pub outcome: String,
     #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Value>,
+    #[schema(max_length = 128)]
     pub request_id: Option<String>,
+    #[schema(max_length = 45)]
     pub client_ip: Option<String>,
 }
 
@@ -53,5 +60,6 @@ pub struct AuditPage {
     /// One page: at most `limit` (1–200) items.
     #[schema(max_items = 200)]
     pub items: Vec<AuditEntry>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

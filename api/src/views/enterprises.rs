@@ -1,7 +1,7 @@
 //! Enterprises as the API shows them, with what their basic record misses.
 
 use chrono::{DateTime, Utc};
-use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS};
+use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_persistence::enterprise::EnterpriseRow;
 use gridwork_persistence::time;
 use serde::Serialize;
@@ -12,12 +12,12 @@ use crate::app::enterprises;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Industry {
     /// GB/T 4754-2017 section letter, A–T.
-    #[schema(example = "C")]
+    #[schema(max_length = 1, pattern = "^[A-T]$", example = "C")]
     pub section: Option<String>,
-    #[schema(example = "制造业")]
+    #[schema(max_length = 40, example = "制造业")]
     pub section_label_zh: Option<&'static str>,
     /// Free text, e.g. the class within the section.
-    #[schema(example = "电子元件制造")]
+    #[schema(max_length = 200, example = "电子元件制造")]
     pub text: Option<String>,
 }
 
@@ -34,26 +34,33 @@ pub struct BasicInfo {
     /// Required fields still empty: name, uscc, industry_section,
     /// employee_count, address, location, principal_person_id,
     /// production_characteristics.
-    pub missing: Vec<&'static str>,
+    #[schema(max_items = 8)]
+    pub missing: Vec<RecordField>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnterpriseView {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
-    #[schema(example = "周口耕德电子有限公司")]
+    #[schema(max_length = 200, example = "周口耕德电子有限公司")]
     pub name: String,
     /// Unified social credit code (统一社会信用代码).
-    #[schema(example = "91411622MA9XXXXX04")]
+    #[schema(max_length = 18, example = "91411622MA9XXXXX04")]
     pub uscc: Option<String>,
     pub industry: Industry,
     pub employee_count: Option<i32>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     pub location: Option<Location>,
+    #[schema(format = Uuid, max_length = 36)]
     pub principal_person_id: Option<String>,
+    #[schema(max_length = 2000)]
     pub production_characteristics: Option<String>,
     /// Hazard flags.
+    #[schema(max_items = 7)]
     pub flags: Vec<HazardFlag>,
     /// The grid it belongs to.
+    #[schema(format = Uuid, max_length = 36)]
     pub grid_id: Option<String>,
     pub basic_info: BasicInfo,
     pub archived_at: Option<DateTime<Utc>>,
@@ -103,5 +110,6 @@ pub struct EnterprisePage {
     /// One page: at most `limit` (1–200) items.
     #[schema(max_items = 200)]
     pub items: Vec<EnterpriseView>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

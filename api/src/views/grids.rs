@@ -15,15 +15,23 @@ pub struct PlacardState {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GridView {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
     /// Digits: the parent's code plus this grid's sequence number.
-    #[schema(example = "411622000000001")]
+    #[schema(
+        max_length = 40,
+        pattern = "^[0-9]{1,40}$",
+        example = "411622000000001"
+    )]
     pub code: String,
-    #[schema(example = "周口耕德电子网格")]
+    #[schema(max_length = 100, example = "周口耕德电子网格")]
     pub name: String,
     pub kind: GridKind,
+    #[schema(format = Uuid, max_length = 36)]
     pub parent_id: Option<String>,
+    #[schema(format = Uuid, max_length = 36)]
     pub enterprise_id: Option<String>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// GeoJSON Polygon or MultiPolygon (longitude, latitude).
     #[schema(value_type = Option<Object>)]
@@ -67,5 +75,6 @@ pub struct GridPage {
     /// One page: at most `limit` (1–200) items.
     #[schema(max_items = 200)]
     pub items: Vec<GridView>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

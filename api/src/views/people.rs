@@ -11,27 +11,31 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IdCard {
     /// Last four characters only.
-    #[schema(example = "002X")]
+    #[schema(min_length = 4, max_length = 4, example = "002X")]
     pub last4: String,
-    #[schema(example = "**************002X")]
+    #[schema(min_length = 18, max_length = 18, example = "**************002X")]
     pub masked: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonView {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
-    #[schema(example = "张亚超")]
+    #[schema(max_length = 50, example = "张亚超")]
     pub name: String,
     /// In full for callers with people-management rights, else `138****1234`.
-    #[schema(example = "138****1234")]
+    #[schema(max_length = 32, example = "138****1234")]
     pub mobile: Option<String>,
     /// True when `mobile` is masked for this caller.
     pub mobile_masked: bool,
     /// Office number, shown in full (and on placards).
+    #[schema(max_length = 32)]
     pub work_phone: Option<String>,
     pub id_card: Option<IdCard>,
     pub party_member: bool,
+    #[schema(format = Uuid, max_length = 36)]
     pub user_id: Option<String>,
+    #[schema(format = Uuid, max_length = 36)]
     pub grid_id: Option<String>,
     /// Consent to be shown on public placards, and when it was given.
     pub placard_consent: bool,
@@ -76,5 +80,6 @@ pub struct PersonPage {
     /// One page: at most `limit` (1–200) items.
     #[schema(max_items = 200)]
     pub items: Vec<PersonView>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }

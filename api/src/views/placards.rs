@@ -16,18 +16,33 @@ use crate::app::placards::Board;
 /// The four-in-one duties every placard states.
 pub const DUTIES_ZH: [&str; 4] = ["信息采集", "隐患排查", "矛盾调解", "政策宣传"];
 
+/// The schema of `duties_zh`, from the constant itself.
+fn duties_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(DUTIES_ZH)),
+        )
+        .min_items(Some(DUTIES_ZH.len()))
+        .max_items(Some(DUTIES_ZH.len()))
+        .build()
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlacardMember {
-    #[schema(example = "张亚超")]
+    #[schema(max_length = 50, example = "张亚超")]
     pub name: String,
     pub role: GridRole,
-    #[schema(example = "专职网格员")]
+    #[schema(max_length = 20, example = "专职网格员")]
     pub role_label_zh: &'static str,
     /// The work number in full, else the mobile masked; None without either.
-    #[schema(example = "0394-8123456")]
+    #[schema(max_length = 32, example = "0394-8123456")]
     pub phone: Option<String>,
     /// True when `phone` is a work number that can be dialled.
     pub callable: bool,
+    #[schema(max_length = 100)]
     pub duties_zh: &'static str,
 }
 
@@ -51,6 +66,7 @@ impl PlacardMember {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreviewMember {
+    #[schema(format = Uuid, max_length = 36)]
     pub person_id: String,
     /// Whether the person agreed to appear on public placards.
     pub consented: bool,
@@ -60,15 +76,21 @@ pub struct PreviewMember {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlacardPreview {
+    #[schema(format = Uuid, max_length = 36)]
     pub grid_id: String,
+    #[schema(max_length = 40, pattern = "^[0-9]{1,40}$")]
     pub grid_code: String,
+    #[schema(max_length = 100)]
     pub grid_name: String,
+    #[schema(max_length = 200)]
     pub enterprise_name: Option<String>,
     pub members: Vec<PreviewMember>,
+    #[schema(schema_with = duties_schema)]
     pub duties_zh: Vec<&'static str>,
     pub published: bool,
     pub published_at: Option<DateTime<Utc>>,
     /// Where the QR code points; present once a token exists.
+    #[schema(max_length = 2048, pattern = "^https?://")]
     pub public_url: Option<String>,
     /// True when it may be published now.
     pub ready: bool,
@@ -115,12 +137,18 @@ impl PlacardPreview {
 /// What anyone with the QR code sees.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicPlacard {
-    #[schema(example = "周口耕德电子网格")]
+    #[schema(max_length = 100, example = "周口耕德电子网格")]
     pub grid_name: String,
-    #[schema(example = "411622000000001")]
+    #[schema(
+        max_length = 40,
+        pattern = "^[0-9]{1,40}$",
+        example = "411622000000001"
+    )]
     pub grid_code: String,
+    #[schema(max_length = 200)]
     pub enterprise_name: Option<String>,
     pub members: Vec<PlacardMember>,
+    #[schema(schema_with = duties_schema)]
     pub duties_zh: Vec<&'static str>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,6 +1,7 @@
 //! The three 100% rates as the API shows them.
 
 use gridwork_domain::coverage::{CoverageRate, Rate};
+use gridwork_domain::enterprise::RecordField;
 use gridwork_persistence::enterprise::EnterpriseRow;
 use gridwork_persistence::grid::GridRow;
 use serde::Serialize;
@@ -19,10 +20,12 @@ pub struct Gap {
     pub name: String,
     /// The grid code, for grids.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 40, pattern = "^[0-9]{1,40}$")]
     pub code: Option<String>,
     /// Required fields still empty, for incomplete enterprise records.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<&'static str>>,
+    #[schema(max_items = 8)]
+    pub missing: Option<Vec<RecordField>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,6 +45,7 @@ pub struct RateView {
 pub struct GapPage {
     #[schema(max_items = 200)]
     pub items: Vec<Gap>,
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }
 
@@ -62,6 +66,7 @@ impl RateView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Coverage {
     /// The subtree measured; null for the caller's whole scope.
+    #[schema(format = Uuid, max_length = 36)]
     pub grid_id: Option<String>,
     /// 企业网格划分率: enterprises in a grid / all enterprises.
     pub enterprise_division: RateView,
@@ -71,7 +76,7 @@ pub struct Coverage {
     pub basic_info_archiving: RateView,
 }
 
-fn enterprise_gap(e: EnterpriseRow, missing: Option<Vec<&'static str>>) -> Gap {
+fn enterprise_gap(e: EnterpriseRow, missing: Option<Vec<RecordField>>) -> Gap {
     Gap {
         id: e.id.to_string(),
         name: e.name,

@@ -11,12 +11,13 @@ use crate::app::AppError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    #[schema(example = "0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a")]
+    #[schema(format = Uuid, max_length = 36, example = "0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a")]
     pub id: String,
-    #[schema(example = "wangyx")]
+    #[schema(min_length = 3, max_length = 64, example = "wangyx")]
     pub username: String,
-    #[schema(example = "王勇翔")]
+    #[schema(max_length = 100, example = "王勇翔")]
     pub display_name: Option<String>,
+    #[schema(min_items = 1, max_items = 9)]
     pub roles: Vec<Role>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
@@ -50,5 +51,6 @@ pub struct UserPage {
     #[schema(max_items = 200)]
     pub items: Vec<UserView>,
     /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }
