@@ -149,19 +149,18 @@ pub fn list(
     Ok(store::page_owned(conn, &owner.id, after, limit)?)
 }
 
-/// One of the caller's own unrevoked tokens; anyone else's does not exist.
+/// One of the caller's own tokens, revoked or not; anyone else's does not exist.
 pub fn get(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &AccessTokenId,
 ) -> Result<AccessTokenRow, AppError> {
     let owner = holder(caller)?;
-    store::find_owned(conn, &owner.id, id)?
-        .filter(|row| row.revoked_at.is_none())
-        .ok_or(AppError::NotFound)
+    store::find_owned(conn, &owner.id, id)?.ok_or(AppError::NotFound)
 }
 
 /// Revokes one of the caller's own tokens; it stops working at once.
+/// Revoking it again changes nothing, so a retried DELETE succeeds too.
 pub fn revoke(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -172,7 +171,7 @@ pub fn revoke(
     super::transaction(conn, |conn| {
         let row = get(conn, caller, id)?;
         if !store::revoke(conn, &row.id, time::to_db(now))? {
-            return Err(AppError::NotFound);
+            return Ok(());
         }
         AuditEvent::success(AuditAction::TokenRevoke)
             .by(caller)

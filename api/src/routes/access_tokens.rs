@@ -104,7 +104,7 @@ pub async fn list_access_tokens(
     Ok(HttpResponse::Ok().json(AccessTokenPage { items, next_cursor }))
 }
 
-/// One of the caller's own personal access tokens (never the secret).
+/// One of the caller's own personal access tokens, revoked or not (never the secret).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -128,7 +128,8 @@ pub async fn get_access_token(
 }
 
 /// Revoke one of the caller's own personal access tokens; it stops working
-/// at once. Another account's token, or one already revoked, answers 404.
+/// at once. Revoking it again answers 204 too (a retried DELETE); another
+/// account's token answers 404.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
