@@ -61,7 +61,8 @@ pub enum ImportCommand {
     /// flags (separated by ;), grid_code (an area grid).
     Enterprises { file: PathBuf },
     /// Columns: name (required), mobile, work_phone, id_card_number,
-    /// party_member, grid_code, placard_consent (yes/no).
+    /// party_member, grid_code, placard_consent and placard_phone_consent
+    /// (yes/no: to appear on placards, to show the mobile in full there).
     People { file: PathBuf },
 }
 

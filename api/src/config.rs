@@ -23,6 +23,8 @@ pub struct Config {
     pub refresh_ttl: Duration,
     pub refresh_grace: Duration,
     pub idempotency_ttl: Duration,
+    /// How long a print link opens its view.
+    pub print_link_ttl: Duration,
     pub sweep_interval: Duration,
     pub rate_limit_per_minute: u32,
     pub rate_limit_anon_per_minute: u32,
@@ -278,6 +280,7 @@ impl Config {
             refresh_ttl: secs("GRIDWORK_REFRESH_TTL_SECS", 30 * 24 * 3600)?,
             refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
             idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,
+            print_link_ttl: secs("GRIDWORK_PRINT_LINK_TTL_SECS", 600)?,
             sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 3600)?.max(Duration::from_secs(1)),
             rate_limit_per_minute: u32::try_from(parse("GRIDWORK_RATE_LIMIT_PER_MINUTE", 600)?)
                 .unwrap_or(u32::MAX)

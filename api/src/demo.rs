@@ -533,7 +533,8 @@ impl Loader<'_> {
             .unwrap_or_default()
     }
 
-    /// A person who consents to appear on placards.
+    /// A person who consents to appear on placards; most also consent to
+    /// their mobile being shown there, so the demo boards can be called.
     fn person(
         &mut self,
         name: &str,
@@ -550,6 +551,7 @@ impl Loader<'_> {
             work_phone: Some(work_phone.then(|| format!("0394-8{:06}", 100_000 + serial * 17))),
             party_member: Some(serial.is_multiple_of(3)),
             placard_consent: Some(true),
+            placard_phone_consent: Some(!serial.is_multiple_of(7)),
             ..PersonInput::default()
         };
         let p = people::create(self.conn, &self.system, &self.origin, NO_ID_NUMBERS, input)?;

@@ -8,11 +8,12 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use gridwork_domain::{Permission, Roles, Scope, UserId};
+use gridwork_domain::{GridId, Permission, Roles, Scope, UserId};
 use gridwork_persistence::{assignment, grid, time, user};
 
 use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped, access_tokens};
 use crate::auth::jwt::TokenError;
+use crate::auth::print_link::View;
 use crate::http::ApiError;
 use crate::http::request_id::RequestId;
 use crate::state::{AppState, Credential};
@@ -124,31 +125,71 @@ impl FromRequest for Scoped {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let caller = Caller::from_request(req, payload);
         let state = state(req);
-        Box::pin(async move {
-            let caller = caller.await?;
-            let state = state?;
-            if caller.has(Permission::ZoneWide) {
-                return Ok(Scoped {
-                    caller,
-                    scope: Scope::Zone,
-                });
-            }
-            let user_id = caller.user_id().cloned();
-            let ids = state
-                .run(move |conn| {
-                    let Some(user_id) = user_id else {
-                        return Ok(Vec::new());
-                    };
-                    let codes = assignment::assigned_grid_codes(conn, &user_id)?;
-                    Ok(grid::ids_under(conn, &codes)?)
-                })
-                .await?;
-            Ok(Scoped {
-                caller,
-                scope: Scope::new(false, || ids),
-            })
-        })
+        Box::pin(async move { scope_of(state?, caller.await?).await })
     }
+}
+
+/// The grids `caller` may see, read afresh.
+async fn scope_of(state: web::Data<AppState>, caller: Caller) -> Result<Scoped, ApiError> {
+    if caller.has(Permission::ZoneWide) {
+        return Ok(Scoped {
+            caller,
+            scope: Scope::Zone,
+        });
+    }
+    let user_id = caller.user_id().cloned();
+    let ids = state
+        .run(move |conn| {
+            let Some(user_id) = user_id else {
+                return Ok(Vec::new());
+            };
+            let codes = assignment::assigned_grid_codes(conn, &user_id)?;
+            Ok(grid::ids_under(conn, &codes)?)
+        })
+        .await?;
+    Ok(Scoped {
+        caller,
+        scope: Scope::new(false, || ids),
+    })
+}
+
+/// Who may see a print view: the bearer of a token, or — with `link`, a
+/// print link — the account that signed it, as it is now: the link fails
+/// once it ends, on any other view or grid, and once the signer is disabled.
+pub async fn print_access(
+    req: &HttpRequest,
+    view: View,
+    grid_id: &GridId,
+    link: Option<&str>,
+) -> Result<Scoped, ApiError> {
+    let Some(link) = link else {
+        return Scoped::extract(req).await;
+    };
+    let state = state(req)?;
+    let refused = || {
+        ApiError::unauthorized(
+            ErrorCode::InvalidToken,
+            "The print link is not valid, has expired, or is for another page; make a new one.",
+        )
+    };
+    let grant = state
+        .print_links
+        .open(link, view, grid_id.as_str(), time::now().timestamp())
+        .ok_or_else(refused)?;
+    let signer = UserId::from(grant.signer.as_str());
+    let row = state
+        .run(move |conn| Ok(user::find(conn, &signer)?))
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(refused)?;
+    let roles = Roles::parse_stored(&row.roles)
+        .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
+    let caller = Caller {
+        roles,
+        user: Some(row),
+        token: None,
+    };
+    scope_of(state, caller).await
 }
 
 /// Where a request came from: its id, and the client address (from

@@ -56,7 +56,7 @@ pub const ENTERPRISE_COLUMNS: [&str; 11] = [
     "grid_code",
 ];
 
-pub const PEOPLE_COLUMNS: [&str; 7] = [
+pub const PEOPLE_COLUMNS: [&str; 8] = [
     "name",
     "mobile",
     "work_phone",
@@ -64,6 +64,7 @@ pub const PEOPLE_COLUMNS: [&str; 7] = [
     "party_member",
     "grid_code",
     "placard_consent",
+    "placard_phone_consent",
 ];
 
 /// A parsed file: each row as column → non-empty value, with its line.
@@ -337,6 +338,12 @@ pub fn people(
                     line,
                     "placard_consent",
                     v.get("placard_consent"),
+                    &mut errors,
+                ),
+                placard_phone_consent: flag(
+                    line,
+                    "placard_phone_consent",
+                    v.get("placard_phone_consent"),
                     &mut errors,
                 ),
             };

@@ -23,6 +23,7 @@ use crate::app::{AppError, AuditEvent, Origin};
 use crate::auth::jwt::TokenKeys;
 use crate::auth::password::{self, Passwords};
 use crate::auth::pat::PatKeys;
+use crate::auth::print_link::PrintLinks;
 use crate::config::Config;
 use crate::http::json::BodyLimit;
 use crate::http::paging::Cursors;
@@ -184,6 +185,8 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         // keys of their own, derived from the JWT secret every instance shares
         pats: PatKeys::new(&Sha256::digest(format!("access tokens:{}", secrets.jwt)))
             .map_err(|e| anyhow::anyhow!("{e}"))?,
+        print_links: PrintLinks::new(&Sha256::digest(format!("print links:{}", secrets.jwt)))
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
         passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
         password_policy: config.password_policy,
         lockout: config.lockout,
@@ -198,6 +201,7 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         pii_key: secrets.pii.as_bytes().to_vec(),
         cursors: Cursors::new(&Sha256::digest(format!("cursors:{}", secrets.jwt))),
         idempotency_ttl: to_chrono(config.idempotency_ttl),
+        print_link_ttl: to_chrono(config.print_link_ttl),
     })
 }
 

@@ -13,6 +13,7 @@ use crate::app::{AppError, ErrorCode};
 use crate::auth::jwt::{Claims, TokenError, TokenKeys};
 use crate::auth::password::Passwords;
 use crate::auth::pat::{self, PatKeys};
+use crate::auth::print_link::PrintLinks;
 use crate::http::ApiError;
 use crate::http::idempotency::{Idempotent, Reply};
 use crate::http::paging::Cursors;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Mints and recognises personal access tokens.
     pub pats: PatKeys,
+    /// Signs and opens print links.
+    pub print_links: PrintLinks,
     pub passwords: Passwords,
     pub password_policy: PasswordPolicy,
     pub lockout: LockoutPolicy,
@@ -66,6 +69,8 @@ pub struct AppState {
     pub cursors: Cursors,
     /// How long an `Idempotency-Key` is kept.
     pub idempotency_ttl: chrono::Duration,
+    /// How long a print link opens its view.
+    pub print_link_ttl: chrono::Duration,
 }
 
 impl AppState {

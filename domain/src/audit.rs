@@ -23,6 +23,7 @@ crate::closed_set! {
         PlacardPublish = "placard.publish", "发布公示牌", "Placard published";
         PlacardUnpublish = "placard.unpublish", "撤下公示牌", "Placard taken down";
         PlacardRotate = "placard.rotate_token", "更换公示牌二维码", "Placard QR code replaced";
+        PrintLink = "placard.print_link", "生成公示牌打印链接", "Placard print link made";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }

@@ -1,6 +1,34 @@
 //! Placards (网格员信息公示牌): what must hold before one is published.
 
 use crate::assignment::GridRole;
+use crate::person::mask_phone;
+
+/// The number a placard shows for a person, and whether it may be dialled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub number: String,
+    pub callable: bool,
+}
+
+/// What a placard shows of a person's phones. The mobile goes out in full
+/// only with its own consent (PIPL: separate, specific, revocable); without
+/// it, the work number if any, else the mobile masked and not callable.
+pub fn contact(
+    mobile: Option<&str>,
+    work_phone: Option<&str>,
+    phone_consent: bool,
+) -> Option<Contact> {
+    let shown = |number: &str, callable: bool| Contact {
+        number: number.to_owned(),
+        callable,
+    };
+    match (mobile, work_phone) {
+        (Some(mobile), _) if phone_consent => Some(shown(mobile, true)),
+        (_, Some(work)) => Some(shown(work, true)),
+        (Some(mobile), None) => Some(shown(&mask_phone(mobile), false)),
+        (None, None) => None,
+    }
+}
 
 /// One person as a placard would show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +91,30 @@ mod tests {
             role,
             consented,
         }
+    }
+
+    #[test]
+    fn the_mobile_is_shown_in_full_only_with_its_own_consent() {
+        let full = |n: &str| {
+            Some(Contact {
+                number: n.to_owned(),
+                callable: true,
+            })
+        };
+        let (mobile, work) = (Some("13700000000"), Some("0394-8123456"));
+        assert_eq!(contact(mobile, work, true), full("13700000000"));
+        assert_eq!(contact(mobile, None, true), full("13700000000"));
+        assert_eq!(contact(None, work, true), full("0394-8123456"));
+        assert_eq!(contact(mobile, work, false), full("0394-8123456"));
+        assert_eq!(
+            contact(mobile, None, false),
+            Some(Contact {
+                number: "137****0000".to_owned(),
+                callable: false
+            })
+        );
+        assert_eq!(contact(None, None, true), None);
+        assert_eq!(contact(None, None, false), None);
     }
 
     #[test]

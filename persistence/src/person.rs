@@ -32,6 +32,9 @@ pub struct PersonRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Consent to show the mobile in full on placards (separate from appearing).
+    pub placard_phone_consent: bool,
+    pub placard_phone_consent_at: Option<NaiveDateTime>,
 }
 
 impl PersonRow {
@@ -53,6 +56,8 @@ impl PersonRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            placard_phone_consent: false,
+            placard_phone_consent_at: None,
         }
     }
 }
@@ -183,6 +188,8 @@ pub fn update(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<bool> {
         people::grid_id.eq(&row.grid_id),
         people::placard_consent.eq(row.placard_consent),
         people::placard_consent_at.eq(row.placard_consent_at),
+        people::placard_phone_consent.eq(row.placard_phone_consent),
+        people::placard_phone_consent_at.eq(row.placard_phone_consent_at),
         people::archived_at.eq(row.archived_at),
         people::updated_at.eq(row.updated_at),
         people::version.eq(row.version),

@@ -126,6 +126,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        placard_phone_consent -> Bool,
+        placard_phone_consent_at -> Nullable<Timestamp>,
     }
 }
 

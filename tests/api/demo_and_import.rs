@@ -114,6 +114,31 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
     assert_eq!(public.status, 200);
     assert_eq!(public.body["enterprise_name"], "河南耕亿达精密制造有限公司");
     assert_eq!(public.body["members"][0]["name"], "王勇翔");
+
+    // most demo people let their mobile be shown, so the boards can be called
+    let zone = app.ok("/api/v1/grids?kind=zone", &token).await;
+    let print = app
+        .get(
+            &format!(
+                "/api/v1/grids/{}/placards/print",
+                zone["items"][0]["id"].as_str().unwrap()
+            ),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(print.text.matches("<section class=\"sheet\">").count(), 62);
+    let people = app.ok("/api/v1/people?limit=200", &token).await;
+    let people = people["items"].as_array().unwrap();
+    let callable = people
+        .iter()
+        .filter(|p| p["placard_phone_consent"] == true)
+        .count();
+    assert!(
+        callable * 4 > people.len() * 3,
+        "{callable} of {}",
+        people.len()
+    );
+    assert!(callable < people.len(), "some keep their mobile private");
 }
 
 async fn the_demo_refuses_a_database_with_other_data(backend: Backend) {

@@ -20,6 +20,8 @@ mod manners;
 mod openapi_spec;
 mod operations;
 mod people;
+mod placard_contacts;
+mod placard_print;
 mod placards;
 mod registry_scope;
 mod users;

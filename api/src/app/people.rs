@@ -53,6 +53,10 @@ pub struct PersonInput {
     pub grid_id: Option<Option<String>>,
     /// Consent to appear on public placards; recorded with its time.
     pub placard_consent: Option<bool>,
+    /// Consent, separate and revocable, to show the mobile number in full
+    /// (callable) on placards; recorded with its time. Without it a placard
+    /// shows the work number, or the mobile masked.
+    pub placard_phone_consent: Option<bool>,
 }
 
 fn id_card_hash(key: &[u8], id: &IdCardNumber) -> Result<String, AppError> {
@@ -130,6 +134,13 @@ fn apply(
         }
         changed.push("placard_consent");
     }
+    if let Some(consent) = input.placard_phone_consent {
+        if consent != row.placard_phone_consent {
+            row.placard_phone_consent = consent;
+            row.placard_phone_consent_at = consent.then_some(row.updated_at);
+        }
+        changed.push("placard_phone_consent");
+    }
     if row.name.is_empty() && !errors.iter().any(|e| e.field == "name") {
         errors.push(FieldError::new(
             "name",
@@ -139,6 +150,15 @@ fn apply(
     }
     AppError::check(errors)?;
     Ok(changed)
+}
+
+/// The consents a person has given, for the audit log: a given or
+/// withdrawn consent must be provable later.
+fn consents(row: &PersonRow) -> serde_json::Value {
+    serde_json::json!({
+        "placard": row.placard_consent,
+        "placard_phone": row.placard_phone_consent,
+    })
 }
 
 /// The grid must be in scope; the ID number and the account unused by anyone else.
@@ -280,7 +300,7 @@ pub fn create(
         AuditEvent::success(AuditAction::PersonCreate)
             .by(&scoped.caller)
             .on(Entity::Person, &row.id)
-            .detail(serde_json::json!({ "name": row.name, "grid_id": row.grid_id }))
+            .detail(serde_json::json!({ "name": row.name, "grid_id": row.grid_id, "consents": consents(&row) }))
             .event(
                 EventType::PersonCreated,
                 serde_json::json!({ "grid_id": row.grid_id }),
@@ -318,7 +338,7 @@ pub fn update(
         AuditEvent::success(AuditAction::PersonUpdate)
             .by(&scoped.caller)
             .on(Entity::Person, &next.id)
-            .detail(serde_json::json!({ "changed": changed }))
+            .detail(serde_json::json!({ "changed": changed, "consents": consents(&next) }))
             .event(
                 EventType::PersonUpdated,
                 serde_json::json!({ "changed": changed }),

@@ -3,6 +3,7 @@
 
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::event::EventType;
+use gridwork_domain::grid::GridKind;
 use gridwork_domain::placard::{self, Blocker, Member};
 use gridwork_domain::{GridId, Permission};
 use gridwork_persistence::assignment::{self, AssignmentRow};
@@ -116,6 +117,70 @@ pub fn printable(
         ));
     }
     Ok(board)
+}
+
+/// The boards of a subtree for one print run, in code order: those that
+/// print, and those that do not with why.
+#[derive(Debug, Default)]
+pub struct Sheets {
+    pub printed: Vec<Board>,
+    pub skipped: Vec<(Board, Vec<Reason>)>,
+}
+
+/// Every placard under a grid in scope (the zone root: all of them), for
+/// printing at once. The zone root itself carries no placard.
+pub fn subtree(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    grid_id: &GridId,
+) -> Result<Sheets, AppError> {
+    let root = grids::find_visible(conn, scoped, grid_id)?;
+    let mut ids = grid::ids_under(conn, std::slice::from_ref(&root.code))?;
+    if let Some(scope) = scoped.scope.grid_ids() {
+        ids.retain(|id| scope.contains(id));
+    }
+    let mut sheets = Sheets::default();
+    for grid in grid::all(conn, Some(&ids))? {
+        if grid.kind == GridKind::Zone {
+            continue;
+        }
+        let board = load_board(conn, grid)?;
+        if board.published_token().is_some() {
+            sheets.printed.push(board);
+        } else {
+            let mut why = board.blockers();
+            if why.is_empty() {
+                why.push(Reason {
+                    code: ErrorCode::PlacardNotPublished.as_str().to_owned(),
+                    message: "ready, but not published yet".to_owned(),
+                    id: None,
+                });
+            }
+            sheets.skipped.push((board, why));
+        }
+    }
+    Ok(sheets)
+}
+
+/// Records that the caller made a print link for a grid in scope; the
+/// link itself is signed by the caller of this command.
+pub fn record_print_link(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    grid_id: &GridId,
+    view: &str,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> Result<GridRow, AppError> {
+    let grid = grids::find_visible(conn, scoped, grid_id)?;
+    super::transaction(conn, |conn| {
+        AuditEvent::success(AuditAction::PrintLink)
+            .by(&scoped.caller)
+            .on(Entity::Grid, &grid.id)
+            .detail(serde_json::json!({ "view": view, "expires_at": expires_at }))
+            .write(conn, origin)?;
+        Ok(grid)
+    })
 }
 
 /// What a placard change does.

@@ -5,4 +5,5 @@
 pub mod jwt;
 pub mod password;
 pub mod pat;
+pub mod print_link;
 pub mod refresh;

@@ -117,8 +117,27 @@ pub fn not_found_page() -> String {
     )
 }
 
-/// The A4 board: title, people with roles, numbers and duties, and the QR code.
-pub fn print_page(p: &PublicPlacard, url: &str, qr: &str) -> String {
+const PRINT_STYLE: &str = "@page{size:A4;margin:14mm}\
+body{margin:0;font-family:'SimHei','Microsoft YaHei','PingFang SC',sans-serif;color:#111}\
+.sheet{break-after:page;page-break-after:always}.sheet:last-child{break-after:auto;page-break-after:auto}\
+.board{border:3mm solid #c8102e;padding:10mm;min-height:250mm;box-sizing:border-box}\
+h1{text-align:center;color:#c8102e;font-size:30pt;margin:0 0 4mm}\
+.meta{text-align:center;font-size:14pt;margin-bottom:8mm}\
+table{width:100%;border-collapse:collapse;font-size:13pt}th,td{border:1px solid #555;padding:3mm;vertical-align:top}\
+th{background:#fbe9eb}.r{white-space:nowrap;color:#c8102e}.n{white-space:nowrap;font-weight:bold}\
+.foot{display:flex;justify-content:space-between;align-items:center;margin-top:10mm;font-size:12pt}\
+.qr svg{width:45mm;height:45mm}.url{word-break:break-all}\
+h2{color:#c8102e;font-size:20pt;margin:0 0 6mm}.skipped td{font-size:12pt}";
+
+/// A grid whose board is not in a print run, and why.
+pub struct Skipped<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub reasons: Vec<&'a str>,
+}
+
+/// One A4 board: title, people with roles, numbers and duties, and the QR code.
+fn board(p: &PublicPlacard, url: &str, qr: &str) -> String {
     let mut rows = String::new();
     for m in &p.members {
         let _ = write!(
@@ -130,29 +149,68 @@ pub fn print_page(p: &PublicPlacard, url: &str, qr: &str) -> String {
             escape(m.duties_zh)
         );
     }
-    let enterprise = p.enterprise_name.as_deref().map(escape).unwrap_or_default();
     format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
-         @page{{size:A4;margin:14mm}}body{{font-family:'SimHei','Microsoft YaHei','PingFang SC',sans-serif;color:#111}}\
-         .board{{border:3mm solid #c8102e;padding:10mm;min-height:250mm;box-sizing:border-box}}\
-         h1{{text-align:center;color:#c8102e;font-size:30pt;margin:0 0 4mm}}\
-         .meta{{text-align:center;font-size:14pt;margin-bottom:8mm}}\
-         table{{width:100%;border-collapse:collapse;font-size:13pt}}th,td{{border:1px solid #555;padding:3mm}}\
-         th{{background:#fbe9eb}}.r{{white-space:nowrap;color:#c8102e}}.n{{white-space:nowrap;font-weight:bold}}\
-         .foot{{display:flex;justify-content:space-between;align-items:center;margin-top:10mm;font-size:12pt}}\
-         .qr svg{{width:45mm;height:45mm}}</style></head><body><div class=\"board\">\
+        "<section class=\"sheet\"><div class=\"board\">\
          <h1>网格员信息公示牌</h1><div class=\"meta\">{grid}　{enterprise}<br>网格编码：{code}</div>\
          <table><thead><tr><th>职务</th><th>姓名</th><th>联系电话</th><th>职责</th></tr></thead><tbody>{rows}</tbody></table>\
          <p><b>四位一体职责：</b>{duties}</p>\
-         <div class=\"foot\"><div>有事找网格员<br>扫码查看最新信息<br><small>{url}</small></div><div class=\"qr\">{qr}</div></div>\
-         </div></body></html>",
-        title = escape(&format!("{} 公示牌", p.grid_name)),
+         <div class=\"foot\"><div>有事找网格员<br>扫码查看最新信息<br><small class=\"url\">{url}</small></div><div class=\"qr\">{qr}</div></div>\
+         </div></section>",
         grid = escape(&p.grid_name),
+        enterprise = p.enterprise_name.as_deref().map(escape).unwrap_or_default(),
         code = escape(&p.grid_code),
         duties = escape(&p.duties_zh.join("、")),
         url = escape(url),
         qr = strip_xml_declaration(qr),
     )
+}
+
+fn print_document(title: &str, sheets: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>{PRINT_STYLE}</style></head><body>{sheets}</body></html>",
+        title = escape(title),
+    )
+}
+
+/// The A4 board of one grid.
+pub fn print_page(p: &PublicPlacard, url: &str, qr: &str) -> String {
+    print_document(&format!("{} 公示牌", p.grid_name), &board(p, url, qr))
+}
+
+/// Every board of a subtree, one per A4 page in code order, then a last
+/// page listing the grids not printed and why. `boards` holds each placard
+/// with its public URL and QR code.
+pub fn print_run(
+    title: &str,
+    boards: &[(PublicPlacard, String, String)],
+    skipped: &[Skipped<'_>],
+) -> String {
+    let mut sheets: String = boards
+        .iter()
+        .map(|(p, url, qr)| board(p, url, qr))
+        .collect();
+    if !skipped.is_empty() {
+        let mut rows = String::new();
+        for s in skipped {
+            let _ = write!(
+                rows,
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                escape(s.code),
+                escape(s.name),
+                escape(&s.reasons.join("；"))
+            );
+        }
+        let _ = write!(
+            sheets,
+            "<section class=\"sheet skipped\"><h2>未打印的网格（{count}）</h2>\
+             <p>以下网格的公示牌未发布，本次未打印。Not printed, and why:</p>\
+             <table><thead><tr><th>网格编码</th><th>网格</th><th>原因</th></tr></thead><tbody>{rows}</tbody></table></section>",
+            count = skipped.len()
+        );
+    }
+    print_document(title, &sheets)
 }
 
 fn strip_xml_declaration(svg: &str) -> &str {

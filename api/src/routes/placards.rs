@@ -7,15 +7,21 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use gridwork_domain::GridId;
+use gridwork_persistence::time;
+use utoipa::IntoParams;
 
-use crate::app::placards::{self, Change};
+use crate::app::placards::{self, Board, Change};
 use crate::app::{AppError, Origin, Scoped};
+use crate::auth::print_link::{Grant, View};
+use crate::extract::print_access;
+use crate::http::API_PREFIX;
 use crate::http::ApiError;
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::problems as doc;
-use crate::render::placards as render;
+use crate::http::query::Query;
+use crate::render::placards::{self as render, Skipped};
 use crate::state::AppState;
-use crate::views::placards::{PlacardPreview, PublicPlacard, public_url};
+use crate::views::placards::{PlacardPreview, PrintLinkView, PublicPlacard, public_url};
 
 /// The placard as it would be published, with what is still missing.
 #[utoipa::path(
@@ -252,12 +258,46 @@ pub async fn placard_qr(
         .body(svg))
 }
 
+/// Opens a print view without a login (see the print-link operations).
+#[derive(Debug, serde::Deserialize, validator::Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PrintQuery {
+    /// A print link's signature, as the link carries it; without it the
+    /// view needs `Authorization`.
+    #[validate(length(min = 1, max = 512))]
+    #[param(
+        min_length = 1,
+        max_length = 512,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub link: Option<String>,
+}
+
+/// The board of each published placard, for printing.
+fn boards(
+    state: &AppState,
+    printed: &[Board],
+) -> Result<Vec<(PublicPlacard, String, String)>, ApiError> {
+    printed
+        .iter()
+        .map(|board| {
+            let url = public_url(
+                &state.public_url,
+                board.published_token().unwrap_or_default(),
+            );
+            let qr = render::qr_svg(&url)?;
+            Ok((PublicPlacard::from(board), url, qr))
+        })
+        .collect()
+}
+
 /// A printable A4 placard (HTML, Chinese labels, QR code) for the physical
-/// board. Published placards only.
+/// board. Published placards only. Opens with a bearer token, or in a
+/// browser with a print link (`link`).
 #[utoipa::path(
     tag = "placards",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), PrintQuery),
     responses(
         (status = 200, description = "A4 page for the browser's print", content_type = "text/html", body = String),
         (status = 401, response = doc::Unauthorized),
@@ -268,17 +308,152 @@ pub async fn placard_qr(
 )]
 #[get("/grids/{id}/placard/print")]
 pub async fn print_placard(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    scoped: Scoped,
     id: web::Path<GridId>,
+    query: Query<PrintQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let scoped = print_access(&req, View::Board, &id, query.0.link.as_deref()).await?;
     let board = state
         .run(move |conn| placards::printable(conn, &scoped, &id))
         .await?;
-    let url = public_url(
-        &state.public_url,
-        board.published_token().unwrap_or_default(),
+    let [(placard, url, qr)]: [_; 1] = boards(&state, &[board])?
+        .try_into()
+        .map_err(|_| AppError::Internal("one board expected".into()))?;
+    Ok(html_response(
+        StatusCode::OK,
+        render::print_page(&placard, &url, &qr),
+    ))
+}
+
+/// Every placard under a grid as one printable A4 document (the zone root:
+/// the whole zone): one board per page in code order, each with its QR
+/// code, then a last page listing the grids not printed and why. Opens
+/// with a bearer token, or in a browser with a print link (`link`).
+#[utoipa::path(
+    tag = "placards",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), PrintQuery),
+    responses(
+        (status = 200, description = "A4 pages for the browser's print", content_type = "text/html", body = String),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+        (status = 503, response = doc::ServiceUnavailable),
+    )
+)]
+#[get("/grids/{id}/placards/print")]
+pub async fn print_placards(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<GridId>,
+    query: Query<PrintQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let scoped = print_access(&req, View::Subtree, &id, query.0.link.as_deref()).await?;
+    let root = id.clone();
+    let (grid, sheets) = state
+        .run(move |conn| {
+            let grid = crate::app::grids::find_visible(conn, &scoped, &root)?;
+            Ok((grid, placards::subtree(conn, &scoped, &root)?))
+        })
+        .await?;
+    let printed = boards(&state, &sheets.printed)?;
+    let skipped: Vec<Skipped<'_>> = sheets
+        .skipped
+        .iter()
+        .map(|(board, why)| Skipped {
+            code: &board.grid.code,
+            name: &board.grid.name,
+            reasons: why.iter().map(|r| r.message.as_str()).collect(),
+        })
+        .collect();
+    let title = format!("{} 网格员信息公示牌（{} 块）", grid.name, printed.len());
+    Ok(html_response(
+        StatusCode::OK,
+        render::print_run(&title, &printed, &skipped),
+    ))
+}
+
+async fn print_link(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    id: GridId,
+    view: View,
+) -> Result<Reply, ApiError> {
+    let now = time::now();
+    let expires_at = now + state.print_link_ttl;
+    let signer = scoped
+        .caller
+        .user_id()
+        .ok_or(AppError::Forbidden)?
+        .to_string();
+    let (path, code) = match view {
+        View::Board => ("placard", "board"),
+        View::Subtree => ("placards", "subtree"),
+    };
+    let link = state.print_links.sign(&Grant {
+        view,
+        grid_id: id.to_string(),
+        signer,
+        expires_at: expires_at.timestamp(),
+    });
+    let url = format!(
+        "{}{API_PREFIX}/grids/{id}/{path}/print?link={link}",
+        state.public_url
     );
-    let page = render::print_page(&PublicPlacard::from(&board), &url, &render::qr_svg(&url)?);
-    Ok(html_response(StatusCode::OK, page))
+    state
+        .write(claim, move |conn| {
+            placards::record_print_link(conn, &scoped, &origin, &id, code, expires_at)?;
+            Reply::json(StatusCode::CREATED, &PrintLinkView { url, expires_at })
+        })
+        .await
+}
+
+/// A link that opens the grid's printable board in a desktop browser with
+/// no login, for ten minutes: only that view of that grid, and only while
+/// your account is enabled and the grid in your scope.
+#[utoipa::path(
+    tag = "placards",
+    security(("bearer" = [])),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    responses(
+        (status = 201, body = PrintLinkView),
+        doc::Action,
+    )
+)]
+#[post("/grids/{id}/placard/print-link")]
+pub async fn placard_print_link(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    id: web::Path<GridId>,
+) -> Result<Reply, ApiError> {
+    print_link(state, scoped, origin, claim, id.into_inner(), View::Board).await
+}
+
+/// A link that opens the printable document of every placard under the
+/// grid in a desktop browser with no login, for ten minutes: only that view
+/// of that grid, and only while your account is enabled.
+#[utoipa::path(
+    tag = "placards",
+    security(("bearer" = [])),
+    params(IdempotencyKey, ("id" = String, Path, description = "Grid id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    responses(
+        (status = 201, body = PrintLinkView),
+        doc::Action,
+    )
+)]
+#[post("/grids/{id}/placards/print-link")]
+pub async fn placards_print_link(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    id: web::Path<GridId>,
+) -> Result<Reply, ApiError> {
+    print_link(state, scoped, origin, claim, id.into_inner(), View::Subtree).await
 }

@@ -40,6 +40,9 @@ pub struct PersonView {
     /// Consent to be shown on public placards, and when it was given.
     pub placard_consent: bool,
     pub placard_consent_at: Option<DateTime<Utc>>,
+    /// Consent to show the mobile in full on placards, and when it was given.
+    pub placard_phone_consent: bool,
+    pub placard_phone_consent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -68,6 +71,8 @@ impl PersonView {
             grid_id: row.grid_id.as_ref().map(ToString::to_string),
             placard_consent: row.placard_consent,
             placard_consent_at: row.placard_consent_at.map(time::from_db),
+            placard_phone_consent: row.placard_phone_consent,
+            placard_phone_consent_at: row.placard_phone_consent_at.map(time::from_db),
             created_at: time::from_db(row.created_at),
             updated_at: time::from_db(row.updated_at),
             version: row.version,

@@ -1,9 +1,9 @@
-//! Placards as staff preview them and as the public sees them. Mobile numbers
-//! are masked; only work numbers are shown in full.
+//! Placards as staff preview them and as the public sees them. A mobile
+//! number is shown in full only with the person's consent to publish it.
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::assignment::GridRole;
-use gridwork_domain::person::mask_phone;
+use gridwork_domain::placard;
 use gridwork_persistence::assignment::AssignmentRow;
 use gridwork_persistence::person::PersonRow;
 use gridwork_persistence::time;
@@ -37,10 +37,12 @@ pub struct PlacardMember {
     pub role: GridRole,
     #[schema(max_length = 20, example = "专职网格员")]
     pub role_label_zh: &'static str,
-    /// The work number in full, else the mobile masked; None without either.
-    #[schema(max_length = 32, example = "0394-8123456")]
+    /// The mobile in full when the person consented to publishing it
+    /// (`placard_phone_consent`), else the work number, else the mobile
+    /// masked; None without either.
+    #[schema(max_length = 32, example = "13700000000")]
     pub phone: Option<String>,
-    /// True when `phone` is a work number that can be dialled.
+    /// True when `phone` is a full number that can be dialled.
     pub callable: bool,
     #[schema(max_length = 100)]
     pub duties_zh: &'static str,
@@ -48,11 +50,13 @@ pub struct PlacardMember {
 
 impl PlacardMember {
     fn new(a: &AssignmentRow, p: &PersonRow) -> PlacardMember {
-        let (phone, callable) = match (&p.work_phone, &p.mobile) {
-            (Some(work), _) => (Some(work.clone()), true),
-            (None, Some(mobile)) => (Some(mask_phone(mobile)), false),
-            (None, None) => (None, false),
-        };
+        let contact = placard::contact(
+            p.mobile.as_deref(),
+            p.work_phone.as_deref(),
+            p.placard_phone_consent,
+        );
+        let callable = contact.as_ref().is_some_and(|c| c.callable);
+        let phone = contact.map(|c| c.number);
         PlacardMember {
             name: p.name.clone(),
             role: a.role,
@@ -167,4 +171,14 @@ impl From<&Board> for PublicPlacard {
             updated_at: time::from_db(board.grid.updated_at),
         }
     }
+}
+
+/// A print link: open it in a desktop browser, no login needed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrintLinkView {
+    /// The print view with a signed `link` parameter; works for ten minutes,
+    /// for this view of this grid only, while its maker's account is enabled.
+    #[schema(max_length = 2048, pattern = "^https?://")]
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
 }

@@ -1,0 +1,2 @@
+ALTER TABLE people DROP COLUMN placard_phone_consent_at;
+ALTER TABLE people DROP COLUMN placard_phone_consent;
