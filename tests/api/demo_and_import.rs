@@ -127,6 +127,10 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         )
         .await;
     assert_eq!(print.text.matches("<section class=\"sheet\">").count(), 62);
+    assert!(
+        !print.text.contains("****"),
+        "every number on the boards is callable"
+    );
     let people = app.ok("/api/v1/people?limit=200", &token).await;
     let people = people["items"].as_array().unwrap();
     let callable = people

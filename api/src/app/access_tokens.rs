@@ -149,14 +149,16 @@ pub fn list(
     Ok(store::page_owned(conn, &owner.id, after, limit)?)
 }
 
-/// One of the caller's own tokens, revoked or not; anyone else's does not exist.
+/// One of the caller's own tokens, unless revoked; anyone else's does not exist.
 pub fn get(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &AccessTokenId,
 ) -> Result<AccessTokenRow, AppError> {
     let owner = holder(caller)?;
-    store::find_owned(conn, &owner.id, id)?.ok_or(AppError::NotFound)
+    store::find_owned(conn, &owner.id, id)?
+        .filter(|row| row.revoked_at.is_none())
+        .ok_or(AppError::NotFound)
 }
 
 /// Revokes one of the caller's own tokens; it stops working at once.
@@ -168,8 +170,9 @@ pub fn revoke(
     id: &AccessTokenId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let owner = holder(caller)?;
     super::transaction(conn, |conn| {
-        let row = get(conn, caller, id)?;
+        let row = store::find_owned(conn, &owner.id, id)?.ok_or(AppError::NotFound)?;
         if !store::revoke(conn, &row.id, time::to_db(now))? {
             return Ok(());
         }

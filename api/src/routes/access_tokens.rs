@@ -104,7 +104,8 @@ pub async fn list_access_tokens(
     Ok(HttpResponse::Ok().json(AccessTokenPage { items, next_cursor }))
 }
 
-/// One of the caller's own personal access tokens, revoked or not (never the secret).
+/// One of the caller's own personal access tokens (never the secret); a
+/// revoked one is gone.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),

@@ -25,8 +25,6 @@ pub struct AccessTokenView {
     pub expires_at: DateTime<Utc>,
     /// When it was last used, to the minute; null if never.
     pub last_used_at: Option<DateTime<Utc>>,
-    /// When it was revoked; null while it was not.
-    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<&AccessTokenRow> for AccessTokenView {
@@ -46,7 +44,6 @@ impl TryFrom<&AccessTokenRow> for AccessTokenView {
             created_at: time::from_db(row.created_at),
             expires_at: time::from_db(row.expires_at),
             last_used_at: row.last_used_at.map(time::from_db),
-            revoked_at: row.revoked_at.map(time::from_db),
         })
     }
 }
