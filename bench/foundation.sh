@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Foundation load figures: liveness, an authenticated read (JWT check + one
-# primary-key select), and login (argon2id). Loopback only; every run is
+# primary-key select; with a personal access token: tag check + token and
+# account selects), and login (argon2id). Loopback only; every run is
 # bounded by wrk's duration.
 #   bash bench/foundation.sh                      # SQLite in a temp folder
 #   DATABASE_URL=postgres://… bash bench/foundation.sh
@@ -27,6 +28,10 @@ login='{"username":"admin","password":"Bench-keeper-2025"}'
 token=$(curl -fs "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' -d "$login" |
     python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')
 
+pat=$(curl -fs "http://127.0.0.1:$PORT/api/v1/me/tokens" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d '{"name":"bench","expires_in_days":1}' |
+    python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
+
 cat >"$work/login.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -44,5 +49,6 @@ run() { # name, connections, extra wrk args…
 echo "backend: $(curl -fs "http://127.0.0.1:$PORT/readyz")"
 run "GET /healthz" 64 "http://127.0.0.1:$PORT/healthz"
 run "GET /api/v1/me" 64 -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/me"
+run "GET /me (gw_pat_)" 64 -H "Authorization: Bearer $pat" "http://127.0.0.1:$PORT/api/v1/me"
 run "POST /auth/login" 8 -s "$work/login.lua" "http://127.0.0.1:$PORT/api/v1/auth/login"
 echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"

@@ -49,6 +49,15 @@ pub enum Blocker {
 }
 
 impl Blocker {
+    /// What a printed list of unpublished boards says.
+    pub fn zh(&self) -> String {
+        match self {
+            Blocker::MissingGridLeader => "缺少网格长".to_owned(),
+            Blocker::MissingFullTimeWorker => "缺少专职网格员".to_owned(),
+            Blocker::NoConsent { name, .. } => format!("{name}未同意公示"),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Blocker::MissingGridLeader => "missing_grid_leader",
@@ -115,6 +124,16 @@ mod tests {
         );
         assert_eq!(contact(None, None, true), None);
         assert_eq!(contact(None, None, false), None);
+    }
+
+    #[test]
+    fn blockers_read_in_chinese_on_paper() {
+        let no = Blocker::NoConsent {
+            person_id: "p".into(),
+            name: "张亚超".into(),
+        };
+        assert_eq!(no.zh(), "张亚超未同意公示");
+        assert_eq!(Blocker::MissingGridLeader.zh(), "缺少网格长");
     }
 
     #[test]

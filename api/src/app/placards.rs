@@ -37,8 +37,8 @@ fn load_board(conn: &mut DbConnection, grid: GridRow) -> Result<Board, AppError>
 }
 
 impl Board {
-    /// What keeps the placard from being published; empty when it may be.
-    pub fn blockers(&self) -> Vec<Reason> {
+    /// What keeps the placard from being published, by the domain's rule.
+    pub fn obstacles(&self) -> Vec<Blocker> {
         let members: Vec<Member<'_>> = self
             .members
             .iter()
@@ -50,6 +50,11 @@ impl Board {
             })
             .collect();
         placard::blockers(&members)
+    }
+
+    /// What keeps the placard from being published; empty when it may be.
+    pub fn blockers(&self) -> Vec<Reason> {
+        self.obstacles()
             .into_iter()
             .map(|b| Reason {
                 code: b.code().to_owned(),
@@ -120,11 +125,11 @@ pub fn printable(
 }
 
 /// The boards of a subtree for one print run, in code order: those that
-/// print, and those that do not with why.
+/// print, and those that do not with why (nothing: ready, not published).
 #[derive(Debug, Default)]
 pub struct Sheets {
     pub printed: Vec<Board>,
-    pub skipped: Vec<(Board, Vec<Reason>)>,
+    pub skipped: Vec<(Board, Vec<Blocker>)>,
 }
 
 /// Every placard under a grid in scope (the zone root: all of them), for
@@ -148,14 +153,7 @@ pub fn subtree(
         if board.published_token().is_some() {
             sheets.printed.push(board);
         } else {
-            let mut why = board.blockers();
-            if why.is_empty() {
-                why.push(Reason {
-                    code: ErrorCode::PlacardNotPublished.as_str().to_owned(),
-                    message: "ready, but not published yet".to_owned(),
-                    id: None,
-                });
-            }
+            let why = board.obstacles();
             sheets.skipped.push((board, why));
         }
     }

@@ -127,13 +127,16 @@ table{width:100%;border-collapse:collapse;font-size:13pt}th,td{border:1px solid 
 th{background:#fbe9eb}.r{white-space:nowrap;color:#c8102e}.n{white-space:nowrap;font-weight:bold}\
 .foot{display:flex;justify-content:space-between;align-items:center;margin-top:10mm;font-size:12pt}\
 .qr svg{width:45mm;height:45mm}.url{word-break:break-all}\
-h2{color:#c8102e;font-size:20pt;margin:0 0 6mm}.skipped td{font-size:12pt}";
+h2{color:#c8102e;font-size:20pt;margin:0 0 6mm}.skipped td{font-size:12pt}\
+@media screen and (max-width:600px){.board{padding:4mm;min-height:0;border-width:2mm;margin-bottom:6mm}\
+h1{font-size:20pt}.meta{font-size:11pt}table{font-size:10pt}th,td{padding:1.5mm}.n{white-space:normal}\
+.qr svg{width:30mm;height:30mm}h2{font-size:15pt}}";
 
 /// A grid whose board is not in a print run, and why.
 pub struct Skipped<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    pub reasons: Vec<&'a str>,
+    pub reasons: Vec<String>,
 }
 
 /// One A4 board: title, people with roles, numbers and duties, and the QR code.

@@ -7,6 +7,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use gridwork_domain::GridId;
+use gridwork_domain::placard::Blocker;
 use gridwork_persistence::time;
 use utoipa::IntoParams;
 
@@ -365,7 +366,11 @@ pub async fn print_placards(
         .map(|(board, why)| Skipped {
             code: &board.grid.code,
             name: &board.grid.name,
-            reasons: why.iter().map(|r| r.message.as_str()).collect(),
+            reasons: if why.is_empty() {
+                vec!["已具备条件，尚未发布".to_owned()]
+            } else {
+                why.iter().map(Blocker::zh).collect()
+            },
         })
         .collect();
     let title = format!("{} 网格员信息公示牌（{} 块）", grid.name, printed.len());
