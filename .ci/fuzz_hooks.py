@@ -5,9 +5,11 @@ the same key only to retry it. The fuzzer draws keys from the header's
 pattern and so repeats short ones ("0") across unrelated requests; a repeat
 with the same body is answered, as the draft requires, with the first
 response even when its record has since been deleted, which the stateful
-checks (created resource must exist) then misread. Valid keys are made
-unique per request here; malformed keys are sent untouched, and replays
-are tested by tests/api/idempotency.rs.
+checks (created resource must exist) then misread. In the stateful phase,
+where one request builds on another, valid keys are made unique per
+request; other phases and malformed keys are left as drawn (changing a
+coverage case would void its premise), and replays are tested by
+tests/api/idempotency.rs.
 """
 
 import itertools
@@ -23,6 +25,8 @@ def _valid(key):
 
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
+    if case.meta is None or case.meta.phase.name != "stateful":
+        return
     for name in list(case.headers or {}):
         if name.lower() == "idempotency-key" and _valid(case.headers[name]):
             suffix = f"~{next(_serial)}"
