@@ -7,6 +7,7 @@ pub mod access_token;
 pub mod assignment;
 pub mod audit;
 pub mod boundary;
+pub mod case;
 pub mod code;
 pub mod coverage;
 pub mod enterprise;
