@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod kpi;
 
 crate::closed_set! {
     /// Where a case stands.
