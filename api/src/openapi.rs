@@ -47,6 +47,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "assignments", description = "Who serves which grid in which role; defines each user's scope"),
         (name = "placards", description = "\"Who to call\" placards, public pages and QR codes"),
         (name = "stats", description = "The three 100% rates"),
+        (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
     )

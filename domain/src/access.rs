@@ -20,6 +20,9 @@ pub enum Permission {
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
     ZoneWide,
+    /// Keep the reference data of case handling: departments, case
+    /// categories with their departments and deadlines, the calendar.
+    ManageCaseSetup,
 }
 
 impl Permission {
@@ -37,7 +40,13 @@ impl Permission {
                 Role::GridLeader,
                 Role::GridWorker,
             ],
-            Permission::ZoneWide => &[Role::Admin, Role::ZoneOfficer, Role::Auditor],
+            Permission::ZoneWide => &[
+                Role::Admin,
+                Role::ZoneOfficer,
+                Role::Auditor,
+                Role::CommitteeLeader,
+            ],
+            Permission::ManageCaseSetup => &[Role::Admin],
         }
     }
 

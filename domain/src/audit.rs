@@ -24,6 +24,11 @@ crate::closed_set! {
         PlacardUnpublish = "placard.unpublish", "撤下公示牌", "Placard taken down";
         PlacardRotate = "placard.rotate_token", "更换公示牌二维码", "Placard QR code replaced";
         PrintLink = "placard.print_link", "生成公示牌打印链接", "Placard print link made";
+        DepartmentCreate = "department.create", "新增部门", "Department created";
+        DepartmentUpdate = "department.update", "修改部门", "Department changed";
+        CategoryCreate = "case_category.create", "新增事件类别", "Case category created";
+        CategoryUpdate = "case_category.update", "修改事件类别", "Case category changed";
+        CalendarUpdate = "calendar.update", "修改工作日历", "Working calendar changed";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -39,6 +44,9 @@ crate::closed_set! {
         Enterprise = "enterprise", "企业", "Enterprise";
         Person = "person", "人员", "Person";
         Assignment = "assignment", "人员入格", "Assignment";
+        Department = "department", "部门", "Department";
+        CaseCategory = "case_category", "事件类别", "Case category";
+        CalendarDay = "calendar_day", "工作日历日期", "Calendar day";
     }
 }
 

@@ -14,6 +14,7 @@ crate::closed_set! {
         MobileWorker = "mobile_worker", "移动网格员", "Mobile grid worker";
         PartyInstructor = "party_instructor", "党建指导员", "Party-building instructor";
         DepartmentStaff = "department_staff", "部门工作人员", "Department staff";
+        CommitteeLeader = "committee_leader", "管委会领导（吹哨）", "Management committee leader";
         Auditor = "auditor", "审计员", "Auditor";
     }
 }

@@ -5,7 +5,10 @@
 pub mod access_token;
 pub mod assignment;
 pub mod audit;
+pub mod calendar;
+pub mod case_category;
 pub mod connection;
+pub mod department;
 pub mod enterprise;
 pub mod grid;
 pub mod idempotency;

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        department_code -> Nullable<Text>,
     }
 }
 
@@ -202,5 +203,40 @@ diesel::table! {
         expires_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    departments (code) {
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    case_categories (code) {
+        code -> Text,
+        parent_code -> Nullable<Text>,
+        name_zh -> Text,
+        name_en -> Text,
+        departments -> Text,
+        deadlines -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        note -> Nullable<Text>,
     }
 }

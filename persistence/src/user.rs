@@ -25,6 +25,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The department of a `department_staff` account.
+    pub department_code: Option<String>,
 }
 
 impl UserRow {
@@ -47,6 +49,7 @@ impl UserRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            department_code: None,
         }
     }
 }
@@ -152,6 +155,7 @@ pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<bool> {
         users::token_version.eq(row.token_version),
         users::updated_at.eq(row.updated_at),
         users::version.eq(row.version),
+        users::department_code.eq(&row.department_code),
     ))
     .execute(conn)?;
     Ok(updated == 1)

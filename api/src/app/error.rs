@@ -58,6 +58,7 @@ codes! {
         InvalidIdempotencyKey = "invalid_idempotency_key",
         IdempotencyKeyInUse = "idempotency_key_in_use",
         UsernameTaken = "username_taken",
+        CodeTaken = "code_taken",
         TooManyTokens = "too_many_tokens",
         SelfLockout = "self_lockout",
         ZoneExists = "zone_exists",

@@ -17,6 +17,7 @@ pub mod health;
 pub mod meta;
 pub mod people;
 pub mod placards;
+pub mod reference;
 pub mod stats;
 pub mod users;
 
@@ -67,6 +68,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(placards::placards_print_link)
                 .service(placards::public_placard)
                 .service(placards::placard_qr)
+                .service(reference::list_departments)
+                .service(reference::create_department)
+                .service(reference::get_department)
+                .service(reference::update_department)
+                .service(reference::list_categories)
+                .service(reference::create_category)
+                .service(reference::get_category)
+                .service(reference::update_category)
                 .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)

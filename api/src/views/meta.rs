@@ -1,9 +1,9 @@
 //! Codes with their Chinese and English labels.
 
-use gridwork_domain::Role;
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
+use gridwork_domain::{Role, case};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -40,7 +40,7 @@ impl ToSchema for RoleLabels {}
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Codes {
     /// Account roles.
-    #[schema(min_items = 9, max_items = 9)]
+    #[schema(min_items = 10, max_items = 10)]
     pub roles: Vec<Label>,
     /// Grid kinds.
     #[schema(min_items = 4, max_items = 4)]
@@ -57,6 +57,43 @@ pub struct Codes {
     /// The fields of an enterprise's basic record (`basic_info.missing`).
     #[schema(min_items = 8, max_items = 8)]
     pub record_fields: Vec<Label>,
+    /// Where a case stands.
+    #[schema(min_items = 11, max_items = 11)]
+    pub case_states: Vec<Label>,
+    /// What may be done to a case.
+    #[schema(min_items = 13, max_items = 13)]
+    pub case_actions: Vec<Label>,
+    /// Case severities (分级响应).
+    #[schema(min_items = 3, max_items = 3)]
+    pub severities: Vec<Label>,
+    /// The rungs of the escalation ladder.
+    #[schema(min_items = 4, max_items = 4)]
+    pub case_levels: Vec<Label>,
+    /// Who found the problem.
+    #[schema(min_items = 7, max_items = 7)]
+    pub case_sources: Vec<Label>,
+    /// Evaluations of a closed case.
+    #[schema(min_items = 3, max_items = 3)]
+    pub satisfaction: Vec<Label>,
+    /// How a case stands against its deadline.
+    #[schema(min_items = 3, max_items = 3)]
+    pub deadline_statuses: Vec<Label>,
+    /// Who may read a timeline entry.
+    #[schema(min_items = 2, max_items = 2)]
+    pub visibilities: Vec<Label>,
+    /// Dates of the working calendar that break the plain week.
+    #[schema(min_items = 2, max_items = 2)]
+    pub day_kinds: Vec<Label>,
+}
+
+/// The labels of every value of a closed set.
+macro_rules! labels {
+    ($set:ty) => {
+        <$set>::ALL
+            .into_iter()
+            .map(|v| label(v.code(), v.label_zh(), v.label_en()))
+            .collect()
+    };
 }
 
 fn label(code: impl Into<String>, label_zh: &'static str, label_en: &'static str) -> Label {
@@ -95,10 +132,37 @@ impl Codes {
                 .iter()
                 .map(|(c, zh, en)| label(c.to_string(), zh, en))
                 .collect(),
-            record_fields: RecordField::ALL
-                .into_iter()
-                .map(|f| label(f.code(), f.label_zh(), f.label_en()))
-                .collect(),
+            record_fields: labels!(RecordField),
+            case_states: labels!(case::CaseState),
+            case_actions: labels!(case::CaseAction),
+            severities: labels!(case::Severity),
+            case_levels: labels!(case::Level),
+            case_sources: labels!(case::Source),
+            satisfaction: labels!(case::Satisfaction),
+            deadline_statuses: labels!(case::deadline::DeadlineStatus),
+            visibilities: labels!(case::Visibility),
+            day_kinds: labels!(case::calendar::DayKind),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    /// The spec promises each list's exact size; they must match the sets.
+    #[test]
+    fn every_code_list_has_the_size_the_spec_states() {
+        let lists = serde_json::to_value(Codes::all()).unwrap();
+        let schema = serde_json::to_value(Codes::schema()).unwrap();
+        let properties = schema["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), lists.as_object().unwrap().len());
+        for (name, property) in properties {
+            let len = lists[name].as_array().unwrap().len() as u64;
+            assert_eq!(property["maxItems"].as_u64(), Some(len), "{name}");
+            assert_eq!(property["minItems"].as_u64(), Some(len), "{name}");
         }
     }
 }

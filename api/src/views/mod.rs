@@ -12,5 +12,6 @@ pub mod health;
 pub mod meta;
 pub mod people;
 pub mod placards;
+pub mod reference;
 pub mod stats;
 pub mod users;

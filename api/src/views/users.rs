@@ -17,7 +17,7 @@ pub struct UserView {
     pub username: String,
     #[schema(max_length = 100, example = "王勇翔")]
     pub display_name: Option<String>,
-    #[schema(min_items = 1, max_items = 9)]
+    #[schema(min_items = 1, max_items = 10)]
     pub roles: Vec<Role>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,

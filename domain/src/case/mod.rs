@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod deadline;
 pub mod kpi;
+pub mod reference;
 
 crate::closed_set! {
     /// Where a case stands.
