@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::departments::{DepartmentCode, name};
+use super::departments::{DepartmentCode, archive, name};
 use super::{AppError, AuditEvent, Caller, ErrorCode, Expected, FieldCode, FieldError, Origin};
 
 /// Limits of one severity: `10m`, `24h` or `3wd` (working days). Absent
@@ -263,13 +263,7 @@ pub fn update(
         AppError::check(errors)?;
         expected.check(row.version)?;
         let now = time::to_db(time::now());
-        if let Some(archived) = input.archived {
-            row.archived_at = if archived {
-                row.archived_at.or(Some(now))
-            } else {
-                None
-            };
-        }
+        row.archived_at = archive(row.archived_at, input.archived, now);
         row.updated_at = now;
         row.version += 1;
         if !case_category::update(conn, &row)? {

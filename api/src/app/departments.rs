@@ -1,6 +1,7 @@
 //! Departments (职能部门): reference data an admin keeps; cases are
 //! dispatched to them and department staff belong to one.
 
+use chrono::NaiveDateTime;
 use gridwork_domain::Permission;
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::reference::RefCode;
@@ -81,6 +82,20 @@ pub fn name(field: &str, text: &str, errors: &mut Vec<FieldError>) -> String {
     trimmed.to_owned()
 }
 
+/// When a record is archived after a request that may set or clear it:
+/// archiving again keeps the first moment.
+pub fn archive(
+    current: Option<NaiveDateTime>,
+    archived: Option<bool>,
+    now: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    match archived {
+        Some(true) => current.or(Some(now)),
+        Some(false) => None,
+        None => current,
+    }
+}
+
 pub fn create(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -154,13 +169,7 @@ pub fn update(
         AppError::check(errors)?;
         expected.check(row.version)?;
         let now = time::to_db(time::now());
-        if let Some(archived) = input.archived {
-            row.archived_at = if archived {
-                row.archived_at.or(Some(now))
-            } else {
-                None
-            };
-        }
+        row.archived_at = archive(row.archived_at, input.archived, now);
         row.updated_at = now;
         row.version += 1;
         if !department::update(conn, &row)? {
