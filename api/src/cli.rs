@@ -155,6 +155,7 @@ pub fn create_user(
         password: password.trim_end_matches(['\r', '\n']).to_owned(),
         display_name,
         roles: roles.to_vec(),
+        department_code: None,
     };
     let system = Caller::system();
     let account = users::check_new(&system, &config.password_policy, &request)

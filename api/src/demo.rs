@@ -797,6 +797,7 @@ fn load(
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             display_name: Some(account.name.to_owned()),
             roles: Roles::single(account.role),
+            department_code: None,
         };
         let user = users::create(l.conn, &Caller::system(), &l.origin, new, hash)?;
         let person = match l.people.iter().find(|p| p.name == account.name).cloned() {

@@ -8,6 +8,7 @@ on_both_backends!(
     seeded_departments_and_categories_are_listed,
     an_admin_keeps_departments_and_categories,
     bad_setup_input_is_refused_field_by_field,
+    department_staff_belong_to_one_department,
 );
 
 async fn all(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
@@ -246,4 +247,63 @@ async fn bad_setup_input_is_refused_field_by_field(backend: Backend) {
     app.get("/api/v1/case-categories/nothing_here", Some(&z.admin))
         .await
         .assert_problem(404, "not_found");
+}
+
+async fn department_staff_belong_to_one_department(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let user = |roles: Value, department: Value| json!({ "username": "li_em", "password": gridwork_tests::USER_PASSWORD, "roles": roles, "department_code": department });
+    for (body, code) in [
+        (user(json!(["department_staff"]), Value::Null), "required"),
+        (
+            user(json!(["department_staff"]), json!("no_such")),
+            "not_found",
+        ),
+        (
+            user(json!(["grid_worker"]), json!("fire_rescue")),
+            "invalid",
+        ),
+    ] {
+        let res = app.post("/api/v1/users", Some(&admin), &body).await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "department_code", "{body}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}");
+    }
+    let made = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &user(json!(["department_staff"]), json!("emergency_management")),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(made.body["department_code"], "emergency_management");
+    let path = format!("/api/v1/users/{}", made.body["id"].as_str().unwrap());
+    let moved = app
+        .patch(
+            &path,
+            Some(&admin),
+            &json!({ "department_code": "fire_rescue" }),
+        )
+        .await;
+    assert_eq!(
+        moved.body["department_code"], "fire_rescue",
+        "{}",
+        moved.text
+    );
+    // another role without a department: the department must go too
+    app.patch(&path, Some(&admin), &json!({ "roles": ["auditor"] }))
+        .await
+        .assert_problem(422, "validation_failed");
+    let changed = app
+        .patch(
+            &path,
+            Some(&admin),
+            &json!({ "roles": ["auditor"], "department_code": null }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["department_code"], Value::Null);
 }

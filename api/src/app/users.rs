@@ -5,12 +5,12 @@ use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::password::PasswordPolicy;
 use gridwork_domain::{Permission, Role, Roles, UserId, Username};
 use gridwork_persistence::user::{self, UserFilter, UserRow};
-use gridwork_persistence::{DbConnection, refresh_token, time};
+use gridwork_persistence::{DbConnection, department, refresh_token, time};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::input::clean;
+use super::input::{clean, nullable};
 use super::{AppError, AuditEvent, Caller, ErrorCode, Expected, FieldCode, FieldError, Origin};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -38,6 +38,16 @@ pub struct CreateUser {
     #[validate(length(min = 1, max = 10))]
     #[schema(value_type = Vec<Role>, min_items = 1, max_items = 10, example = json!(["grid_worker"]))]
     pub roles: Vec<String>,
+    /// The department of a `department_staff` account (required for them,
+    /// refused for everyone else).
+    #[validate(length(min = 1, max = 40))]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = "^[a-z][a-z0-9_]{0,39}$",
+        example = "emergency_management"
+    )]
+    pub department_code: Option<String>,
 }
 
 /// Fields to change; absent fields stay as they are.
@@ -57,6 +67,11 @@ pub struct UpdateUser {
     #[validate(length(min = 1, max = 1024))]
     #[schema(min_length = 1, max_length = 1024)]
     pub password: Option<String>,
+    /// The department of a `department_staff` account; `null` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(min = 1, max = 40))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 40, pattern = "^[a-z][a-z0-9_]{0,39}$")]
+    pub department_code: Option<Option<String>>,
 }
 
 fn parse_roles(codes: &[String]) -> Result<Roles, AppError> {
@@ -78,6 +93,7 @@ pub struct NewAccount {
     pub username: Username,
     pub display_name: Option<String>,
     pub roles: Roles,
+    pub department_code: Option<String>,
 }
 
 /// Checks a new account (every invalid field at once) before its password is hashed.
@@ -107,6 +123,7 @@ pub fn check_new(
             username,
             display_name: clean(input.display_name.clone()),
             roles,
+            department_code: input.department_code.clone(),
         }),
         _ => Err(AppError::Invalid(errors)),
     }
@@ -120,14 +137,18 @@ pub fn create(
     account: NewAccount,
     password_hash: String,
 ) -> Result<UserRow, AppError> {
-    let row = UserRow::new(
-        account.username.as_str(),
-        account.display_name,
-        password_hash,
-        account.roles.to_stored(),
-        time::to_db(time::now()),
-    );
+    let row = UserRow {
+        department_code: account.department_code,
+        ..UserRow::new(
+            account.username.as_str(),
+            account.display_name,
+            password_hash,
+            account.roles.to_stored(),
+            time::to_db(time::now()),
+        )
+    };
     super::transaction(conn, |conn| {
+        check_department(conn, &account.roles, row.department_code.as_deref())?;
         if !user::insert(conn, &row)? {
             return Err(AppError::conflict(
                 ErrorCode::UsernameTaken,
@@ -141,6 +162,30 @@ pub fn create(
             .write(conn, origin)?;
         Ok(row)
     })
+}
+
+/// Department staff belong to exactly one active department; nobody else
+/// belongs to one.
+fn check_department(
+    conn: &mut DbConnection,
+    roles: &Roles,
+    code: Option<&str>,
+) -> Result<(), AppError> {
+    let invalid = |code, message: &str| AppError::invalid("department_code", code, message);
+    match (roles.contains(Role::DepartmentStaff), code) {
+        (true, None) => Err(invalid(
+            FieldCode::Required,
+            "department staff belong to a department",
+        )),
+        (false, Some(_)) => Err(invalid(
+            FieldCode::Invalid,
+            "only department staff belong to a department",
+        )),
+        (true, Some(code)) if department::active_among(conn, &[code.to_owned()])?.is_empty() => {
+            Err(invalid(FieldCode::NotFound, "no such active department"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// One account (admin).
@@ -245,6 +290,15 @@ pub fn apply_update(
         next.password_hash = hash;
         changed.push("password");
     }
+    if let Some(code) = input.department_code {
+        next.department_code = code;
+        changed.push("department_code");
+    }
+    let next_roles = match roles {
+        Some(roles) => roles,
+        None => Roles::parse_stored(&next.roles)
+            .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", next.id)))?,
+    };
     let end_sessions = next.disabled && !current.disabled || changed.contains(&"password");
     if end_sessions {
         next.token_version += 1;
@@ -252,6 +306,7 @@ pub fn apply_update(
     next.updated_at = now;
     next.version += 1;
     super::transaction(conn, |conn| {
+        check_department(conn, &next_roles, next.department_code.as_deref())?;
         if !user::update(conn, &next)? {
             return Err(AppError::Stale);
         }

@@ -20,6 +20,9 @@ pub struct UserView {
     #[schema(min_items = 1, max_items = 10)]
     pub roles: Vec<Role>,
     pub disabled: bool,
+    /// The department of a `department_staff` account.
+    #[schema(max_length = 40, pattern = "^[a-z][a-z0-9_]{0,39}$")]
+    pub department_code: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version; the ETag is `"<version>"`.
@@ -38,6 +41,7 @@ impl TryFrom<&UserRow> for UserView {
             display_name: row.display_name.clone(),
             roles: roles.iter().collect(),
             disabled: row.disabled,
+            department_code: row.department_code.clone(),
             created_at: time::from_db(row.created_at),
             updated_at: time::from_db(row.updated_at),
             version: row.version,
