@@ -96,6 +96,7 @@ impl Modify for Contract {
             let operations = [
                 (false, item.get.as_mut()),
                 (true, item.post.as_mut()),
+                (false, item.put.as_mut()),
                 (false, item.patch.as_mut()),
                 (false, item.delete.as_mut()),
             ];

@@ -9,6 +9,7 @@ on_both_backends!(
     an_admin_keeps_departments_and_categories,
     bad_setup_input_is_refused_field_by_field,
     department_staff_belong_to_one_department,
+    the_working_calendar_is_kept_by_admins,
 );
 
 async fn all(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
@@ -306,4 +307,94 @@ async fn department_staff_belong_to_one_department(backend: Backend) {
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
     assert_eq!(changed.body["department_code"], Value::Null);
+}
+
+async fn the_working_calendar_is_kept_by_admins(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let year = app
+        .ok(
+            "/api/v1/calendar/days?from=2026-01-01&to=2026-12-31&limit=200",
+            &z.worker_a,
+        )
+        .await;
+    let items = year["items"].as_array().unwrap();
+    assert_eq!(items.len(), 39, "33 holidays and 6 make-up days");
+    assert_eq!(
+        items[0],
+        json!({ "day": "2026-01-01", "kind": "holiday", "note": "元旦" })
+    );
+    let october = app
+        .ok(
+            "/api/v1/calendar/days?from=2026-10-01&to=2026-10-31&limit=3",
+            &z.worker_a,
+        )
+        .await;
+    assert_eq!(october["items"].as_array().unwrap().len(), 3);
+    let next = app
+        .ok(
+            &format!(
+                "/api/v1/calendar/days?from=2026-10-01&to=2026-10-31&limit=200&cursor={}",
+                october["next_cursor"].as_str().unwrap()
+            ),
+            &z.worker_a,
+        )
+        .await;
+    assert_eq!(next["items"][0]["day"], "2026-10-04", "the page after");
+    assert_eq!(
+        next["items"].as_array().unwrap().len(),
+        5,
+        "5–7 Oct and the 10th"
+    );
+
+    // a zone-specific day off, then taken back
+    let put = app
+        .request(
+            actix_web::http::Method::PUT,
+            "/api/v1/calendar/days/2026-12-31",
+            Some(&z.admin),
+            Some(&json!({ "kind": "holiday", "note": "跨年停工" })),
+            &[],
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    app.request(
+        actix_web::http::Method::PUT,
+        "/api/v1/calendar/days/2026-12-30",
+        Some(&z.worker_a),
+        Some(&json!({ "kind": "holiday" })),
+        &[],
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let del = app
+        .request(
+            actix_web::http::Method::DELETE,
+            "/api/v1/calendar/days/2026-12-31",
+            Some(&z.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(del.status, 204);
+    app.request(
+        actix_web::http::Method::DELETE,
+        "/api/v1/calendar/days/2026-12-31",
+        Some(&z.admin),
+        None,
+        &[],
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.get(
+        "/api/v1/calendar/days?from=2026-01-01&to=2027-06-01",
+        Some(&z.admin),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    app.get("/api/v1/calendar/days?from=2026-13-01", Some(&z.admin))
+        .await
+        .assert_problem(422, "validation_failed");
 }

@@ -7,6 +7,7 @@
 pub mod access_tokens;
 pub mod assignments;
 pub mod audit;
+pub mod calendar;
 pub mod caller;
 pub mod case_categories;
 pub mod coverage;

@@ -11,6 +11,7 @@ pub mod access_tokens;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
@@ -76,6 +77,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reference::create_category)
                 .service(reference::get_category)
                 .service(reference::update_category)
+                .service(calendar::list_days)
+                .service(calendar::put_day)
+                .service(calendar::remove_day)
                 .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)

@@ -2,7 +2,9 @@
 //! case categories.
 
 use chrono::{DateTime, Utc};
+use gridwork_domain::case::calendar::DayKind;
 use gridwork_domain::case::deadline::{Limits, Schedule};
+use gridwork_persistence::calendar::DayRow;
 use gridwork_persistence::case_category::CategoryRow;
 use gridwork_persistence::department::DepartmentRow;
 use gridwork_persistence::time;
@@ -155,6 +157,37 @@ pub struct CategoryPage {
     /// One page: at most `limit` (1–200) items, a parent before its children.
     #[schema(max_items = 200)]
     pub items: Vec<CategoryView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
+    pub next_cursor: Option<String>,
+}
+
+/// A date of the working calendar that breaks the plain week.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarDayView {
+    pub day: chrono::NaiveDate,
+    pub kind: DayKind,
+    #[schema(max_length = 100, example = "国庆节")]
+    pub note: Option<String>,
+}
+
+impl TryFrom<&DayRow> for CalendarDayView {
+    type Error = AppError;
+
+    fn try_from(row: &DayRow) -> Result<CalendarDayView, AppError> {
+        Ok(CalendarDayView {
+            day: row.day,
+            kind: crate::app::calendar::kind(row)?,
+            note: row.note.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarPage {
+    /// One page: at most `limit` (1–200) items, in date order.
+    #[schema(max_items = 200)]
+    pub items: Vec<CalendarDayView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
