@@ -20,6 +20,8 @@ pub enum Permission {
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
     ZoneWide,
+    /// Report a case in a grid of the caller's scope.
+    ReportCases,
     /// Keep the reference data of case handling: departments, case
     /// categories with their departments and deadlines, the calendar.
     ManageCaseSetup,
@@ -47,6 +49,15 @@ impl Permission {
                 Role::CommitteeLeader,
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
+            Permission::ReportCases => &[
+                Role::Admin,
+                Role::ZoneOfficer,
+                Role::CommitteeLeader,
+                Role::GridLeader,
+                Role::GridWorker,
+                Role::PartTimeWorker,
+                Role::MobileWorker,
+            ],
         }
     }
 

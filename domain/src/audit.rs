@@ -29,6 +29,7 @@ crate::closed_set! {
         CategoryCreate = "case_category.create", "新增事件类别", "Case category created";
         CategoryUpdate = "case_category.update", "修改事件类别", "Case category changed";
         CalendarUpdate = "calendar.update", "修改工作日历", "Working calendar changed";
+        CaseReport = "case.report", "上报事件", "Case reported";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -47,6 +48,7 @@ crate::closed_set! {
         Department = "department", "部门", "Department";
         CaseCategory = "case_category", "事件类别", "Case category";
         CalendarDay = "calendar_day", "工作日历日期", "Calendar day";
+        Case = "case", "事件", "Case";
     }
 }
 

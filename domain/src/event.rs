@@ -15,6 +15,7 @@ crate::closed_set! {
         PlacardPublished = "placard.published", "公示牌已发布", "Placard published";
         PlacardUnpublished = "placard.unpublished", "公示牌已撤下", "Placard taken down";
         PlacardTokenRotated = "placard.token_rotated", "公示牌二维码已更换", "Placard QR code replaced";
+        CaseCreated = "case.created", "事件已上报", "Case reported";
     }
 }
 

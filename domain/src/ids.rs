@@ -25,6 +25,10 @@ crate::id_type!(
     /// A personal access token (its id, never its secret).
     AccessTokenId
 );
+crate::id_type!(
+    /// A case (事件).
+    CaseId
+);
 
 #[cfg(test)]
 mod tests {

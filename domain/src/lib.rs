@@ -23,6 +23,6 @@ pub mod role;
 pub mod user;
 
 pub use access::{Permission, Scope};
-pub use ids::{AccessTokenId, AssignmentId, EnterpriseId, GridId, PersonId, UserId};
+pub use ids::{AccessTokenId, AssignmentId, CaseId, EnterpriseId, GridId, PersonId, UserId};
 pub use role::{Role, Roles};
 pub use user::Username;

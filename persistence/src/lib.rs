@@ -6,6 +6,7 @@ pub mod access_token;
 pub mod assignment;
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod case_category;
 pub mod connection;
 pub mod department;

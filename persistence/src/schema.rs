@@ -240,3 +240,66 @@ diesel::table! {
         note -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        grid_id -> Text,
+        category_code -> Text,
+        severity -> Text,
+        source -> Text,
+        state -> Text,
+        level -> Text,
+        description -> Text,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        enterprise_id -> Nullable<Text>,
+        reporter_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        rework_count -> Integer,
+        reopened -> Bool,
+        satisfaction -> Nullable<Text>,
+        merged_into -> Nullable<Text>,
+        fingerprint -> Text,
+        reported_at -> Timestamp,
+        accept_due_at -> Timestamp,
+        report_in_due_at -> Nullable<Timestamp>,
+        resolve_due_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        dispatched_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        held_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    case_departments (case_id, department_code) {
+        case_id -> Text,
+        department_code -> Text,
+        lead -> Bool,
+        dispatched_at -> Timestamp,
+        reported_in_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    case_timeline (id) {
+        id -> Text,
+        case_id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        level -> Text,
+        note -> Nullable<Text>,
+        attachments -> Text,
+        visibility -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(cases, case_departments);

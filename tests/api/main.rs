@@ -8,6 +8,7 @@ mod audit_log;
 mod auth;
 mod bad_input;
 mod case_setup;
+mod cases;
 mod commands;
 mod coverage;
 mod demo_and_import;

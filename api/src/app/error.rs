@@ -60,6 +60,7 @@ codes! {
         UsernameTaken = "username_taken",
         CodeTaken = "code_taken",
         TooManyTokens = "too_many_tokens",
+        CaseExists = "case_exists",
         SelfLockout = "self_lockout",
         ZoneExists = "zone_exists",
         EnterpriseHasGrid = "enterprise_has_grid",

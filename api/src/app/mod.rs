@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod caller;
 pub mod case_categories;
+pub mod cases;
 pub mod coverage;
 pub mod departments;
 pub mod enterprises;

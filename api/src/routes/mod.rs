@@ -12,6 +12,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
@@ -77,6 +78,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reference::create_category)
                 .service(reference::get_category)
                 .service(reference::update_category)
+                .service(cases::create_case)
+                .service(cases::list_cases)
+                .service(cases::get_case)
+                .service(cases::case_timeline)
                 .service(calendar::list_days)
                 .service(calendar::put_day)
                 .service(calendar::remove_day)

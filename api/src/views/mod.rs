@@ -6,6 +6,7 @@ pub mod access_tokens;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
+pub mod cases;
 pub mod enterprises;
 pub mod grids;
 pub mod health;

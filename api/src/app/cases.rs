@@ -1,0 +1,340 @@
+//! Cases: reported in the field (online, or offline with the client's own
+//! UUIDv7), read within the caller's reach, with their timelines.
+//!
+//! Who sees a case: zone-wide roles all of them; grid staff those in their
+//! grids and below; department staff those dispatched to their department;
+//! anyone the cases they reported — the reporter only the public timeline.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::audit::{AuditAction, Entity};
+use gridwork_domain::case::{CaseState, Level, Progress, Severity, Source, Visibility};
+use gridwork_domain::event::EventType;
+use gridwork_domain::{CaseId, EnterpriseId, GridId, Permission, Role};
+use gridwork_persistence::case::{self, CaseFilter, CaseRow, TimelineRow, Visible};
+use gridwork_persistence::{DbConnection, enterprise, grid, time};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    AppError, AuditEvent, ErrorCode, FieldCode, FieldError, Origin, Scoped, calendar,
+    case_categories, grids,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    /// A UUIDv7 made on the device, for cases reported offline: sending the
+    /// same case again answers it with 200; other content under the same id
+    /// answers 409.
+    #[schema(value_type = Option<String>, format = Uuid, min_length = 36, max_length = 36)]
+    pub id: Option<uuid::Uuid>,
+    /// A case category code (`GET /api/v1/case-categories`).
+    #[validate(length(min = 1, max = 81))]
+    #[schema(
+        min_length = 1,
+        max_length = 81,
+        pattern = "^[a-z][a-z0-9_]{0,39}(\\.[a-z][a-z0-9_]{0,39})?$",
+        example = "safety_hazard.flooding"
+    )]
+    pub category: String,
+    pub severity: Severity,
+    /// What was found, 1–2000 characters.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "车间屋顶漏雨，精密设备进水"
+    )]
+    pub description: String,
+    pub source: Source,
+    /// Where: a point (located to the deepest grid in your scope that holds
+    /// it) with `lng`, or a grid.
+    #[validate(range(min = -90.0, max = 90.0))]
+    #[schema(minimum = -90.0, maximum = 90.0, example = 33.79)]
+    pub lat: Option<f64>,
+    #[validate(range(min = -180.0, max = 180.0))]
+    #[schema(minimum = -180.0, maximum = 180.0, example = 114.52)]
+    pub lng: Option<f64>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub grid_id: Option<GridId>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub enterprise_id: Option<EnterpriseId>,
+}
+
+/// A case reported, and whether this request made it (false: a resend).
+#[derive(Debug)]
+pub struct Reported {
+    pub row: CaseRow,
+    pub created: bool,
+}
+
+/// What the caller may see of cases.
+pub fn visible(scoped: &Scoped) -> Visible {
+    let user = scoped.caller.user.as_ref();
+    Visible {
+        grids: scoped.scope.grid_ids().map(<[GridId]>::to_vec),
+        reporter: user.map(|u| u.id.clone()),
+        department: user.and_then(|u| u.department_code.clone()),
+    }
+}
+
+/// How much of a case the caller sees: everything (they handle it), the
+/// public part (they reported it), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Handler,
+    Reporter,
+}
+
+/// The caller's reach over `row`, or NotFound.
+pub fn reach(conn: &mut DbConnection, scoped: &Scoped, row: &CaseRow) -> Result<Reach, AppError> {
+    if scoped.scope.covers(Some(&row.grid_id)) {
+        return Ok(Reach::Handler);
+    }
+    if let Some(department) = scoped
+        .caller
+        .user
+        .as_ref()
+        .and_then(|u| u.department_code.as_ref())
+        && case::departments(conn, &row.id)?
+            .iter()
+            .any(|d| &d.department_code == department)
+    {
+        return Ok(Reach::Handler);
+    }
+    match (&row.reporter_id, scoped.caller.user_id()) {
+        (Some(reporter), Some(me)) if reporter == me => Ok(Reach::Reporter),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// A case the caller may see, with their reach.
+pub fn find(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    id: &CaseId,
+) -> Result<(CaseRow, Reach), AppError> {
+    let row = case::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let reach = reach(conn, scoped, &row)?;
+    Ok((row, reach))
+}
+
+/// The fingerprint of what a case was created from (its id aside).
+fn fingerprint(input: &CreateCase) -> Result<String, AppError> {
+    let content = CreateCase {
+        id: None,
+        ..input.clone()
+    };
+    let bytes = serde_json::to_vec(&content).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// The role a caller acts in on a case, for the timeline.
+pub fn acting_role(scoped: &Scoped) -> Option<String> {
+    const ORDER: [Role; 8] = [
+        Role::CommitteeLeader,
+        Role::ZoneOfficer,
+        Role::GridLeader,
+        Role::GridWorker,
+        Role::PartTimeWorker,
+        Role::MobileWorker,
+        Role::DepartmentStaff,
+        Role::Admin,
+    ];
+    scoped.caller.user.as_ref()?;
+    ORDER
+        .into_iter()
+        .find(|r| scoped.caller.roles.contains(*r))
+        .map(|r| r.code().to_owned())
+}
+
+/// Reports a case; a resend of an offline case answers the first one.
+pub fn create(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    input: &CreateCase,
+    now: DateTime<Utc>,
+) -> Result<Reported, AppError> {
+    scoped.require(Permission::ReportCases)?;
+    input.validate()?;
+    let fingerprint = fingerprint(input)?;
+    let id = match input.id {
+        Some(id) if id.get_version_num() != 7 => {
+            return Err(AppError::invalid(
+                "id",
+                FieldCode::Invalid,
+                "must be a UUIDv7",
+            ));
+        }
+        Some(id) => CaseId::from(id.to_string().as_str()),
+        None => CaseId::generate(),
+    };
+    super::transaction(conn, |conn| {
+        if let Some(existing) = case::find(conn, &id)? {
+            reach(conn, scoped, &existing)?;
+            if existing.fingerprint == fingerprint {
+                return Ok(Reported {
+                    row: existing,
+                    created: false,
+                });
+            }
+            return Err(AppError::conflict(
+                ErrorCode::CaseExists,
+                "Another case has this id already; send a new UUIDv7.",
+            ));
+        }
+        let mut errors = Vec::new();
+        let grid = match (input.grid_id.as_ref(), input.lat, input.lng) {
+            (Some(grid_id), _, _) => grid::find(conn, grid_id)?
+                .filter(|g| g.archived_at.is_none() && scoped.scope.covers(Some(&g.id))),
+            (None, Some(lat), Some(lng)) => match grids::locate(conn, scoped, lat, lng) {
+                Ok(grid) => Some(grid),
+                Err(AppError::NotFound) => None,
+                Err(e) => return Err(e),
+            },
+            _ => {
+                return Err(AppError::invalid(
+                    "grid_id",
+                    FieldCode::Required,
+                    "give `grid_id`, or `lat` and `lng`",
+                ));
+            }
+        };
+        if grid.is_none() {
+            errors.push(FieldError::new(
+                "grid_id",
+                FieldCode::NotFound,
+                "no such grid in your scope (or none holds the point)",
+            ));
+        }
+        let category = gridwork_persistence::case_category::find(conn, &input.category)?
+            .filter(|c| c.archived_at.is_none());
+        if category.is_none() {
+            errors.push(FieldError::new(
+                "category",
+                FieldCode::NotFound,
+                "no such active category",
+            ));
+        }
+        if let Some(enterprise_id) = &input.enterprise_id
+            && enterprise::find(conn, enterprise_id)?.is_none()
+        {
+            errors.push(FieldError::new(
+                "enterprise_id",
+                FieldCode::NotFound,
+                "no such enterprise",
+            ));
+        }
+        let (Some(grid), Some(category)) = (grid, category) else {
+            return Err(AppError::Invalid(errors));
+        };
+        AppError::check(errors)?;
+        let limits = case_categories::schedule(&category)?.for_severity(input.severity);
+        let calendar = calendar::around(conn, now)?;
+        let progress = Progress::reported(Level::Grid);
+        let at = time::to_db(now);
+        let row = CaseRow {
+            id: id.clone(),
+            grid_id: grid.id.clone(),
+            category_code: category.code.clone(),
+            severity: input.severity,
+            source: input.source,
+            state: progress.state,
+            level: progress.level,
+            description: input.description.trim().to_owned(),
+            lat: input.lat,
+            lng: input.lng,
+            enterprise_id: input.enterprise_id.clone(),
+            reporter_id: scoped.caller.user_id().cloned(),
+            assignee_id: None,
+            rework_count: 0,
+            reopened: false,
+            satisfaction: None,
+            merged_into: None,
+            fingerprint,
+            reported_at: at,
+            accept_due_at: time::to_db(limits.accept.due(now, &calendar)),
+            report_in_due_at: None,
+            resolve_due_at: time::to_db(limits.resolve.due(now, &calendar)),
+            accepted_at: None,
+            dispatched_at: None,
+            resolved_at: None,
+            closed_at: None,
+            held_at: None,
+            updated_at: at,
+            version: 1,
+        };
+        case::insert(conn, &row)?;
+        case::add_timeline(
+            conn,
+            &TimelineRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                case_id: row.id.clone(),
+                occurred_at: at,
+                actor_id: scoped.caller.user_id().cloned(),
+                actor_role: acting_role(scoped),
+                action: "report".to_owned(),
+                from_state: None,
+                to_state: CaseState::Reported,
+                level: row.level,
+                note: None,
+                attachments: String::new(),
+                visibility: Visibility::Public,
+            },
+        )?;
+        AuditEvent::success(AuditAction::CaseReport)
+            .by(&scoped.caller)
+            .on(Entity::Case, &row.id)
+            .detail(serde_json::json!({ "category": row.category_code, "severity": row.severity, "grid_id": row.grid_id }))
+            .event(
+                EventType::CaseCreated,
+                serde_json::json!({ "grid_id": row.grid_id, "category": row.category_code, "severity": row.severity }),
+            )
+            .write(conn, origin)?;
+        Ok(Reported { row, created: true })
+    })
+}
+
+/// One keyset page of the cases the caller may see.
+pub fn list(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    mut filter: CaseFilter,
+    subtree: Option<&GridId>,
+    before: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<CaseRow>, AppError> {
+    if let Some(root) = subtree {
+        filter.grids = Some(
+            match grid::find(conn, root)?.filter(|g| scoped.scope.covers(Some(&g.id))) {
+                Some(root) => grid::ids_under(conn, &[root.code])?,
+                None => Vec::new(),
+            },
+        );
+    }
+    Ok(case::page(conn, &visible(scoped), &filter, before, fetch)?)
+}
+
+/// A case's timeline as the caller may read it.
+pub fn timeline(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    id: &CaseId,
+    after: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<TimelineRow>, AppError> {
+    let (row, reach) = find(conn, scoped, id)?;
+    Ok(case::timeline(
+        conn,
+        &row.id,
+        reach == Reach::Handler,
+        after,
+        fetch,
+    )?)
+}

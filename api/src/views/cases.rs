@@ -1,0 +1,203 @@
+//! Cases as the API shows them.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::Role;
+use gridwork_domain::case::deadline::{self, DeadlineStatus};
+use gridwork_domain::case::{
+    CaseAction, CaseState, Level, Satisfaction, Severity, Source, Visibility,
+};
+use gridwork_persistence::case::{CaseRow, TimelineRow};
+use gridwork_persistence::time;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+    #[schema(format = Uuid, max_length = 36)]
+    pub grid_id: String,
+    #[schema(
+        max_length = 81,
+        pattern = "^[a-z][a-z0-9_]{0,39}(\\.[a-z][a-z0-9_]{0,39})?$",
+        example = "safety_hazard.flooding"
+    )]
+    pub category: String,
+    pub severity: Severity,
+    pub source: Source,
+    pub state: CaseState,
+    /// The rung of the escalation ladder that holds it.
+    pub level: Level,
+    #[schema(max_length = 2000)]
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    #[schema(format = Uuid, max_length = 36)]
+    pub enterprise_id: Option<String>,
+    /// The account that reported it; null for hotline and system reports.
+    #[schema(format = Uuid, max_length = 36)]
+    pub reporter_id: Option<String>,
+    /// The grid worker it was dispatched to.
+    #[schema(format = Uuid, max_length = 36)]
+    pub assignee_id: Option<String>,
+    /// Failed verifications so far.
+    pub rework_count: i32,
+    /// An unsatisfied evaluation reopened it (once only).
+    pub reopened: bool,
+    pub satisfaction: Option<Satisfaction>,
+    /// The case this one was merged into as a duplicate.
+    #[schema(format = Uuid, max_length = 36)]
+    pub merged_into: Option<String>,
+    pub reported_at: DateTime<Utc>,
+    /// Deadlines from the category and severity; time on hold is added back.
+    pub accept_due_at: DateTime<Utc>,
+    pub report_in_due_at: Option<DateTime<Utc>>,
+    pub resolve_due_at: DateTime<Utc>,
+    /// How the case stands against its next deadline (acceptance while
+    /// reported, resolution after); null once finished; `normal` on hold.
+    pub deadline_status: Option<DeadlineStatus>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic-concurrency version; the ETag is `"<version>"`.
+    pub version: i32,
+}
+
+impl CaseView {
+    pub fn new(row: &CaseRow, now: DateTime<Utc>) -> CaseView {
+        let reported = time::from_db(row.reported_at);
+        let due = |at| time::from_db(at);
+        let deadline_status = match row.state {
+            CaseState::Reported => Some(deadline::status(reported, due(row.accept_due_at), now)),
+            CaseState::OnHold => Some(DeadlineStatus::Normal),
+            state if state.is_open() => {
+                Some(deadline::status(reported, due(row.resolve_due_at), now))
+            }
+            _ => None,
+        };
+        CaseView {
+            id: row.id.to_string(),
+            grid_id: row.grid_id.to_string(),
+            category: row.category_code.clone(),
+            severity: row.severity,
+            source: row.source,
+            state: row.state,
+            level: row.level,
+            description: row.description.clone(),
+            lat: row.lat,
+            lng: row.lng,
+            enterprise_id: row.enterprise_id.as_ref().map(ToString::to_string),
+            reporter_id: row.reporter_id.as_ref().map(ToString::to_string),
+            assignee_id: row.assignee_id.as_ref().map(ToString::to_string),
+            rework_count: row.rework_count,
+            reopened: row.reopened,
+            satisfaction: row.satisfaction,
+            merged_into: row.merged_into.as_ref().map(ToString::to_string),
+            reported_at: reported,
+            accept_due_at: due(row.accept_due_at),
+            report_in_due_at: row.report_in_due_at.map(time::from_db),
+            resolve_due_at: due(row.resolve_due_at),
+            deadline_status,
+            accepted_at: row.accepted_at.map(time::from_db),
+            dispatched_at: row.dispatched_at.map(time::from_db),
+            resolved_at: row.resolved_at.map(time::from_db),
+            closed_at: row.closed_at.map(time::from_db),
+            updated_at: time::from_db(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasePage {
+    /// One page: at most `limit` (1–200) items, newest first.
+    #[schema(max_items = 200)]
+    pub items: Vec<CaseView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
+    pub next_cursor: Option<String>,
+}
+
+/// One step of a case's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+    pub occurred_at: DateTime<Utc>,
+    /// Null for the system (automatic escalation).
+    #[schema(format = Uuid, max_length = 36)]
+    pub actor_id: Option<String>,
+    /// The role the actor acted in.
+    #[schema(value_type = Option<Role>)]
+    pub actor_role: Option<String>,
+    /// A case action, or `report` for the report itself.
+    #[schema(
+        max_length = 20,
+        pattern = "^(report|accept|reject|dispatch|report_in|start|hold|resume|resolve|verify|rework|escalate|merge|evaluate)$"
+    )]
+    pub action: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
+    pub level: Level,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+    /// Attachment ids.
+    #[schema(value_type = Vec<uuid::Uuid>, max_items = 10)]
+    pub attachments: Vec<String>,
+    pub visibility: Visibility,
+}
+
+impl From<&TimelineRow> for TimelineEntry {
+    fn from(row: &TimelineRow) -> TimelineEntry {
+        TimelineEntry {
+            id: row.id.clone(),
+            occurred_at: time::from_db(row.occurred_at),
+            actor_id: row.actor_id.as_ref().map(ToString::to_string),
+            actor_role: row.actor_role.clone(),
+            action: row.action.clone(),
+            from_state: row.from_state,
+            to_state: row.to_state,
+            level: row.level,
+            note: row.note.clone(),
+            attachments: row
+                .attachments
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            visibility: row.visibility,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelinePage {
+    /// One page: at most `limit` (1–200) entries, oldest first.
+    #[schema(max_items = 200)]
+    pub items: Vec<TimelineEntry>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
+    pub next_cursor: Option<String>,
+}
+
+/// Keeps the action list of the timeline pattern honest.
+pub fn timeline_actions() -> impl Iterator<Item = &'static str> {
+    std::iter::once("report").chain(CaseAction::ALL.into_iter().map(CaseAction::code))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn the_timeline_action_pattern_lists_every_action() {
+        let schema = serde_json::to_value(TimelineEntry::schema()).unwrap();
+        let pattern = schema["properties"]["action"]["pattern"].as_str().unwrap();
+        let expected = format!("^({})$", timeline_actions().collect::<Vec<_>>().join("|"));
+        assert_eq!(pattern, expected);
+    }
+}

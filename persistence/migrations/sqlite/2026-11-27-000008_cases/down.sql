@@ -1,0 +1,3 @@
+DROP TABLE case_timeline;
+DROP TABLE case_departments;
+DROP TABLE cases;

@@ -1,0 +1,265 @@
+//! Cases, the departments they are dispatched to, and their timelines.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use gridwork_domain::case::{CaseState, Level, Satisfaction, Severity, Source, Visibility};
+use gridwork_domain::{CaseId, EnterpriseId, GridId, UserId};
+
+use crate::connection::DbConnection;
+use crate::schema::{case_departments, case_timeline, cases};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = cases, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct CaseRow {
+    pub id: CaseId,
+    pub grid_id: GridId,
+    pub category_code: String,
+    pub severity: Severity,
+    pub source: Source,
+    pub state: CaseState,
+    pub level: Level,
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub enterprise_id: Option<EnterpriseId>,
+    pub reporter_id: Option<UserId>,
+    pub assignee_id: Option<UserId>,
+    pub rework_count: i32,
+    pub reopened: bool,
+    pub satisfaction: Option<Satisfaction>,
+    pub merged_into: Option<CaseId>,
+    pub fingerprint: String,
+    pub reported_at: NaiveDateTime,
+    pub accept_due_at: NaiveDateTime,
+    pub report_in_due_at: Option<NaiveDateTime>,
+    pub resolve_due_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub dispatched_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub held_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_departments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct CaseDepartmentRow {
+    pub case_id: CaseId,
+    pub department_code: String,
+    pub lead: bool,
+    pub dispatched_at: NaiveDateTime,
+    pub reported_in_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_timeline, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct TimelineRow {
+    pub id: String,
+    pub case_id: CaseId,
+    pub occurred_at: NaiveDateTime,
+    pub actor_id: Option<UserId>,
+    /// The role the actor acted in (a `Role` code), None for the system.
+    pub actor_role: Option<String>,
+    /// A `CaseAction` code, or `report` for the creation.
+    pub action: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
+    pub level: Level,
+    pub note: Option<String>,
+    /// Attachment ids, comma-separated.
+    pub attachments: String,
+    pub visibility: Visibility,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &CaseRow) -> QueryResult<()> {
+    diesel::insert_into(cases::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &CaseId) -> QueryResult<Option<CaseRow>> {
+    cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes `row` if it is still at `row.version - 1`.
+pub fn update(conn: &mut DbConnection, row: &CaseRow) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(&row.id))
+            .filter(cases::version.eq(row.version - 1)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Who may see which cases: all of them, or those in some grids, reported
+/// by someone, or dispatched to a department.
+#[derive(Debug, Clone, Default)]
+pub struct Visible {
+    /// None: the whole zone.
+    pub grids: Option<Vec<GridId>>,
+    pub reporter: Option<UserId>,
+    pub department: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub states: Option<Vec<CaseState>>,
+    /// This grid subtree (already cut to the scope).
+    pub grids: Option<Vec<GridId>>,
+    pub category: Option<String>,
+    pub severity: Option<Severity>,
+    pub level: Option<Level>,
+    pub department: Option<String>,
+    pub reporter: Option<UserId>,
+    pub assignee: Option<UserId>,
+    /// Open cases whose next deadline passed before this moment.
+    pub overdue_at: Option<NaiveDateTime>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// One keyset page, newest first; `before` is the last id of the previous page.
+pub fn page(
+    conn: &mut DbConnection,
+    visible: &Visible,
+    filter: &CaseFilter,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    let mut query = cases::table.select(CaseRow::as_select()).into_boxed();
+    if let Some(grids) = &visible.grids {
+        let reporter = visible
+            .reporter
+            .clone()
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let department = visible.department.clone().unwrap_or_default();
+        query = query.filter(
+            cases::grid_id
+                .eq_any(grids.clone())
+                .or(cases::reporter_id.eq(reporter).assume_not_null())
+                .or(cases::id.eq_any(
+                    case_departments::table
+                        .filter(case_departments::department_code.eq(department))
+                        .select(case_departments::case_id),
+                )),
+        );
+    }
+    if let Some(states) = &filter.states {
+        query = query.filter(cases::state.eq_any(states.clone()));
+    }
+    if let Some(grids) = &filter.grids {
+        query = query.filter(cases::grid_id.eq_any(grids.clone()));
+    }
+    if let Some(category) = &filter.category {
+        let prefix = format!("{category}.%");
+        query = query.filter(
+            cases::category_code
+                .eq(category.clone())
+                .or(cases::category_code.like(prefix)),
+        );
+    }
+    if let Some(severity) = filter.severity {
+        query = query.filter(cases::severity.eq(severity));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(cases::level.eq(level));
+    }
+    if let Some(department) = &filter.department {
+        query = query.filter(
+            cases::id.eq_any(
+                case_departments::table
+                    .filter(case_departments::department_code.eq(department.clone()))
+                    .select(case_departments::case_id),
+            ),
+        );
+    }
+    if let Some(reporter) = &filter.reporter {
+        query = query.filter(cases::reporter_id.eq(reporter.clone()));
+    }
+    if let Some(assignee) = &filter.assignee {
+        query = query.filter(cases::assignee_id.eq(assignee.clone()));
+    }
+    if let Some(at) = filter.overdue_at {
+        let open = [
+            CaseState::Reported,
+            CaseState::Accepted,
+            CaseState::Dispatched,
+            CaseState::InProgress,
+            CaseState::Rework,
+        ];
+        query = query.filter(cases::state.eq_any(open)).filter(
+            cases::resolve_due_at.lt(at).or(cases::state
+                .eq(CaseState::Reported)
+                .and(cases::accept_due_at.lt(at))),
+        );
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(cases::reported_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(cases::reported_at.lt(to));
+    }
+    if let Some(before) = before {
+        query = query.filter(cases::id.lt(before.to_owned()));
+    }
+    query.order(cases::id.desc()).limit(limit).load(conn)
+}
+
+pub fn add_timeline(conn: &mut DbConnection, row: &TimelineRow) -> QueryResult<()> {
+    diesel::insert_into(case_timeline::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// A case's timeline, oldest first; `internal` false leaves internal entries out.
+pub fn timeline(
+    conn: &mut DbConnection,
+    case_id: &CaseId,
+    internal: bool,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<TimelineRow>> {
+    let mut query = case_timeline::table
+        .filter(case_timeline::case_id.eq(case_id))
+        .select(TimelineRow::as_select())
+        .into_boxed();
+    if !internal {
+        query = query.filter(case_timeline::visibility.eq(Visibility::Public));
+    }
+    if let Some(after) = after {
+        query = query.filter(case_timeline::id.gt(after.to_owned()));
+    }
+    query.order(case_timeline::id.asc()).limit(limit).load(conn)
+}
+
+pub fn add_department(conn: &mut DbConnection, row: &CaseDepartmentRow) -> QueryResult<()> {
+    diesel::insert_into(case_departments::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn departments(
+    conn: &mut DbConnection,
+    case_id: &CaseId,
+) -> QueryResult<Vec<CaseDepartmentRow>> {
+    case_departments::table
+        .filter(case_departments::case_id.eq(case_id))
+        .select(CaseDepartmentRow::as_select())
+        .order((
+            case_departments::lead.desc(),
+            case_departments::department_code.asc(),
+        ))
+        .load(conn)
+}
