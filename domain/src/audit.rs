@@ -30,6 +30,7 @@ crate::closed_set! {
         CategoryUpdate = "case_category.update", "修改事件类别", "Case category changed";
         CalendarUpdate = "calendar.update", "修改工作日历", "Working calendar changed";
         CaseReport = "case.report", "上报事件", "Case reported";
+        CaseStep = "case.step", "事件流转", "Case step taken";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }

@@ -16,6 +16,19 @@ crate::closed_set! {
         PlacardUnpublished = "placard.unpublished", "公示牌已撤下", "Placard taken down";
         PlacardTokenRotated = "placard.token_rotated", "公示牌二维码已更换", "Placard QR code replaced";
         CaseCreated = "case.created", "事件已上报", "Case reported";
+        CaseAccepted = "case.accepted", "事件已立案", "Case accepted";
+        CaseRejected = "case.rejected", "事件不予立案", "Case rejected";
+        CaseDispatched = "case.dispatched", "事件已派遣", "Case dispatched";
+        CaseReportedIn = "case.reported_in", "部门已报到", "Department reported in";
+        CaseStarted = "case.started", "事件处置中", "Case work started";
+        CaseHeld = "case.held", "事件已挂起", "Case put on hold";
+        CaseResumed = "case.resumed", "事件恢复处置", "Case resumed";
+        CaseResolved = "case.resolved", "事件已办结", "Case resolved";
+        CaseClosed = "case.closed", "事件已结案", "Case closed";
+        CaseReworked = "case.reworked", "事件返工", "Case sent back for rework";
+        CaseEscalated = "case.escalated", "事件已上报上级", "Case escalated";
+        CaseMerged = "case.merged", "事件已合并", "Case merged";
+        CaseEvaluated = "case.evaluated", "事件已评价", "Case evaluated";
     }
 }
 

@@ -263,3 +263,20 @@ pub fn departments(
         ))
         .load(conn)
 }
+
+/// Records a department's report-in (报到).
+pub fn report_in(
+    conn: &mut DbConnection,
+    case_id: &CaseId,
+    department_code: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        case_departments::table
+            .filter(case_departments::case_id.eq(case_id))
+            .filter(case_departments::department_code.eq(department_code)),
+    )
+    .set(case_departments::reported_in_at.eq(at))
+    .execute(conn)
+    .map(drop)
+}

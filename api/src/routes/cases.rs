@@ -1,9 +1,9 @@
 //! Cases: report, read, list, timeline.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use gridwork_domain::case::{CaseState, Level, Severity};
+use gridwork_domain::case::{CaseAction, CaseState, Level, Severity};
 use gridwork_domain::{CaseId, GridId};
 use gridwork_persistence::case::CaseFilter;
 use gridwork_persistence::time;
@@ -11,12 +11,16 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
+use crate::app::Expected;
+use crate::app::case_steps::{
+    self, Ask, DispatchInput, EvaluateInput, MergeInput, NoteInput, ReasonInput, ResolveInput,
+};
 use crate::app::cases::{self, CreateCase};
 use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
-use crate::http::precondition::with_etag;
+use crate::http::precondition::{IfMatch, IfMatchHeader, etag, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
@@ -206,4 +210,427 @@ pub async fn case_timeline(
     let (rows, next_cursor) = page.finish(rows, |r| r.id.clone());
     let items = rows.iter().map(TimelineEntry::from).collect();
     Ok(HttpResponse::Ok().json(TimelinePage { items, next_cursor }))
+}
+
+/// Takes a step and answers the case as it is after it.
+async fn take(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    expected: Expected,
+    id: CaseId,
+    ask: Ask,
+) -> Result<Reply, ApiError> {
+    let now = time::now();
+    state
+        .write(claim, move |conn| {
+            let row = case_steps::take(conn, &scoped, &origin, &id, &expected, ask, now)?;
+            Ok(Reply::json(StatusCode::OK, &CaseView::new(&row, now))?
+                .header(header::ETAG, etag(row.version)))
+        })
+        .await
+}
+
+/// Accept a reported case (立案): the grid leader of its grid, or the zone office or committee.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = NoteInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/accept")]
+pub async fn accept_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<NoteInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Plain(CaseAction::Accept, body),
+    )
+    .await
+}
+
+/// Reject a reported case (不予立案), with the reason.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = ReasonInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/reject")]
+pub async fn reject_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<ReasonInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Reason(CaseAction::Reject, body),
+    )
+    .await
+}
+
+/// Dispatch an accepted case: to a grid worker of its grid (grid leader, zone office), or by the management committee to one lead department and any assisting ones (协同处置), which sets the report-in deadline.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = DispatchInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/dispatch")]
+pub async fn dispatch_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<DispatchInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Dispatch(body),
+    )
+    .await
+}
+
+/// Report in (部门报到): staff of a department the case was dispatched to acknowledge it; the time is recorded per department.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = NoteInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/report-in")]
+pub async fn report_in_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<NoteInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Plain(CaseAction::ReportIn, body),
+    )
+    .await
+}
+
+/// Start work on a dispatched case, or on one sent back for rework.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = NoteInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/start")]
+pub async fn start_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<NoteInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Plain(CaseAction::Start, body),
+    )
+    .await
+}
+
+/// Put a case on hold, with the reason: its deadlines stop until it resumes.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = ReasonInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/hold")]
+pub async fn hold_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<ReasonInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Reason(CaseAction::Hold, body),
+    )
+    .await
+}
+
+/// Resume a case on hold; its deadlines move on by the time it waited.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = NoteInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/resume")]
+pub async fn resume_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<NoteInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Plain(CaseAction::Resume, body),
+    )
+    .await
+}
+
+/// Resolve a case with the feedback (办结反馈): the assignee, or the lead department.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = ResolveInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/resolve")]
+pub async fn resolve_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<ResolveInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Resolve(body),
+    )
+    .await
+}
+
+/// Verify a resolved case (核查): it closes.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = NoteInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/verify")]
+pub async fn verify_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<NoteInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Plain(CaseAction::Verify, body),
+    )
+    .await
+}
+
+/// Send a resolved case back for rework, with the reason; the rework count goes up.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = ReasonInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/rework")]
+pub async fn rework_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<ReasonInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Reason(CaseAction::Rework, body),
+    )
+    .await
+}
+
+/// Escalate a case one rung up the ladder (grid → zone office → committee → departments), with the reason.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = ReasonInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/escalate")]
+pub async fn escalate_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<ReasonInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Reason(CaseAction::Escalate, body),
+    )
+    .await
+}
+
+/// Merge a reported or accepted case into another open case as its duplicate; both timelines record it.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = MergeInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/merge")]
+pub async fn merge_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<MergeInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Merge(body),
+    )
+    .await
+}
+
+/// Evaluate a closed case (the reporter or the enterprise's principal). The first `unsatisfied` sends it back for rework; later ones stand and count against the KPIs.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = EvaluateInput,
+    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+)]
+#[post("/cases/{id}/evaluate")]
+pub async fn evaluate_case(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    IfMatch(expected): IfMatch,
+    id: web::Path<CaseId>,
+    body: Json<EvaluateInput>,
+) -> Result<Reply, ApiError> {
+    let body = body.into_inner();
+    take(
+        state,
+        scoped,
+        origin,
+        claim,
+        expected,
+        id.into_inner(),
+        Ask::Evaluate(body),
+    )
+    .await
 }

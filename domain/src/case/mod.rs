@@ -4,6 +4,7 @@
 //! deadlines beside it. Nothing here does IO: the application layer loads a
 //! case, asks for a transition, and stores what comes back.
 
+pub mod access;
 pub mod calendar;
 pub mod deadline;
 pub mod kpi;

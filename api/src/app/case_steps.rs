@@ -1,0 +1,487 @@
+//! The steps of a case (立案, 派遣, 报到, 办结, 核查, 评价, …): each checks who
+//! may take it (`domain::case::access`), whether the state allows it (the
+//! domain's state machine) and the version the caller read (`If-Match`),
+//! then writes the case, its timeline entry, the audit entry and the outbox
+//! event in one transaction.
+
+use chrono::{DateTime, Utc};
+use gridwork_domain::audit::{AuditAction, Entity};
+use gridwork_domain::case::access::{self, DepartmentPart, Relation};
+use gridwork_domain::case::deadline::after_hold;
+use gridwork_domain::case::{
+    Assignee, CaseAction, Progress, Satisfaction, Step, TransitionError, Visibility,
+};
+use gridwork_domain::event::EventType;
+use gridwork_domain::{CaseId, UserId};
+use gridwork_persistence::case::{self, CaseDepartmentRow, CaseRow, TimelineRow};
+use gridwork_persistence::{
+    DbConnection, assignment, department, enterprise, grid, person, time, user,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::cases::{self as cases_app, Reach, acting_role};
+use super::departments::DepartmentCode;
+use super::{
+    AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped, calendar,
+    case_categories,
+};
+
+/// A step with an optional note.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: Option<String>,
+    /// `internal` hides the entry from the reporter (default `public`).
+    pub visibility: Option<Visibility>,
+}
+
+/// A step that needs a reason: reject, hold, rework, escalate.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonInput {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, example = "需管委会协调排涝设备")]
+    pub reason: String,
+    pub visibility: Option<Visibility>,
+}
+
+/// The lead's feedback that resolves a case (办结反馈).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveInput {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "已排水、封堵屋面，设备已移出"
+    )]
+    pub feedback: String,
+}
+
+/// To a grid worker of the case's grid, or — by the management committee —
+/// to one lead department and any assisting ones (协同处置).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchInput {
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub assignee_id: Option<UserId>,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = "^[a-z][a-z0-9_]{0,39}$",
+        example = "emergency_management"
+    )]
+    pub lead_department: Option<String>,
+    #[validate(length(max = 10))]
+    #[serde(default)]
+    #[schema(value_type = Vec<DepartmentCode>, max_items = 10, example = json!(["natural_resources"]))]
+    pub assisting_departments: Vec<String>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Marks the case as a duplicate of another, which takes it over.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    #[schema(value_type = String, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub into: CaseId,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// The reporter's or the enterprise principal's verdict.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateInput {
+    pub satisfaction: Satisfaction,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub comment: Option<String>,
+}
+
+/// A step as a request asks for it.
+#[derive(Debug)]
+pub enum Ask {
+    Plain(CaseAction, NoteInput),
+    Reason(CaseAction, ReasonInput),
+    Resolve(ResolveInput),
+    Dispatch(DispatchInput),
+    Merge(MergeInput),
+    Evaluate(EvaluateInput),
+}
+
+impl Ask {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        match self {
+            Ask::Plain(_, i) => i.validate(),
+            Ask::Reason(_, i) => i.validate(),
+            Ask::Resolve(i) => i.validate(),
+            Ask::Dispatch(i) => i.validate(),
+            Ask::Merge(i) => i.validate(),
+            Ask::Evaluate(i) => i.validate(),
+        }
+    }
+
+    fn step(&self) -> Result<Step, AppError> {
+        Ok(match self {
+            Ask::Plain(action, _) | Ask::Reason(action, _) => match action {
+                CaseAction::Accept => Step::Accept,
+                CaseAction::Reject => Step::Reject,
+                CaseAction::ReportIn => Step::ReportIn,
+                CaseAction::Start => Step::Start,
+                CaseAction::Hold => Step::Hold,
+                CaseAction::Resume => Step::Resume,
+                CaseAction::Verify => Step::Verify,
+                CaseAction::Rework => Step::Rework,
+                CaseAction::Escalate => Step::Escalate,
+                other => return Err(AppError::Internal(format!("{other} is not a plain step"))),
+            },
+            Ask::Resolve(_) => Step::Resolve,
+            Ask::Dispatch(d) => match (&d.assignee_id, &d.lead_department) {
+                (Some(_), None) if d.assisting_departments.is_empty() => {
+                    Step::Dispatch(Assignee::Worker)
+                }
+                (None, Some(_)) => Step::Dispatch(Assignee::Departments),
+                _ => {
+                    return Err(AppError::invalid(
+                        "assignee_id",
+                        FieldCode::Invalid,
+                        "give either `assignee_id`, or `lead_department` with any `assisting_departments`",
+                    ));
+                }
+            },
+            Ask::Merge(_) => Step::Merge,
+            Ask::Evaluate(e) => Step::Evaluate(e.satisfaction),
+        })
+    }
+
+    /// The timeline note and visibility.
+    fn note(&self) -> (Option<String>, Visibility) {
+        let public = Visibility::Public;
+        match self {
+            Ask::Plain(_, i) => (i.note.clone(), i.visibility.unwrap_or(public)),
+            Ask::Reason(_, i) => (
+                Some(i.reason.trim().to_owned()),
+                i.visibility.unwrap_or(public),
+            ),
+            Ask::Resolve(i) => (Some(i.feedback.trim().to_owned()), public),
+            Ask::Dispatch(i) => (i.note.clone(), public),
+            Ask::Merge(i) => (i.note.clone(), public),
+            Ask::Evaluate(i) => (i.comment.clone(), public),
+        }
+    }
+}
+
+fn event_of(action: CaseAction) -> EventType {
+    match action {
+        CaseAction::Accept => EventType::CaseAccepted,
+        CaseAction::Reject => EventType::CaseRejected,
+        CaseAction::Dispatch => EventType::CaseDispatched,
+        CaseAction::ReportIn => EventType::CaseReportedIn,
+        CaseAction::Start => EventType::CaseStarted,
+        CaseAction::Hold => EventType::CaseHeld,
+        CaseAction::Resume => EventType::CaseResumed,
+        CaseAction::Resolve => EventType::CaseResolved,
+        CaseAction::Verify => EventType::CaseClosed,
+        CaseAction::Rework => EventType::CaseReworked,
+        CaseAction::Escalate => EventType::CaseEscalated,
+        CaseAction::Merge => EventType::CaseMerged,
+        CaseAction::Evaluate => EventType::CaseEvaluated,
+    }
+}
+
+fn refused(e: TransitionError) -> AppError {
+    let code = match e {
+        TransitionError::NotNow { .. } => ErrorCode::InvalidTransition,
+        TransitionError::TopLevel => ErrorCode::TopLevel,
+    };
+    AppError::conflict(code, e.to_string())
+}
+
+/// How the caller stands to the case.
+fn relation(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    row: &CaseRow,
+    departments: &[CaseDepartmentRow],
+) -> Result<Relation, AppError> {
+    let me = scoped.caller.user.as_ref();
+    let my_department = me.and_then(|u| u.department_code.as_ref());
+    let department = departments
+        .iter()
+        .find(|d| Some(&d.department_code) == my_department)
+        .map(|d| {
+            if d.lead {
+                DepartmentPart::Lead
+            } else {
+                DepartmentPart::Assisting
+            }
+        });
+    let principal = match (&row.enterprise_id, me) {
+        (Some(enterprise_id), Some(me)) => enterprise::find(conn, enterprise_id)?
+            .and_then(|e| e.principal_person_id)
+            .map(|p| person::find(conn, &p))
+            .transpose()?
+            .flatten()
+            .is_some_and(|p| p.user_id.as_ref() == Some(&me.id)),
+        _ => false,
+    };
+    Ok(Relation {
+        in_scope: scoped.scope.covers(Some(&row.grid_id)),
+        assignee: me.is_some_and(|u| row.assignee_id.as_ref() == Some(&u.id)),
+        department,
+        reporter: me.is_some_and(|u| row.reporter_id.as_ref() == Some(&u.id)),
+        principal,
+    })
+}
+
+/// Takes a step on a case the caller may see.
+pub fn take(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    id: &CaseId,
+    expected: &Expected,
+    ask: Ask,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, AppError> {
+    super::transaction(conn, |conn| {
+        let (row, reach) = cases_app::find(conn, scoped, id)?;
+        let departments = case::departments(conn, &row.id)?;
+        let rel = relation(conn, scoped, &row, &departments)?;
+        let step = ask.step()?;
+        let action = step.action();
+        if !access::may(&scoped.caller.roles, &rel, row.level, step)
+            || (reach == Reach::Reporter && action != CaseAction::Evaluate)
+        {
+            return Err(AppError::Forbidden);
+        }
+        ask.validate()?;
+        let progress = Progress {
+            state: row.state,
+            level: row.level,
+            rework_count: u32::try_from(row.rework_count).unwrap_or(0),
+            reopened: row.reopened,
+        }
+        .apply(step)
+        .map_err(refused)?;
+        expected.check(row.version)?;
+        let at = time::to_db(now);
+        let mut next = CaseRow {
+            state: progress.state,
+            level: progress.level,
+            rework_count: i32::try_from(progress.rework_count).unwrap_or(i32::MAX),
+            reopened: progress.reopened,
+            updated_at: at,
+            version: row.version + 1,
+            ..row.clone()
+        };
+        match (&ask, step) {
+            (_, Step::Accept) => next.accepted_at = Some(at),
+            (Ask::Dispatch(d), Step::Dispatch(Assignee::Worker)) => {
+                let assignee = d.assignee_id.clone().unwrap_or_else(|| UserId::from(""));
+                check_assignee(conn, &row, &assignee)?;
+                next.assignee_id = Some(assignee);
+                next.dispatched_at = Some(at);
+            }
+            (Ask::Dispatch(d), Step::Dispatch(Assignee::Departments)) => {
+                dispatch_departments(conn, &row, d, at)?;
+                let category = case_categories::find(conn, &row.category_code)?;
+                let limits = case_categories::schedule(&category)?.for_severity(row.severity);
+                let calendar = calendar::around(conn, now)?;
+                next.report_in_due_at = Some(time::to_db(limits.report_in.due(now, &calendar)));
+                next.dispatched_at = Some(at);
+            }
+            (_, Step::ReportIn) => report_in(conn, scoped, &row, &departments, at)?,
+            (_, Step::Hold) => next.held_at = Some(at),
+            (_, Step::Resume) => {
+                if let Some(held) = row.held_at {
+                    let (held, now) = (time::from_db(held), now);
+                    let shift = |due| time::to_db(after_hold(time::from_db(due), held, now));
+                    next.accept_due_at = shift(row.accept_due_at);
+                    next.resolve_due_at = shift(row.resolve_due_at);
+                    next.report_in_due_at = row.report_in_due_at.map(shift);
+                }
+                next.held_at = None;
+            }
+            (_, Step::Resolve) => next.resolved_at = Some(at),
+            (_, Step::Verify) => next.closed_at = Some(at),
+            (Ask::Merge(m), Step::Merge) => {
+                let (target, _) = cases_app::find(conn, scoped, &m.into)?;
+                if target.id == row.id || !target.state.is_open() {
+                    return Err(AppError::invalid(
+                        "into",
+                        FieldCode::Invalid,
+                        "merge into another open case",
+                    ));
+                }
+                next.merged_into = Some(target.id.clone());
+                note_on(
+                    conn,
+                    scoped,
+                    &target,
+                    at,
+                    format!("合并重复事件 {}", row.id),
+                )?;
+            }
+            (Ask::Evaluate(e), Step::Evaluate(_)) => next.satisfaction = Some(e.satisfaction),
+            _ => {}
+        }
+        if !case::update(conn, &next)? {
+            return Err(AppError::Stale);
+        }
+        let (note, visibility) = ask.note();
+        case::add_timeline(
+            conn,
+            &TimelineRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                case_id: row.id.clone(),
+                occurred_at: at,
+                actor_id: scoped.caller.user_id().cloned(),
+                actor_role: acting_role(scoped),
+                action: action.code().to_owned(),
+                from_state: Some(row.state),
+                to_state: next.state,
+                level: next.level,
+                note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+                attachments: String::new(),
+                visibility,
+            },
+        )?;
+        AuditEvent::success(AuditAction::CaseStep)
+            .by(&scoped.caller)
+            .on(Entity::Case, &row.id)
+            .detail(serde_json::json!({ "action": action, "from": row.state, "to": next.state, "level": next.level }))
+            .event(
+                event_of(action),
+                serde_json::json!({ "from": row.state, "to": next.state, "level": next.level, "grid_id": row.grid_id }),
+            )
+            .write(conn, origin)?;
+        Ok(next)
+    })
+}
+
+/// A grid worker serving the case's grid (or a grid above it).
+fn check_assignee(
+    conn: &mut DbConnection,
+    row: &CaseRow,
+    assignee: &UserId,
+) -> Result<(), AppError> {
+    let usable = user::find(conn, assignee)?.is_some_and(|u| !u.disabled);
+    let codes = assignment::assigned_grid_codes(conn, assignee)?;
+    if !usable || !grid::ids_under(conn, &codes)?.contains(&row.grid_id) {
+        return Err(AppError::invalid(
+            "assignee_id",
+            FieldCode::NotFound,
+            "no active account serving this case's grid",
+        ));
+    }
+    Ok(())
+}
+
+fn dispatch_departments(
+    conn: &mut DbConnection,
+    row: &CaseRow,
+    input: &DispatchInput,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let lead = input.lead_department.clone().unwrap_or_default();
+    let mut all = vec![lead.clone()];
+    all.extend(input.assisting_departments.iter().cloned());
+    let active = department::active_among(conn, &all)?;
+    let mut errors = Vec::new();
+    for (i, code) in all.iter().enumerate() {
+        let field = if i == 0 {
+            "lead_department".to_owned()
+        } else {
+            format!("assisting_departments[{}]", i - 1)
+        };
+        if !active.contains(code) {
+            errors.push(FieldError::new(
+                &field,
+                FieldCode::NotFound,
+                "no such active department",
+            ));
+        } else if all[..i].contains(code) {
+            errors.push(FieldError::new(&field, FieldCode::Invalid, "listed twice"));
+        }
+    }
+    AppError::check(errors)?;
+    for code in all {
+        case::add_department(
+            conn,
+            &CaseDepartmentRow {
+                case_id: row.id.clone(),
+                lead: code == lead,
+                department_code: code,
+                dispatched_at: at,
+                reported_in_at: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn report_in(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    row: &CaseRow,
+    departments: &[CaseDepartmentRow],
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let mine = scoped
+        .caller
+        .user
+        .as_ref()
+        .and_then(|u| u.department_code.as_ref());
+    let Some(entry) = departments
+        .iter()
+        .find(|d| Some(&d.department_code) == mine)
+    else {
+        return Err(AppError::Forbidden);
+    };
+    if entry.reported_in_at.is_some() {
+        return Err(AppError::conflict(
+            ErrorCode::AlreadyReportedIn,
+            "Your department reported in already.",
+        ));
+    }
+    case::report_in(conn, &row.id, &entry.department_code, at)?;
+    Ok(())
+}
+
+/// A note on another case's timeline (the target of a merge).
+fn note_on(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    target: &CaseRow,
+    at: chrono::NaiveDateTime,
+    note: String,
+) -> Result<(), AppError> {
+    case::add_timeline(
+        conn,
+        &TimelineRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_id: target.id.clone(),
+            occurred_at: at,
+            actor_id: scoped.caller.user_id().cloned(),
+            actor_role: acting_role(scoped),
+            action: CaseAction::Merge.code().to_owned(),
+            from_state: Some(target.state),
+            to_state: target.state,
+            level: target.level,
+            note: Some(note),
+            attachments: String::new(),
+            visibility: Visibility::Internal,
+        },
+    )?;
+    Ok(())
+}

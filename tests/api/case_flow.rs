@@ -1,0 +1,249 @@
+//! The article's flood story, end to end over HTTP: grid discovers →
+//! community reports → the committee blows the whistle → departments report
+//! in → collaborative disposal → verification → evaluation.
+
+use gridwork_tests::{Backend, TestApp, USER_PASSWORD, Zone, id, on_both_backends};
+use serde_json::{Value, json};
+
+on_both_backends!(the_flood_story_runs_from_report_to_evaluation);
+
+/// A user with these roles (and department), logged in.
+async fn user(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    roles: &[&str],
+    department: Option<&str>,
+) -> (String, String) {
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(admin),
+            &json!({ "username": name, "password": USER_PASSWORD, "roles": roles, "department_code": department }),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    (
+        id(&res.body).to_owned(),
+        app.tokens(name, USER_PASSWORD).await.0,
+    )
+}
+
+struct Case<'a> {
+    app: &'a TestApp,
+    path: String,
+    version: i64,
+}
+
+impl Case<'_> {
+    /// Takes a step as `token`, with `If-Match`, and expects 200.
+    async fn step(&mut self, token: &str, action: &str, body: Value) -> Value {
+        let res = self.try_step(token, action, body).await;
+        assert_eq!(res.status, 200, "{action}: {}", res.text);
+        self.version = res.body["version"].as_i64().unwrap();
+        res.body
+    }
+
+    async fn try_step(&self, token: &str, action: &str, body: Value) -> gridwork_tests::Resp {
+        let etag = format!("\"{}\"", self.version);
+        self.app
+            .request(
+                actix_web::http::Method::POST,
+                &format!("{}/{action}", self.path),
+                Some(token),
+                Some(&body),
+                &[("If-Match", etag.as_str())],
+            )
+            .await
+    }
+}
+
+async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let admin = z.admin.as_str();
+    // 张亚超 (worker_a) is the enterprise's principal too
+    let firm = app
+        .patch(
+            &format!("/api/v1/enterprises/{}", id(&z.firm_a)),
+            Some(admin),
+            &json!({ "principal_person_id": z.person_a["id"] }),
+        )
+        .await;
+    assert_eq!(firm.status, 200, "{}", firm.text);
+    // 王勇翔, grid leader of grid A
+    let (leader_id, leader) = user(&app, admin, "wangyx", &["grid_leader"], None).await;
+    let person = app
+        .created(
+            "/api/v1/people",
+            admin,
+            &json!({ "name": "王勇翔", "grid_id": z.grid_a["id"], "user_id": leader_id }),
+        )
+        .await;
+    app.created(
+        &format!("/api/v1/grids/{}/assignments", id(&z.grid_a)),
+        admin,
+        &json!({ "person_id": person["id"], "role": "grid_leader" }),
+    )
+    .await;
+    let (_, office) = user(&app, admin, "zhangdl", &["zone_officer"], None).await;
+    let (_, committee) = user(&app, admin, "zhenghao", &["committee_leader"], None).await;
+    let (_, emergency) = user(
+        &app,
+        admin,
+        "em_li",
+        &["department_staff"],
+        Some("emergency_management"),
+    )
+    .await;
+    let (_, resources) = user(
+        &app,
+        admin,
+        "nr_wu",
+        &["department_staff"],
+        Some("natural_resources"),
+    )
+    .await;
+
+    // the full-time worker reports water in the workshop
+    let reported = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &json!({ "category": "safety_hazard.flooding", "severity": "critical", "source": "grid_worker",
+                     "description": "车间屋顶漏雨，精密设备进水", "grid_id": z.grid_a["id"], "enterprise_id": z.firm_a["id"] }),
+        )
+        .await;
+    assert_eq!(reported.status, 201, "{}", reported.text);
+    let mut case = Case {
+        app: &app,
+        path: format!("/api/v1/cases/{}", id(&reported.body)),
+        version: 1,
+    };
+
+    // not everyone may take every step: 403 for a function they lack
+    case.try_step(&z.worker_a, "accept", json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    case.try_step(&emergency, "accept", json!({}))
+        .await
+        .assert_problem(404, "not_found");
+
+    let accepted = case
+        .step(&leader, "accept", json!({ "note": "立即上报" }))
+        .await;
+    assert_eq!(accepted["state"], "accepted");
+    let up = case
+        .step(&leader, "escalate", json!({ "reason": "需管委会协调" }))
+        .await;
+    assert_eq!(up["level"], "zone_office");
+    case.try_step(&leader, "escalate", json!({ "reason": "再上报" }))
+        .await
+        .assert_problem(403, "forbidden");
+    let up = case
+        .step(&office, "escalate", json!({ "reason": "吹哨" }))
+        .await;
+    assert_eq!(up["level"], "committee");
+    let dispatched = case
+        .step(&committee, "dispatch", json!({ "lead_department": "emergency_management", "assisting_departments": ["natural_resources"] }))
+        .await;
+    assert_eq!(
+        (dispatched["state"].as_str(), dispatched["level"].as_str()),
+        (Some("dispatched"), Some("departments"))
+    );
+    assert!(dispatched["report_in_due_at"].is_string());
+
+    // both departments report in, and see the case as theirs
+    let mine = app.ok("/api/v1/cases?mine=true", &resources).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    case.step(&emergency, "report-in", json!({})).await;
+    case.step(&resources, "report-in", json!({ "note": "已派员到场" }))
+        .await;
+    case.try_step(&emergency, "report-in", json!({}))
+        .await
+        .assert_problem(409, "already_reported_in");
+
+    case.step(&emergency, "start", json!({})).await;
+    case.try_step(&resources, "resolve", json!({ "feedback": "x" }))
+        .await
+        .assert_problem(403, "forbidden");
+    let resolved = case
+        .step(
+            &emergency,
+            "resolve",
+            json!({ "feedback": "已排水、封堵屋面" }),
+        )
+        .await;
+    assert_eq!(resolved["state"], "resolved");
+    let closed = case.step(&leader, "verify", json!({})).await;
+    assert_eq!(closed["state"], "closed");
+    assert!(closed["closed_at"].is_string());
+    case.try_step(&leader, "verify", json!({}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    let stale = case
+        .app
+        .request(
+            actix_web::http::Method::POST,
+            &format!("{}/evaluate", case.path),
+            Some(&z.worker_a),
+            Some(&json!({ "satisfaction": "satisfied" })),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    let evaluated = case
+        .step(
+            &z.worker_a,
+            "evaluate",
+            json!({ "satisfaction": "satisfied", "comment": "当天解决" }),
+        )
+        .await;
+    assert_eq!(
+        (
+            evaluated["state"].as_str(),
+            evaluated["satisfaction"].as_str()
+        ),
+        (Some("evaluated"), Some("satisfied"))
+    );
+
+    let timeline = app
+        .ok(&format!("{}/timeline", case.path), &z.worker_a)
+        .await;
+    let actions: Vec<&str> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "report",
+            "accept",
+            "escalate",
+            "escalate",
+            "dispatch",
+            "report_in",
+            "report_in",
+            "start",
+            "resolve",
+            "verify",
+            "evaluate"
+        ]
+    );
+    let roles: Vec<&str> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles[4], "committee_leader");
+    assert_eq!(roles[5], "department_staff");
+    let log = app
+        .ok("/api/v1/audit-log?action=case.step&limit=200", admin)
+        .await;
+    assert_eq!(log["items"].as_array().unwrap().len(), 10);
+}
