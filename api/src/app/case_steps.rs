@@ -21,7 +21,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::cases::{self as cases_app, Reach, acting_role};
+use super::cases::{self as cases_app, Reach, entry};
 use super::departments::DepartmentCode;
 use super::{
     AppError, AuditEvent, ErrorCode, Expected, FieldCode, FieldError, Origin, Scoped, calendar,
@@ -342,18 +342,10 @@ pub fn take(
         case::add_timeline(
             conn,
             &TimelineRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                case_id: row.id.clone(),
-                occurred_at: at,
-                actor_id: scoped.caller.user_id().cloned(),
-                actor_role: acting_role(scoped),
-                action: action.code().to_owned(),
                 from_state: Some(row.state),
-                to_state: next.state,
-                level: next.level,
                 note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
-                attachments: String::new(),
                 visibility,
+                ..entry(scoped, &next, at, action.code())
             },
         )?;
         AuditEvent::success(AuditAction::CaseStep)
@@ -469,18 +461,9 @@ fn note_on(
     case::add_timeline(
         conn,
         &TimelineRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            case_id: target.id.clone(),
-            occurred_at: at,
-            actor_id: scoped.caller.user_id().cloned(),
-            actor_role: acting_role(scoped),
-            action: CaseAction::Merge.code().to_owned(),
-            from_state: Some(target.state),
-            to_state: target.state,
-            level: target.level,
             note: Some(note),
-            attachments: String::new(),
             visibility: Visibility::Internal,
+            ..entry(scoped, target, at, CaseAction::Merge.code())
         },
     )?;
     Ok(())

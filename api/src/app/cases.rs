@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::audit::{AuditAction, Entity};
-use gridwork_domain::case::{CaseState, Level, Progress, Severity, Source, Visibility};
+use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{CaseId, EnterpriseId, GridId, Permission, Role};
 use gridwork_persistence::case::{self, CaseFilter, CaseRow, TimelineRow, Visible};
@@ -153,6 +153,29 @@ pub fn acting_role(scoped: &Scoped) -> Option<String> {
         .map(|r| r.code().to_owned())
 }
 
+/// A timeline entry by the caller on `case` as it stands: public, no note.
+pub fn entry(
+    scoped: &Scoped,
+    case: &CaseRow,
+    at: chrono::NaiveDateTime,
+    action: &str,
+) -> TimelineRow {
+    TimelineRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        case_id: case.id.clone(),
+        occurred_at: at,
+        actor_id: scoped.caller.user_id().cloned(),
+        actor_role: acting_role(scoped),
+        action: action.to_owned(),
+        from_state: Some(case.state),
+        to_state: case.state,
+        level: case.level,
+        note: None,
+        attachments: String::new(),
+        visibility: Visibility::Public,
+    }
+}
+
 /// Reports a case; a resend of an offline case answers the first one.
 pub fn create(
     conn: &mut DbConnection,
@@ -274,18 +297,8 @@ pub fn create(
         case::add_timeline(
             conn,
             &TimelineRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                case_id: row.id.clone(),
-                occurred_at: at,
-                actor_id: scoped.caller.user_id().cloned(),
-                actor_role: acting_role(scoped),
-                action: "report".to_owned(),
                 from_state: None,
-                to_state: CaseState::Reported,
-                level: row.level,
-                note: None,
-                attachments: String::new(),
-                visibility: Visibility::Public,
+                ..entry(scoped, &row, at, "report")
             },
         )?;
         AuditEvent::success(AuditAction::CaseReport)

@@ -232,405 +232,134 @@ async fn take(
         .await
 }
 
-/// Accept a reported case (立案): the grid leader of its grid, or the zone office or committee.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = NoteInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/accept")]
-pub async fn accept_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<NoteInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Plain(CaseAction::Accept, body),
-    )
-    .await
+/// Declares the operation of one case step: `POST /cases/{id}/<step>` with
+/// its own body, `If-Match` and `Idempotency-Key`, answering the case.
+macro_rules! case_step {
+    ($name:ident, $path:literal, $body:ty, $doc:literal, |$b:ident| $ask:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "cases",
+            security(("bearer" = [])),
+            params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+            request_body = $body,
+            responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            scoped: Scoped,
+            origin: Origin,
+            claim: Idempotent,
+            IfMatch(expected): IfMatch,
+            id: web::Path<CaseId>,
+            body: Json<$body>,
+        ) -> Result<Reply, ApiError> {
+            let $b = body.into_inner();
+            take(state, scoped, origin, claim, expected, id.into_inner(), $ask).await
+        }
+    };
 }
 
-/// Reject a reported case (不予立案), with the reason.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = ReasonInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/reject")]
-pub async fn reject_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<ReasonInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Reason(CaseAction::Reject, body),
-    )
-    .await
-}
+case_step!(
+    accept_case,
+    "/cases/{id}/accept",
+    NoteInput,
+    "Accept a reported case (立案): the grid leader of its grid, or the zone office or committee.",
+    |b| Ask::Plain(CaseAction::Accept, b)
+);
 
-/// Dispatch an accepted case: to a grid worker of its grid (grid leader, zone office), or by the management committee to one lead department and any assisting ones (协同处置), which sets the report-in deadline.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = DispatchInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/dispatch")]
-pub async fn dispatch_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<DispatchInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Dispatch(body),
-    )
-    .await
-}
+case_step!(
+    reject_case,
+    "/cases/{id}/reject",
+    ReasonInput,
+    "Reject a reported case (不予立案), with the reason.",
+    |b| Ask::Reason(CaseAction::Reject, b)
+);
 
-/// Report in (部门报到): staff of a department the case was dispatched to acknowledge it; the time is recorded per department.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = NoteInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/report-in")]
-pub async fn report_in_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<NoteInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Plain(CaseAction::ReportIn, body),
-    )
-    .await
-}
+case_step!(
+    dispatch_case,
+    "/cases/{id}/dispatch",
+    DispatchInput,
+    "Dispatch an accepted case: to a grid worker of its grid (grid leader, zone office), or by the management committee to one lead department and any assisting ones (协同处置), which sets the report-in deadline.",
+    |b| Ask::Dispatch(b)
+);
 
-/// Start work on a dispatched case, or on one sent back for rework.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = NoteInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/start")]
-pub async fn start_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<NoteInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Plain(CaseAction::Start, body),
-    )
-    .await
-}
+case_step!(
+    report_in_case,
+    "/cases/{id}/report-in",
+    NoteInput,
+    "Report in (部门报到): staff of a department the case was dispatched to acknowledge it; the time is recorded per department.",
+    |b| Ask::Plain(CaseAction::ReportIn, b)
+);
 
-/// Put a case on hold, with the reason: its deadlines stop until it resumes.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = ReasonInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/hold")]
-pub async fn hold_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<ReasonInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Reason(CaseAction::Hold, body),
-    )
-    .await
-}
+case_step!(
+    start_case,
+    "/cases/{id}/start",
+    NoteInput,
+    "Start work on a dispatched case, or on one sent back for rework.",
+    |b| Ask::Plain(CaseAction::Start, b)
+);
 
-/// Resume a case on hold; its deadlines move on by the time it waited.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = NoteInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/resume")]
-pub async fn resume_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<NoteInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Plain(CaseAction::Resume, body),
-    )
-    .await
-}
+case_step!(
+    hold_case,
+    "/cases/{id}/hold",
+    ReasonInput,
+    "Put a case on hold, with the reason: its deadlines stop until it resumes.",
+    |b| Ask::Reason(CaseAction::Hold, b)
+);
 
-/// Resolve a case with the feedback (办结反馈): the assignee, or the lead department.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = ResolveInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/resolve")]
-pub async fn resolve_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<ResolveInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Resolve(body),
-    )
-    .await
-}
+case_step!(
+    resume_case,
+    "/cases/{id}/resume",
+    NoteInput,
+    "Resume a case on hold; its deadlines move on by the time it waited.",
+    |b| Ask::Plain(CaseAction::Resume, b)
+);
 
-/// Verify a resolved case (核查): it closes.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = NoteInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/verify")]
-pub async fn verify_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<NoteInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Plain(CaseAction::Verify, body),
-    )
-    .await
-}
+case_step!(
+    resolve_case,
+    "/cases/{id}/resolve",
+    ResolveInput,
+    "Resolve a case with the feedback (办结反馈): the assignee, or the lead department.",
+    |b| Ask::Resolve(b)
+);
 
-/// Send a resolved case back for rework, with the reason; the rework count goes up.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = ReasonInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/rework")]
-pub async fn rework_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<ReasonInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Reason(CaseAction::Rework, body),
-    )
-    .await
-}
+case_step!(
+    verify_case,
+    "/cases/{id}/verify",
+    NoteInput,
+    "Verify a resolved case (核查): it closes.",
+    |b| Ask::Plain(CaseAction::Verify, b)
+);
 
-/// Escalate a case one rung up the ladder (grid → zone office → committee → departments), with the reason.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = ReasonInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/escalate")]
-pub async fn escalate_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<ReasonInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Reason(CaseAction::Escalate, body),
-    )
-    .await
-}
+case_step!(
+    rework_case,
+    "/cases/{id}/rework",
+    ReasonInput,
+    "Send a resolved case back for rework, with the reason; the rework count goes up.",
+    |b| Ask::Reason(CaseAction::Rework, b)
+);
 
-/// Merge a reported or accepted case into another open case as its duplicate; both timelines record it.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = MergeInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/merge")]
-pub async fn merge_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<MergeInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Merge(body),
-    )
-    .await
-}
+case_step!(
+    escalate_case,
+    "/cases/{id}/escalate",
+    ReasonInput,
+    "Escalate a case one rung up the ladder (grid → zone office → committee → departments), with the reason.",
+    |b| Ask::Reason(CaseAction::Escalate, b)
+);
 
-/// Evaluate a closed case (the reporter or the enterprise's principal). The first `unsatisfied` sends it back for rework; later ones stand and count against the KPIs.
-#[utoipa::path(
-    tag = "cases",
-    security(("bearer" = [])),
-    params(IdempotencyKey, IfMatchHeader, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
-    request_body = EvaluateInput,
-    responses((status = 200, body = CaseView, headers(("ETag" = String))), doc::Update)
-)]
-#[post("/cases/{id}/evaluate")]
-pub async fn evaluate_case(
-    state: web::Data<AppState>,
-    scoped: Scoped,
-    origin: Origin,
-    claim: Idempotent,
-    IfMatch(expected): IfMatch,
-    id: web::Path<CaseId>,
-    body: Json<EvaluateInput>,
-) -> Result<Reply, ApiError> {
-    let body = body.into_inner();
-    take(
-        state,
-        scoped,
-        origin,
-        claim,
-        expected,
-        id.into_inner(),
-        Ask::Evaluate(body),
-    )
-    .await
-}
+case_step!(
+    merge_case,
+    "/cases/{id}/merge",
+    MergeInput,
+    "Merge a reported or accepted case into another open case as its duplicate; both timelines record it.",
+    |b| Ask::Merge(b)
+);
+
+case_step!(
+    evaluate_case,
+    "/cases/{id}/evaluate",
+    EvaluateInput,
+    "Evaluate a closed case (the reporter or the enterprise's principal). The first `unsatisfied` sends it back for rework; later ones stand and count against the KPIs.",
+    |b| Ask::Evaluate(b)
+);
