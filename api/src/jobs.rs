@@ -1,6 +1,7 @@
-//! Background work of every instance: the sweeper removes expired
-//! idempotency keys and login attempts no lockout looks at any more. Each
-//! removal is one idempotent DELETE, safe with several instances at once.
+//! Background work of every instance: the sweeper escalates cases whose
+//! deadlines passed (each with a version check, so once however many
+//! instances run it), and removes expired idempotency keys and login
+//! attempts no lockout looks at any more (idempotent DELETEs).
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use actix_web::web;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
+use crate::app::case_steps;
 use crate::http::ApiError;
 use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
@@ -15,6 +17,7 @@ use crate::state::{self, AppState};
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {
+    pub cases_escalated: usize,
     pub idempotency_keys: usize,
     pub login_attempts: usize,
 }
@@ -25,6 +28,7 @@ pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy) -> Result<Swept, ApiEr
     let attempts_before = time::to_db(lockout.relevant_since(now));
     state::run(pool, move |conn| {
         Ok(Swept {
+            cases_escalated: case_steps::escalate_overdue(conn, now)?,
             idempotency_keys: idempotency::delete_expired(conn, time::to_db(now))?,
             login_attempts: login_attempt::delete_before(conn, attempts_before)?,
         })
@@ -44,7 +48,9 @@ pub async fn sweep_forever(
         ticks.tick().await;
         limits.forget_idle();
         match sweep(&state.pool, state.lockout).await {
-            Ok(swept) if swept.idempotency_keys + swept.login_attempts > 0 => {
+            Ok(swept)
+                if swept.cases_escalated + swept.idempotency_keys + swept.login_attempts > 0 =>
+            {
                 tracing::info!(?swept, "swept expired records");
             }
             Ok(_) => {}

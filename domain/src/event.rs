@@ -27,6 +27,7 @@ crate::closed_set! {
         CaseClosed = "case.closed", "事件已结案", "Case closed";
         CaseReworked = "case.reworked", "事件返工", "Case sent back for rework";
         CaseEscalated = "case.escalated", "事件已上报上级", "Case escalated";
+        CaseOverdue = "case.overdue", "事件已超期", "Case overdue";
         CaseMerged = "case.merged", "事件已合并", "Case merged";
         CaseEvaluated = "case.evaluated", "事件已评价", "Case evaluated";
     }

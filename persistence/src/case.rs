@@ -41,6 +41,9 @@ pub struct CaseRow {
     pub held_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Deadlines (`DueAction` codes, comma-separated) whose passing already
+    /// escalated the case: each escalates it once.
+    pub overdue_escalated: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -279,4 +282,33 @@ pub fn report_in(
     .set(case_departments::reported_in_at.eq(at))
     .execute(conn)
     .map(drop)
+}
+
+/// Open cases with a deadline passed before `now`, oldest first: the
+/// candidates of automatic escalation (the caller decides which deadline).
+pub fn overdue(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    use CaseState::*;
+    cases::table
+        .filter(
+            cases::state
+                .eq(Reported)
+                .and(cases::accept_due_at.lt(now))
+                .and(cases::overdue_escalated.not_like("%accept%"))
+                .or(cases::state
+                    .eq(Dispatched)
+                    .and(cases::report_in_due_at.lt(now))
+                    .and(cases::overdue_escalated.not_like("%report_in%")))
+                .or(cases::state
+                    .eq_any([Accepted, Dispatched, InProgress, Rework])
+                    .and(cases::resolve_due_at.lt(now))
+                    .and(cases::overdue_escalated.not_like("%resolve%"))),
+        )
+        .select(CaseRow::as_select())
+        .order(cases::id.asc())
+        .limit(limit)
+        .load(conn)
 }

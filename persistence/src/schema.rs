@@ -272,6 +272,7 @@ diesel::table! {
         held_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
         version -> Integer,
+        overdue_escalated -> Text,
     }
 }
 

@@ -7,6 +7,7 @@ mod architecture;
 mod audit_log;
 mod auth;
 mod bad_input;
+mod case_escalation;
 mod case_flow;
 mod case_setup;
 mod cases;

@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::access::{self, DepartmentPart, Relation};
-use gridwork_domain::case::deadline::after_hold;
+use gridwork_domain::case::deadline::{DueAction, after_hold};
 use gridwork_domain::case::{
-    Assignee, CaseAction, Progress, Satisfaction, Step, TransitionError, Visibility,
+    Assignee, CaseAction, CaseState, Progress, Satisfaction, Step, TransitionError, Visibility,
 };
 use gridwork_domain::event::EventType;
 use gridwork_domain::{CaseId, UserId};
@@ -467,4 +467,100 @@ fn note_on(
         },
     )?;
     Ok(())
+}
+
+/// The deadline of `row` that passed before `now` and has not escalated it
+/// yet, if any: acceptance while reported, report-in while a department
+/// has not reported in, resolution while open.
+fn passed_due(
+    row: &CaseRow,
+    reported_in_all: bool,
+    now: chrono::NaiveDateTime,
+) -> Option<DueAction> {
+    let fresh = |due: DueAction| !row.overdue_escalated.split(',').any(|d| d == due.code());
+    match row.state {
+        CaseState::Reported if row.accept_due_at < now && fresh(DueAction::Accept) => {
+            Some(DueAction::Accept)
+        }
+        CaseState::Dispatched
+            if !reported_in_all
+                && row.report_in_due_at.is_some_and(|d| d < now)
+                && fresh(DueAction::ReportIn) =>
+        {
+            Some(DueAction::ReportIn)
+        }
+        CaseState::Accepted | CaseState::Dispatched | CaseState::InProgress | CaseState::Rework
+            if row.resolve_due_at < now && fresh(DueAction::Resolve) =>
+        {
+            Some(DueAction::Resolve)
+        }
+        _ => None,
+    }
+}
+
+/// The job's half of the ladder: every open case whose deadline passed
+/// without the due action moves one rung up, once per deadline, recorded in
+/// its timeline as the system (at the top rung it is only marked overdue).
+/// Each case is written with a version check, so several instances running
+/// this at once escalate each case exactly once. Returns how many moved.
+pub fn escalate_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let system = Scoped::system();
+    let origin = Origin::default();
+    let at = time::to_db(now);
+    let mut moved = 0;
+    for row in case::overdue(conn, at, 500)? {
+        let written = super::transaction(conn, |conn| {
+            let departments = case::departments(conn, &row.id)?;
+            let reported_in_all =
+                !departments.is_empty() && departments.iter().all(|d| d.reported_in_at.is_some());
+            let Some(due) = passed_due(&row, reported_in_all, at) else {
+                return Ok(false);
+            };
+            let progress = Progress {
+                state: row.state,
+                level: row.level,
+                rework_count: u32::try_from(row.rework_count).unwrap_or(0),
+                reopened: row.reopened,
+            };
+            let escalated = progress.apply(Step::Escalate).ok();
+            let mut marks: Vec<&str> = row
+                .overdue_escalated
+                .split(',')
+                .filter(|d| !d.is_empty())
+                .collect();
+            marks.push(due.code());
+            let next = CaseRow {
+                level: escalated.map_or(row.level, |p| p.level),
+                overdue_escalated: marks.join(","),
+                updated_at: at,
+                version: row.version + 1,
+                ..row.clone()
+            };
+            if !case::update(conn, &next)? {
+                return Ok(false);
+            }
+            let note = format!("{}超期，系统自动上报", due.label_zh());
+            case::add_timeline(
+                conn,
+                &TimelineRow {
+                    note: Some(note),
+                    visibility: Visibility::Internal,
+                    ..entry(&system, &next, at, CaseAction::Escalate.code())
+                },
+            )?;
+            let event = if escalated.is_some() {
+                EventType::CaseEscalated
+            } else {
+                EventType::CaseOverdue
+            };
+            AuditEvent::success(AuditAction::CaseStep)
+                .on(Entity::Case, &row.id)
+                .detail(serde_json::json!({ "action": "escalate", "overdue": due, "from_level": row.level, "to_level": next.level }))
+                .event(event, serde_json::json!({ "overdue": due, "level": next.level, "grid_id": row.grid_id }))
+                .write(conn, &origin)?;
+            Ok(true)
+        })?;
+        moved += usize::from(written);
+    }
+    Ok(moved)
 }

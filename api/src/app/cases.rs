@@ -292,6 +292,7 @@ pub fn create(
             held_at: None,
             updated_at: at,
             version: 1,
+            overdue_escalated: String::new(),
         };
         case::insert(conn, &row)?;
         case::add_timeline(
