@@ -3,6 +3,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use gridwork_domain::case::reference::{RefCode, RefCodeError};
 use gridwork_domain::case::{CaseAction, CaseState, Level, Severity};
 use gridwork_domain::{CaseId, GridId};
 use gridwork_persistence::case::CaseFilter;
@@ -82,7 +83,7 @@ pub struct CaseQuery {
     #[param(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub grid_id: Option<GridId>,
     /// A category, or a top-level category with all its sub-categories.
-    #[validate(length(min = 1, max = 81))]
+    #[validate(length(min = 1, max = 81), custom(function = "category_code"))]
     #[param(
         min_length = 1,
         max_length = 81,
@@ -92,7 +93,7 @@ pub struct CaseQuery {
     pub severity: Option<Severity>,
     pub level: Option<Level>,
     /// Dispatched to this department.
-    #[validate(length(min = 1, max = 40))]
+    #[validate(length(min = 1, max = 40), custom(function = "department_code"))]
     #[param(min_length = 1, max_length = 40, pattern = "^[a-z][a-z0-9_]{0,39}$")]
     pub department: Option<String>,
     /// Only open cases past their next deadline (true).
@@ -105,6 +106,23 @@ pub struct CaseQuery {
     pub from: Option<DateTime<Utc>>,
     /// Reported before this time.
     pub to: Option<DateTime<Utc>>,
+}
+
+fn code_error() -> validator::ValidationError {
+    validator::ValidationError::new("pattern").with_message(RefCodeError.to_string().into())
+}
+
+/// `validator` check: the shape of a category code.
+fn category_code(code: &str) -> Result<(), validator::ValidationError> {
+    RefCode::parse(code).map(drop).map_err(|_| code_error())
+}
+
+/// `validator` check: the shape of a department code (one part).
+fn department_code(code: &str) -> Result<(), validator::ValidationError> {
+    match RefCode::parse(code) {
+        Ok(c) if c.parent().is_none() => Ok(()),
+        _ => Err(code_error()),
+    }
 }
 
 /// The cases you may see, newest first: zone-wide roles all; grid staff
