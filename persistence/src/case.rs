@@ -312,3 +312,11 @@ pub fn overdue(
         .limit(limit)
         .load(conn)
 }
+
+/// The lead departments of every dispatched case.
+pub fn leads(conn: &mut DbConnection) -> QueryResult<Vec<CaseDepartmentRow>> {
+    case_departments::table
+        .filter(case_departments::lead.eq(true))
+        .select(CaseDepartmentRow::as_select())
+        .load(conn)
+}

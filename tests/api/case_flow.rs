@@ -246,4 +246,37 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
         .ok("/api/v1/audit-log?action=case.step&limit=200", admin)
         .await;
     assert_eq!(log["items"].as_array().unwrap().len(), 10);
+
+    // the KPIs move: one case due, closed on time, the reporter satisfied
+    let stats = app.ok("/api/v1/stats/cases", &office).await;
+    let kpis = &stats["kpis"];
+    assert_eq!(kpis["due_to_close"], 1);
+    assert_eq!(
+        kpis["closure"],
+        json!({ "numerator": 1, "denominator": 1, "rate": 1.0 })
+    );
+    assert_eq!(kpis["on_time_closure"]["rate"], 1.0);
+    assert_eq!(kpis["rework"]["rate"], 0.0);
+    assert_eq!(kpis["satisfaction"]["rate"], 1.0);
+    assert_eq!(kpis["to_accept"]["count"], 1);
+    assert_eq!(kpis["to_report_in"]["count"], 1);
+    assert_eq!(
+        stats["by_state"],
+        json!([{ "state": "evaluated", "count": 1 }])
+    );
+    assert_eq!(stats["by_department"][0]["key"], "emergency_management");
+    let dept = app
+        .ok(
+            "/api/v1/stats/cases?department_id=natural_resources",
+            &office,
+        )
+        .await;
+    assert_eq!(
+        dept["kpis"]["due_to_close"], 1,
+        "assisting departments count it too"
+    );
+    // another grid's worker counts nothing of grid A
+    let other = app.ok("/api/v1/stats/cases", &z.worker_b).await;
+    assert_eq!(other["kpis"]["due_to_close"], 0);
+    assert_eq!(other["by_state"], json!([]));
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod caller;
 pub mod case_categories;
+pub mod case_stats;
 pub mod case_steps;
 pub mod cases;
 pub mod coverage;

@@ -5,6 +5,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
+use gridwork_domain::case::reference::{RefCode, RefCodeError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
@@ -30,6 +31,23 @@ pub fn finite(value: f64) -> Result<(), validator::ValidationError> {
         Ok(())
     } else {
         Err(validator::ValidationError::new("range").with_message("must be a finite number".into()))
+    }
+}
+
+fn code_error() -> validator::ValidationError {
+    validator::ValidationError::new("pattern").with_message(RefCodeError.to_string().into())
+}
+
+/// `validator` check: the shape of a category code (`parent.child` or one part).
+pub fn category_code(code: &str) -> Result<(), validator::ValidationError> {
+    RefCode::parse(code).map(drop).map_err(|_| code_error())
+}
+
+/// `validator` check: the shape of a department code (one part).
+pub fn department_code(code: &str) -> Result<(), validator::ValidationError> {
+    match RefCode::parse(code) {
+        Ok(c) if c.parent().is_none() => Ok(()),
+        _ => Err(code_error()),
     }
 }
 

@@ -3,7 +3,6 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use gridwork_domain::case::reference::{RefCode, RefCodeError};
 use gridwork_domain::case::{CaseAction, CaseState, Level, Severity};
 use gridwork_domain::{CaseId, GridId};
 use gridwork_persistence::case::CaseFilter;
@@ -23,7 +22,7 @@ use crate::http::json::Json;
 use crate::http::paging::PageQuery;
 use crate::http::precondition::{IfMatch, IfMatchHeader, etag, with_etag};
 use crate::http::problems as doc;
-use crate::http::query::Listing;
+use crate::http::query::{Listing, category_code, department_code};
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
 use crate::views::cases::{CasePage, CaseView, TimelineEntry, TimelinePage};
@@ -106,23 +105,6 @@ pub struct CaseQuery {
     pub from: Option<DateTime<Utc>>,
     /// Reported before this time.
     pub to: Option<DateTime<Utc>>,
-}
-
-fn code_error() -> validator::ValidationError {
-    validator::ValidationError::new("pattern").with_message(RefCodeError.to_string().into())
-}
-
-/// `validator` check: the shape of a category code.
-fn category_code(code: &str) -> Result<(), validator::ValidationError> {
-    RefCode::parse(code).map(drop).map_err(|_| code_error())
-}
-
-/// `validator` check: the shape of a department code (one part).
-fn department_code(code: &str) -> Result<(), validator::ValidationError> {
-    match RefCode::parse(code) {
-        Ok(c) if c.parent().is_none() => Ok(()),
-        _ => Err(code_error()),
-    }
 }
 
 /// The cases you may see, newest first: zone-wide roles all; grid staff

@@ -98,6 +98,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::list_days)
                 .service(calendar::put_day)
                 .service(calendar::remove_day)
+                .service(stats::case_stats)
                 .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)

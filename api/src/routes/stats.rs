@@ -2,6 +2,7 @@
 //! subtree of it, with the gaps that keep each below 100 %.
 
 use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
 use gridwork_domain::GridId;
 use gridwork_domain::coverage::CoverageRate;
 use serde::Deserialize;
@@ -12,8 +13,9 @@ use crate::app::{self, Scoped};
 use crate::http::ApiError;
 use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
-use crate::http::query::{Listing, Query};
+use crate::http::query::{Listing, Query, department_code};
 use crate::state::AppState;
+use crate::views::cases::CaseStatsView;
 use crate::views::stats::{Coverage, GapPage, gaps};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -92,4 +94,52 @@ pub async fn coverage_gaps(
         items: rest.into_iter().map(|(_, gap)| gap).collect(),
         next_cursor,
     }))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseStatsQuery {
+    /// Cases in this grid and everything below it.
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub grid_id: Option<GridId>,
+    /// Cases dispatched to this department.
+    #[validate(length(min = 1, max = 40), custom(function = "department_code"))]
+    #[param(min_length = 1, max_length = 40, pattern = "^[a-z][a-z0-9_]{0,39}$")]
+    pub department_id: Option<String>,
+    /// Reported at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Reported before this time (the period's end; at most now).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Case KPIs for the cases you may see (考核): counts by state and level,
+/// 结案率, 按期结案率, 返工率, satisfaction, mean and p90 minutes to accept,
+/// report in and resolve — overall and by grid, lead department and worker.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(CaseStatsQuery),
+    responses((status = 200, body = CaseStatsView), doc::List)
+)]
+#[get("/stats/cases")]
+pub async fn case_stats(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    Query(q): Query<CaseStatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let now = gridwork_persistence::time::now();
+    let stats = state
+        .run(move |conn| {
+            app::case_stats::compute(
+                conn,
+                &scoped,
+                q.grid_id.as_ref(),
+                q.department_id,
+                q.from,
+                q.to,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CaseStatsView::from(stats)))
 }

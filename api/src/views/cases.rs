@@ -3,11 +3,15 @@
 use chrono::{DateTime, Utc};
 use gridwork_domain::Role;
 use gridwork_domain::case::deadline::{self, DeadlineStatus};
+use gridwork_domain::case::kpi::{Durations, Kpis};
 use gridwork_domain::case::{
     CaseAction, CaseState, Level, Satisfaction, Severity, Source, Visibility,
 };
+use gridwork_domain::coverage::Rate;
 use gridwork_persistence::case::{CaseRow, TimelineRow};
 use gridwork_persistence::time;
+
+use crate::app::case_stats::CaseStats;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -185,6 +189,154 @@ pub struct TimelinePage {
 /// Keeps the action list of the timeline pattern honest.
 pub fn timeline_actions() -> impl Iterator<Item = &'static str> {
     std::iter::once("report").chain(CaseAction::ALL.into_iter().map(CaseAction::code))
+}
+
+/// A share: numerator / denominator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ratio {
+    pub numerator: u64,
+    pub denominator: u64,
+    /// In 0..1, 4 decimals; null when there is nothing to count.
+    pub rate: Option<f64>,
+}
+
+impl From<Rate> for Ratio {
+    fn from(r: Rate) -> Ratio {
+        Ratio {
+            numerator: r.numerator,
+            denominator: r.denominator,
+            rate: r.value(),
+        }
+    }
+}
+
+/// How long a step took, in minutes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Timing {
+    pub count: u64,
+    pub mean_minutes: Option<f64>,
+    /// The nearest-rank 90th percentile.
+    pub p90_minutes: Option<i64>,
+}
+
+impl From<Durations> for Timing {
+    fn from(d: Durations) -> Timing {
+        Timing {
+            count: d.count,
+            mean_minutes: d.mean,
+            p90_minutes: d.p90,
+        }
+    }
+}
+
+/// The assessment figures of a set of cases. A case is due to close when it
+/// was not rejected or merged and it is closed, or its resolve deadline
+/// passed by the end of the period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KpiView {
+    pub due_to_close: u64,
+    /// 结案率: closed / due to close.
+    pub closure: Ratio,
+    /// 按期结案率: closed by the resolve deadline / due to close.
+    pub on_time_closure: Ratio,
+    /// 返工率: sent back for rework at least once / due to close.
+    pub rework: Ratio,
+    /// 满意率: (satisfied + basically satisfied) / evaluated.
+    pub satisfaction: Ratio,
+    /// From report to acceptance.
+    pub to_accept: Timing,
+    /// From dispatch to the lead department's report-in.
+    pub to_report_in: Timing,
+    /// From report to resolution.
+    pub to_resolve: Timing,
+}
+
+impl From<Kpis> for KpiView {
+    fn from(k: Kpis) -> KpiView {
+        KpiView {
+            due_to_close: k.due_to_close,
+            closure: k.closure.into(),
+            on_time_closure: k.on_time_closure.into(),
+            rework: k.rework.into(),
+            satisfaction: k.satisfaction.into(),
+            to_accept: k.to_accept.into(),
+            to_report_in: k.to_report_in.into(),
+            to_resolve: k.to_resolve.into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StateCount {
+    pub state: CaseState,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LevelCount {
+    pub level: Level,
+    pub count: u64,
+}
+
+/// The KPIs of one grid, department or worker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KpiRow {
+    /// The grid id, department code or worker's account id.
+    #[schema(max_length = 64)]
+    pub key: String,
+    pub kpis: KpiView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseStatsView {
+    #[schema(max_items = 11)]
+    pub by_state: Vec<StateCount>,
+    #[schema(max_items = 4)]
+    pub by_level: Vec<LevelCount>,
+    pub kpis: KpiView,
+    /// By grid (id): the 200 with most cases due to close.
+    #[schema(max_items = 200)]
+    pub by_grid: Vec<KpiRow>,
+    /// By lead department (code), the busiest first.
+    #[schema(max_items = 200)]
+    pub by_department: Vec<KpiRow>,
+    /// By the grid worker the case was dispatched to (account id): the 200
+    /// with most cases due to close.
+    #[schema(max_items = 200)]
+    pub by_worker: Vec<KpiRow>,
+}
+
+fn rows(groups: Vec<(String, Kpis)>) -> Vec<KpiRow> {
+    groups
+        .into_iter()
+        .map(|(key, k)| KpiRow {
+            key,
+            kpis: k.into(),
+        })
+        .collect()
+}
+
+impl From<CaseStats> for CaseStatsView {
+    fn from(s: CaseStats) -> CaseStatsView {
+        CaseStatsView {
+            by_state: s
+                .all
+                .by_state
+                .into_iter()
+                .map(|(state, count)| StateCount { state, count })
+                .collect(),
+            by_level: s
+                .all
+                .by_level
+                .into_iter()
+                .map(|(level, count)| LevelCount { level, count })
+                .collect(),
+            kpis: s.all.kpis.into(),
+            by_grid: rows(s.by_grid),
+            by_department: rows(s.by_department),
+            by_worker: rows(s.by_worker),
+        }
+    }
 }
 
 #[cfg(test)]
