@@ -25,6 +25,10 @@ pub struct Config {
     pub idempotency_ttl: Duration,
     /// How long a print link opens its view.
     pub print_link_ttl: Duration,
+    /// How near (metres) and how recent (hours) an open case of the same
+    /// category must be to be offered as a possible duplicate.
+    pub duplicate_radius_m: u64,
+    pub duplicate_window: Duration,
     pub sweep_interval: Duration,
     pub rate_limit_per_minute: u32,
     pub rate_limit_anon_per_minute: u32,
@@ -281,6 +285,10 @@ impl Config {
             refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
             idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,
             print_link_ttl: secs("GRIDWORK_PRINT_LINK_TTL_SECS", 600)?,
+            duplicate_radius_m: parse("GRIDWORK_DUPLICATE_RADIUS_M", 200)?,
+            duplicate_window: Duration::from_secs(
+                parse("GRIDWORK_DUPLICATE_WINDOW_HOURS", 24)? * 3600,
+            ),
             sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 3600)?.max(Duration::from_secs(1)),
             rate_limit_per_minute: u32::try_from(parse("GRIDWORK_RATE_LIMIT_PER_MINUTE", 600)?)
                 .unwrap_or(u32::MAX)

@@ -202,6 +202,10 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         cursors: Cursors::new(&Sha256::digest(format!("cursors:{}", secrets.jwt))),
         idempotency_ttl: to_chrono(config.idempotency_ttl),
         print_link_ttl: to_chrono(config.print_link_ttl),
+        duplicates: gridwork_domain::case::duplicate::Window {
+            radius_m: config.duplicate_radius_m as f64,
+            within: to_chrono(config.duplicate_window),
+        },
     })
 }
 

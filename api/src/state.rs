@@ -71,6 +71,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How long a print link opens its view.
     pub print_link_ttl: chrono::Duration,
+    /// Which open cases a new report is compared with.
+    pub duplicates: gridwork_domain::case::duplicate::Window,
 }
 
 impl AppState {

@@ -320,3 +320,25 @@ pub fn leads(conn: &mut DbConnection) -> QueryResult<Vec<CaseDepartmentRow>> {
         .select(CaseDepartmentRow::as_select())
         .load(conn)
 }
+
+/// Open cases of `category` reported since `since` with a location: the
+/// candidates of duplicate detection.
+pub fn recent_open(
+    conn: &mut DbConnection,
+    category: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    use CaseState::*;
+    cases::table
+        .filter(cases::category_code.eq(category))
+        .filter(cases::reported_at.ge(since))
+        .filter(cases::state.eq_any([
+            Reported, Accepted, Dispatched, InProgress, OnHold, Resolved, Rework,
+        ]))
+        .filter(cases::lat.is_not_null())
+        .select(CaseRow::as_select())
+        .order(cases::reported_at.desc())
+        .limit(limit)
+        .load(conn)
+}

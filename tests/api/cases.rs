@@ -10,6 +10,7 @@ on_both_backends!(
     an_offline_case_sent_again_is_the_same_case,
     cases_of_another_grid_are_not_there,
     bad_case_reports_are_refused_field_by_field,
+    a_report_near_an_open_case_offers_it_and_merge_links_them,
 );
 
 fn flood(grid: &Value) -> Value {
@@ -213,4 +214,115 @@ async fn bad_case_reports_are_refused_field_by_field(backend: Backend) {
         res.assert_problem(422, "validation_failed")["errors"][0]["field"],
         "grid_id"
     );
+}
+
+async fn a_report_near_an_open_case_offers_it_and_merge_links_them(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let at = |lat: f64, category: &str| {
+        let mut body = flood(&z.grid_a);
+        body["lat"] = json!(lat);
+        body["lng"] = json!(114.52);
+        body["category"] = json!(category);
+        body
+    };
+    let first = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &at(33.79, "safety_hazard.flooding"),
+        )
+        .await;
+    assert_eq!(
+        first.body["possible_duplicates"],
+        json!([]),
+        "{}",
+        first.text
+    );
+    let second = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &at(33.7905, "safety_hazard.flooding"),
+        )
+        .await;
+    let offered = &second.body["possible_duplicates"];
+    assert_eq!(offered.as_array().unwrap().len(), 1, "{}", second.text);
+    assert_eq!(offered[0]["id"], first.body["id"]);
+    let metres = offered[0]["distance_m"].as_f64().unwrap();
+    assert!((50.0..60.0).contains(&metres), "{metres}");
+    let other = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &at(33.7905, "safety_hazard.fire"),
+        )
+        .await;
+    assert_eq!(
+        other.body["possible_duplicates"],
+        json!([]),
+        "another category"
+    );
+    let far = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &at(33.80, "safety_hazard.flooding"),
+        )
+        .await;
+    assert_eq!(
+        far.body["possible_duplicates"],
+        json!([]),
+        "over a kilometre away"
+    );
+
+    // merged: the duplicate points at the first, whose timeline notes it
+    let merged = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{}/merge", id(&second.body)),
+            Some(&z.admin),
+            Some(&json!({ "into": first.body["id"] })),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(merged.status, 200, "{}", merged.text);
+    assert_eq!(
+        (
+            merged.body["state"].as_str(),
+            merged.body["merged_into"].as_str()
+        ),
+        (Some("merged"), first.body["id"].as_str())
+    );
+    let timeline = app
+        .ok(
+            &format!("/api/v1/cases/{}/timeline", id(&first.body)),
+            &z.admin,
+        )
+        .await;
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "merge");
+    assert!(last["note"].as_str().unwrap().contains(id(&second.body)));
+    // a merged case is no longer offered
+    let again = app
+        .post(
+            "/api/v1/cases",
+            Some(&z.worker_a),
+            &at(33.7906, "safety_hazard.flooding"),
+        )
+        .await;
+    let ids: Vec<&str> = again.body["possible_duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id(&first.body)]);
 }

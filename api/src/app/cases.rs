@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::audit::{AuditAction, Entity};
+use gridwork_domain::case::duplicate::{Sighting, Window, near};
 use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{CaseId, EnterpriseId, GridId, Permission, Role};
@@ -63,11 +64,48 @@ pub struct CreateCase {
     pub enterprise_id: Option<EnterpriseId>,
 }
 
-/// A case reported, and whether this request made it (false: a resend).
+/// A case reported, whether this request made it (false: a resend), and
+/// the open cases it may duplicate, nearest first, with their distances.
 #[derive(Debug)]
 pub struct Reported {
     pub row: CaseRow,
     pub created: bool,
+    pub possible_duplicates: Vec<(CaseRow, f64)>,
+}
+
+/// Open cases of the same category reported near `row` in the window, that
+/// the caller may see, nearest first.
+fn duplicates_of(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    row: &CaseRow,
+    window: Window,
+) -> Result<Vec<(CaseRow, f64)>, AppError> {
+    let (Some(lat), Some(lng)) = (row.lat, row.lng) else {
+        return Ok(Vec::new());
+    };
+    let at = time::from_db(row.reported_at);
+    let since = time::to_db(at - window.within);
+    let new = Sighting { lat, lng, at };
+    let mut found = Vec::new();
+    for other in case::recent_open(conn, &row.category_code, since, 50)? {
+        let (Some(lat), Some(lng)) = (other.lat, other.lng) else {
+            continue;
+        };
+        if other.id == row.id || reach(conn, scoped, &other).is_err() {
+            continue;
+        }
+        let seen = Sighting {
+            lat,
+            lng,
+            at: time::from_db(other.reported_at),
+        };
+        if let Some(metres) = near(window, new, seen) {
+            found.push((other, metres));
+        }
+    }
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(found)
 }
 
 /// What the caller may see of cases.
@@ -182,6 +220,7 @@ pub fn create(
     scoped: &Scoped,
     origin: &Origin,
     input: &CreateCase,
+    window: Window,
     now: DateTime<Utc>,
 ) -> Result<Reported, AppError> {
     scoped.require(Permission::ReportCases)?;
@@ -202,9 +241,11 @@ pub fn create(
         if let Some(existing) = case::find(conn, &id)? {
             reach(conn, scoped, &existing)?;
             if existing.fingerprint == fingerprint {
+                let possible_duplicates = duplicates_of(conn, scoped, &existing, window)?;
                 return Ok(Reported {
                     row: existing,
                     created: false,
+                    possible_duplicates,
                 });
             }
             return Err(AppError::conflict(
@@ -311,7 +352,12 @@ pub fn create(
                 serde_json::json!({ "grid_id": row.grid_id, "category": row.category_code, "severity": row.severity }),
             )
             .write(conn, origin)?;
-        Ok(Reported { row, created: true })
+        let possible_duplicates = duplicates_of(conn, scoped, &row, window)?;
+        Ok(Reported {
+            row,
+            created: true,
+            possible_duplicates,
+        })
     })
 }
 

@@ -25,7 +25,7 @@ use crate::http::problems as doc;
 use crate::http::query::{Listing, category_code, department_code};
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
-use crate::views::cases::{CasePage, CaseView, TimelineEntry, TimelinePage};
+use crate::views::cases::{CasePage, CaseView, ReportedCase, TimelineEntry, TimelinePage};
 
 /// Report a case (事件上报).
 ///
@@ -40,9 +40,9 @@ use crate::views::cases::{CasePage, CaseView, TimelineEntry, TimelinePage};
     params(IdempotencyKey),
     request_body = CreateCase,
     responses(
-        (status = 201, description = "Reported; `Location` names it", body = CaseView,
+        (status = 201, description = "Reported; `Location` names it", body = ReportedCase,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 200, description = "The same offline case sent again", body = CaseView,
+        (status = 200, description = "The same offline case sent again", body = ReportedCase,
             headers(("Location" = String), ("ETag" = String))),
         doc::Create,
     )
@@ -56,11 +56,12 @@ pub async fn create_case(
     body: Json<CreateCase>,
 ) -> Result<Reply, ApiError> {
     let now = time::now();
+    let window = state.duplicates;
     state
         .write(claim, move |conn| {
-            let reported = cases::create(conn, &scoped, &origin, &body, now)?;
+            let reported = cases::create(conn, &scoped, &origin, &body, window, now)?;
             let location = format!("{API_PREFIX}/cases/{}", reported.row.id);
-            let view = CaseView::new(&reported.row, now);
+            let view = ReportedCase::new(&reported, now);
             let reply = Reply::created(location, reported.row.version, &view)?;
             Ok(if reported.created {
                 reply

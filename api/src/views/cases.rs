@@ -12,6 +12,7 @@ use gridwork_persistence::case::{CaseRow, TimelineRow};
 use gridwork_persistence::time;
 
 use crate::app::case_stats::CaseStats;
+use crate::app::cases::Reported;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -110,6 +111,47 @@ impl CaseView {
             closed_at: row.closed_at.map(time::from_db),
             updated_at: time::from_db(row.updated_at),
             version: row.version,
+        }
+    }
+}
+
+/// An open case the new report may duplicate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PossibleDuplicate {
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+    pub state: CaseState,
+    pub reported_at: DateTime<Utc>,
+    /// Metres from the new report.
+    pub distance_m: f64,
+}
+
+/// A case just reported, with the open cases of its category reported
+/// nearby not long before (`merge` marks it as one of their duplicates).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportedCase {
+    #[serde(flatten)]
+    pub case: CaseView,
+    /// Nearest first; within `GRIDWORK_DUPLICATE_RADIUS_M` and
+    /// `GRIDWORK_DUPLICATE_WINDOW_HOURS`, among the cases you may see.
+    #[schema(max_items = 50)]
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+}
+
+impl ReportedCase {
+    pub fn new(reported: &Reported, now: DateTime<Utc>) -> ReportedCase {
+        ReportedCase {
+            case: CaseView::new(&reported.row, now),
+            possible_duplicates: reported
+                .possible_duplicates
+                .iter()
+                .map(|(row, metres)| PossibleDuplicate {
+                    id: row.id.to_string(),
+                    state: row.state,
+                    reported_at: time::from_db(row.reported_at),
+                    distance_m: (metres * 10.0).round() / 10.0,
+                })
+                .collect(),
         }
     }
 }

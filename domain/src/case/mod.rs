@@ -7,6 +7,7 @@
 pub mod access;
 pub mod calendar;
 pub mod deadline;
+pub mod duplicate;
 pub mod kpi;
 pub mod reference;
 
