@@ -289,7 +289,7 @@ impl Config {
             duplicate_window: Duration::from_secs(
                 parse("GRIDWORK_DUPLICATE_WINDOW_HOURS", 24)? * 3600,
             ),
-            sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 3600)?.max(Duration::from_secs(1)),
+            sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 60)?.max(Duration::from_secs(1)),
             rate_limit_per_minute: u32::try_from(parse("GRIDWORK_RATE_LIMIT_PER_MINUTE", 600)?)
                 .unwrap_or(u32::MAX)
                 .max(1),
