@@ -438,23 +438,39 @@ const WORKSHOPS: [(&str, &[&str]); 4] = [
     ("包装车间", &["包装一班", "包装二班", "包装三班"]),
 ];
 
-/// Accounts to log in with: (username, role, person name or None, display name).
-const ACCOUNTS: [(&str, Role, &str); 9] = [
-    ("zhengh", Role::ZoneOfficer, "郑昊"),
-    ("zhangdl", Role::ZoneOfficer, "张东岭"),
-    ("wangyx", Role::GridLeader, "王勇翔"),
-    ("zhangyc", Role::GridWorker, "张亚超"),
-    ("nanbk", Role::GridWorker, "南必柯"),
-    ("songgh", Role::GridWorker, "宋根华"),
-    ("rider.li", Role::MobileWorker, "李师傅（美团骑手）"),
-    ("mahm", Role::PartyInstructor, "马红梅"),
-    ("auditor1", Role::Auditor, "审计员"),
+/// Accounts to log in with: (username, role, name, department). 郑昊 is
+/// party secretary and director of the management committee: he both runs
+/// the zone office and blows the whistle. Department staff are not people
+/// of the grid registry.
+const ACCOUNTS: [(&str, Role, &str, Option<&str>); 11] = [
+    ("zhengh", Role::CommitteeLeader, "郑昊", None),
+    ("zhangdl", Role::ZoneOfficer, "张东岭", None),
+    ("wangyx", Role::GridLeader, "王勇翔", None),
+    ("zhangyc", Role::GridWorker, "张亚超", None),
+    ("nanbk", Role::GridWorker, "南必柯", None),
+    ("songgh", Role::GridWorker, "宋根华", None),
+    ("rider.li", Role::MobileWorker, "李师傅（美团骑手）", None),
+    ("mahm", Role::PartyInstructor, "马红梅", None),
+    ("auditor1", Role::Auditor, "审计员", None),
+    (
+        "em.li",
+        Role::DepartmentStaff,
+        "李应急",
+        Some("emergency_management"),
+    ),
+    (
+        "nr.wu",
+        Role::DepartmentStaff,
+        "吴国土",
+        Some("natural_resources"),
+    ),
 ];
 
 pub struct Account {
     pub username: &'static str,
     pub role: Role,
     pub name: &'static str,
+    pub department: Option<&'static str>,
     pub password: String,
 }
 
@@ -615,10 +631,11 @@ pub fn seed(
     // hash outside the transaction: ~12 ms each
     let accounts: Vec<Account> = ACCOUNTS
         .iter()
-        .map(|(username, role, name)| Account {
+        .map(|(username, role, name, department)| Account {
             username,
             role: *role,
             name,
+            department: *department,
             password: random_password(),
         })
         .collect();
@@ -796,10 +813,19 @@ fn load(
             username: Username::parse(account.username)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             display_name: Some(account.name.to_owned()),
-            roles: Roles::single(account.role),
-            department_code: None,
+            roles: if account.role == Role::CommitteeLeader {
+                Roles::new([Role::CommitteeLeader, Role::ZoneOfficer])
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+            } else {
+                Roles::single(account.role)
+            },
+            department_code: account.department.map(str::to_owned),
         };
         let user = users::create(l.conn, &Caller::system(), &l.origin, new, hash)?;
+        if account.department.is_some() {
+            loaded.push(account);
+            continue;
+        }
         let person = match l.people.iter().find(|p| p.name == account.name).cloned() {
             Some(p) => p,
             None => l.person(account.name, 990 + loaded.len(), true)?,

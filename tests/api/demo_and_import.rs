@@ -143,6 +143,59 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         people.len()
     );
     assert!(callable < people.len(), "some keep their mobile private");
+
+    // the flood story on the demo zone: 张亚超 reports on 耕亿达's grid, 王勇翔
+    // accepts and escalates, 张东岭's office escalates, 郑昊 blows the
+    // whistle, emergency management and natural resources report in
+    let login = |name: &str| {
+        let password = accounts
+            .iter()
+            .find(|a| a.username == name)
+            .unwrap()
+            .password
+            .clone();
+        let name = name.to_owned();
+        let app = &app;
+        async move { app.tokens(&name, &password).await.0 }
+    };
+    let (worker, office, em, nr) = (
+        login("zhangyc").await,
+        login("zhangdl").await,
+        login("em.li").await,
+        login("nr.wu").await,
+    );
+    let grid = grid["items"][2]["id"].clone();
+    let case = app
+        .created(
+            "/api/v1/cases",
+            &worker,
+            &json!({ "category": "safety_hazard.flooding", "severity": "critical", "source": "grid_worker",
+                     "description": "车间屋顶漏雨，精密设备进水", "grid_id": grid }),
+        )
+        .await;
+    let case = case["id"].as_str().unwrap().to_owned();
+    let mut v = 1;
+    for (who, action, body) in [
+        (&wang, "accept", json!({})),
+        (&wang, "escalate", json!({ "reason": "需管委会协调" })),
+        (&office, "escalate", json!({ "reason": "吹哨" })),
+        (
+            &token,
+            "dispatch",
+            json!({ "lead_department": "emergency_management", "assisting_departments": ["natural_resources"] }),
+        ),
+        (&em, "report-in", json!({})),
+        (&nr, "report-in", json!({})),
+        (&em, "start", json!({})),
+        (&em, "resolve", json!({ "feedback": "已排水、封堵屋面" })),
+        (&wang, "verify", json!({})),
+        (&worker, "evaluate", json!({ "satisfaction": "satisfied" })),
+    ] {
+        let after = gridwork_tests::case_step(&app, &case, who, action, v, body).await;
+        v = after["version"].as_i64().unwrap();
+    }
+    let stats = app.ok("/api/v1/stats/cases", &token).await;
+    assert_eq!(stats["kpis"]["satisfaction"]["rate"], 1.0);
 }
 
 async fn the_demo_refuses_a_database_with_other_data(backend: Backend) {

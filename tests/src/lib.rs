@@ -476,3 +476,27 @@ impl Zone {
 pub fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
+
+/// Takes a case step as `token` with `If-Match: "<version>"`; asserts 200
+/// and returns the case after it.
+pub async fn case_step(
+    app: &TestApp,
+    case: &str,
+    token: &str,
+    action: &str,
+    version: i64,
+    body: Value,
+) -> Value {
+    let etag = format!("\"{version}\"");
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/{action}"),
+            Some(token),
+            Some(&body),
+            &[("If-Match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{action}: {}", res.text);
+    res.body
+}
