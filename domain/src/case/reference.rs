@@ -38,9 +38,7 @@ impl RefCode {
     }
 }
 
-/// The pattern `RefCode::parse` enforces, for the API document.
-pub const PATTERN: &str = "^[a-z][a-z0-9_]{0,39}(\\.[a-z][a-z0-9_]{0,39})?$";
-/// The pattern of a top-level code (a department's).
+/// The pattern of a top-level code (a department's), for the API document.
 pub const TOP_PATTERN: &str = "^[a-z][a-z0-9_]{0,39}$";
 
 #[cfg(test)]
