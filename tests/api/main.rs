@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod case_escalation;
 mod case_flow;
+mod case_permissions;
 mod case_setup;
 mod cases;
 mod commands;
