@@ -225,6 +225,15 @@ pub fn create(
     })
 }
 
+/// One page of categories in code order; everyone signed in reads them.
+pub fn list(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<CategoryRow>, AppError> {
+    Ok(case_category::page(conn, after, fetch)?)
+}
+
 pub fn find(conn: &mut DbConnection, code: &str) -> Result<CategoryRow, AppError> {
     case_category::find(conn, code)?.ok_or(AppError::NotFound)
 }

@@ -254,8 +254,9 @@ pub fn take(
     now: DateTime<Utc>,
 ) -> Result<CaseRow, AppError> {
     super::transaction(conn, |conn| {
-        let (row, reach) = cases_app::find(conn, scoped, id)?;
+        let row = case::find(conn, id)?.ok_or(AppError::NotFound)?;
         let departments = case::departments(conn, &row.id)?;
+        let reach = cases_app::reach_among(scoped, &row, &departments)?;
         let rel = relation(conn, scoped, &row, &departments)?;
         let step = ask.step()?;
         let action = step.action();

@@ -11,7 +11,9 @@ use gridwork_domain::case::duplicate::{Sighting, Window, near};
 use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{CaseId, EnterpriseId, GridId, Permission, Role};
-use gridwork_persistence::case::{self, CaseFilter, CaseRow, TimelineRow, Visible};
+use gridwork_persistence::case::{
+    self, CaseDepartmentRow, CaseFilter, CaseRow, TimelineRow, Visible,
+};
 use gridwork_persistence::{DbConnection, enterprise, grid, time};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -126,26 +128,39 @@ pub enum Reach {
     Reporter,
 }
 
-/// The caller's reach over `row`, or NotFound.
-pub fn reach(conn: &mut DbConnection, scoped: &Scoped, row: &CaseRow) -> Result<Reach, AppError> {
-    if scoped.scope.covers(Some(&row.grid_id)) {
-        return Ok(Reach::Handler);
-    }
-    if let Some(department) = scoped
-        .caller
-        .user
-        .as_ref()
-        .and_then(|u| u.department_code.as_ref())
-        && case::departments(conn, &row.id)?
-            .iter()
-            .any(|d| &d.department_code == department)
+/// The caller's reach over `row`, dispatched to `departments`, or NotFound.
+pub fn reach_among(
+    scoped: &Scoped,
+    row: &CaseRow,
+    departments: &[CaseDepartmentRow],
+) -> Result<Reach, AppError> {
+    let me = scoped.caller.user.as_ref();
+    let mine = me.and_then(|u| u.department_code.as_ref());
+    if scoped.scope.covers(Some(&row.grid_id))
+        || departments.iter().any(|d| Some(&d.department_code) == mine)
     {
         return Ok(Reach::Handler);
     }
-    match (&row.reporter_id, scoped.caller.user_id()) {
-        (Some(reporter), Some(me)) if reporter == me => Ok(Reach::Reporter),
+    match (&row.reporter_id, me) {
+        (Some(reporter), Some(me)) if reporter == &me.id => Ok(Reach::Reporter),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// The caller's reach over `row`, or NotFound; the departments are read
+/// only when they decide it.
+pub fn reach(conn: &mut DbConnection, scoped: &Scoped, row: &CaseRow) -> Result<Reach, AppError> {
+    let has_department = scoped
+        .caller
+        .user
+        .as_ref()
+        .is_some_and(|u| u.department_code.is_some());
+    let departments = if has_department && !scoped.scope.covers(Some(&row.grid_id)) {
+        case::departments(conn, &row.id)?
+    } else {
+        Vec::new()
+    };
+    reach_among(scoped, row, &departments)
 }
 
 /// A case the caller may see, with their reach.

@@ -143,6 +143,15 @@ pub fn create(
     })
 }
 
+/// One page of departments in code order; everyone signed in reads them.
+pub fn list(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<DepartmentRow>, AppError> {
+    Ok(department::page(conn, after, fetch)?)
+}
+
 pub fn find(conn: &mut DbConnection, code: &str) -> Result<DepartmentRow, AppError> {
     department::find(conn, code)?.ok_or(AppError::NotFound)
 }

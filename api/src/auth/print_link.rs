@@ -20,10 +20,19 @@ pub enum View {
 }
 
 impl View {
-    fn code(self) -> &'static str {
+    /// Its name in a link and in the audit log.
+    pub fn code(self) -> &'static str {
         match self {
             View::Board => "board",
             View::Subtree => "subtree",
+        }
+    }
+
+    /// The path segment of its print page under `/grids/{id}/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            View::Board => "placard",
+            View::Subtree => "placards",
         }
     }
 }

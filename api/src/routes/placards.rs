@@ -395,10 +395,6 @@ async fn print_link(
         .user_id()
         .ok_or(AppError::Forbidden)?
         .to_string();
-    let (path, code) = match view {
-        View::Board => ("placard", "board"),
-        View::Subtree => ("placards", "subtree"),
-    };
     let link = state.print_links.sign(&Grant {
         view,
         grid_id: id.to_string(),
@@ -406,12 +402,13 @@ async fn print_link(
         expires_at: expires_at.timestamp(),
     });
     let url = format!(
-        "{}{API_PREFIX}/grids/{id}/{path}/print?link={link}",
-        state.public_url
+        "{}{API_PREFIX}/grids/{id}/{}/print?link={link}",
+        state.public_url,
+        view.path()
     );
     state
         .write(claim, move |conn| {
-            placards::record_print_link(conn, &scoped, &origin, &id, code, expires_at)?;
+            placards::record_print_link(conn, &scoped, &origin, &id, view.code(), expires_at)?;
             Reply::json(StatusCode::CREATED, &PrintLinkView { url, expires_at })
         })
         .await

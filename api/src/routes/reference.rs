@@ -45,13 +45,7 @@ pub async fn list_departments(
 ) -> Result<HttpResponse, ApiError> {
     let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| {
-            Ok(gridwork_persistence::department::page(
-                conn,
-                after.as_deref(),
-                fetch,
-            )?)
-        })
+        .run(move |conn| departments::list(conn, after.as_deref(), fetch))
         .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.code.clone());
     let items = rows.iter().map(DepartmentView::from).collect();
@@ -154,13 +148,7 @@ pub async fn list_categories(
 ) -> Result<HttpResponse, ApiError> {
     let (fetch, after) = (page.fetch, page.after.clone());
     let rows = state
-        .run(move |conn| {
-            Ok(gridwork_persistence::case_category::page(
-                conn,
-                after.as_deref(),
-                fetch,
-            )?)
-        })
+        .run(move |conn| case_categories::list(conn, after.as_deref(), fetch))
         .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.code.clone());
     let items = rows
