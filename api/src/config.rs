@@ -9,6 +9,10 @@ use gridwork_domain::password::PasswordPolicy;
 use gridwork_persistence::{DatabaseUrl, PoolOptions};
 
 pub const DEFAULT_DATABASE_URL: &str = "data/gridwork.db";
+pub const DEFAULT_ATTACHMENT_STORE: &str = "data/attachments";
+/// The most `GRIDWORK_ATTACHMENT_MAX_BYTES` may be: photos are held in
+/// memory while their metadata is removed.
+pub const ATTACHMENT_MAX_BYTES_CEILING: u64 = 100 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -30,6 +34,11 @@ pub struct Config {
     pub duplicate_radius_m: u64,
     pub duplicate_window: Duration,
     pub sweep_interval: Duration,
+    /// Where photos are kept: a folder, or an `s3://bucket/prefix` URL.
+    pub attachment_store: String,
+    pub attachment_max_bytes: usize,
+    /// How long an upload no case took up is kept.
+    pub attachment_ttl: Duration,
     pub rate_limit_per_minute: u32,
     pub rate_limit_anon_per_minute: u32,
     pub cors_origins: Vec<String>,
@@ -136,8 +145,23 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "GRIDWORK_SWEEP_INTERVAL_SECS",
-        "3600",
-        "how often expired idempotency keys and old login attempts are removed",
+        "60",
+        "how often cases past a deadline are escalated and expired records removed",
+    ),
+    (
+        "GRIDWORK_ATTACHMENT_STORE",
+        DEFAULT_ATTACHMENT_STORE,
+        "where photos are kept: a folder, or s3://bucket/prefix (credentials, region and endpoint from the AWS_* variables)",
+    ),
+    (
+        "GRIDWORK_ATTACHMENT_MAX_BYTES",
+        "10485760",
+        "largest photo accepted (at most 104857600)",
+    ),
+    (
+        "GRIDWORK_ATTACHMENT_TTL_HOURS",
+        "168",
+        "how long an upload no case took up is kept",
     ),
     (
         "GRIDWORK_ADMIN_PASSWORD",
@@ -290,6 +314,22 @@ impl Config {
                 parse("GRIDWORK_DUPLICATE_WINDOW_HOURS", 24)? * 3600,
             ),
             sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 60)?.max(Duration::from_secs(1)),
+            attachment_store: get("GRIDWORK_ATTACHMENT_STORE")
+                .unwrap_or_else(|| DEFAULT_ATTACHMENT_STORE.into())
+                .trim()
+                .to_owned(),
+            attachment_max_bytes: match parse("GRIDWORK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)? {
+                n @ 1..=ATTACHMENT_MAX_BYTES_CEILING => n as usize,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "GRIDWORK_ATTACHMENT_MAX_BYTES",
+                        reason: format!("must be between 1 and {ATTACHMENT_MAX_BYTES_CEILING}"),
+                    });
+                }
+            },
+            attachment_ttl: Duration::from_secs(
+                parse("GRIDWORK_ATTACHMENT_TTL_HOURS", 168)?.clamp(1, 24 * 365) * 3600,
+            ),
             rate_limit_per_minute: u32::try_from(parse("GRIDWORK_RATE_LIMIT_PER_MINUTE", 600)?)
                 .unwrap_or(u32::MAX)
                 .max(1),

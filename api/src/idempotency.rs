@@ -18,8 +18,8 @@ use gridwork_persistence::time;
 use sha2::{Digest, Sha256};
 
 use crate::app::{AppError, ErrorCode, FieldCode, FieldError};
-use crate::http::ApiError;
 use crate::http::idempotency::{Claim, HEADER, Reply, valid_key};
+use crate::http::{ApiError, body};
 use crate::state::AppState;
 
 /// An unfinished claim older than this is taken to be abandoned.
@@ -57,7 +57,12 @@ pub async fn claim_keys(
     let Some(caller) = caller else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let body = req.extract::<web::Bytes>().await?;
+    let limit = body::limit_for(req.request());
+    let mut payload = req.take_payload();
+    let body = match body::read_limited(req.headers(), &mut payload, limit).await {
+        Ok(body) => body,
+        Err(refusal) => return Ok(req.error_response(refusal)),
+    };
     let mut digest = Sha256::new();
     digest.update(req.path().as_bytes());
     digest.update(b"?");

@@ -9,7 +9,8 @@ use actix_web::web;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
-use crate::app::case_steps;
+use crate::app::{attachments, case_steps};
+use crate::files::Files;
 use crate::http::ApiError;
 use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
@@ -36,6 +37,27 @@ pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy) -> Result<Swept, ApiEr
     .await
 }
 
+/// Removes the uploads no case took up before they expired: the row first
+/// (so a case attaching it meanwhile keeps it), then the bytes.
+pub async fn sweep_uploads(
+    pool: &DbPool,
+    files: &Files,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, ApiError> {
+    let expired = state::run(pool, move |conn| attachments::expired(conn, now)).await?;
+    let mut removed = 0;
+    for id in expired {
+        let row = id.clone();
+        if state::run(pool, move |conn| attachments::forget(conn, &row, now)).await? {
+            if let Err(e) = files.delete(id.as_str()).await {
+                tracing::warn!(attachment = %id, error = %e, "an expired photo stays in the store");
+            }
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Sweeps every `every`, for as long as the server runs; rate-limit keys
 /// idle for a while are forgotten too.
 pub async fn sweep_forever(
@@ -55,6 +77,13 @@ pub async fn sweep_forever(
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "sweep failed; retrying at the next interval"),
+        }
+        match sweep_uploads(&state.pool, &state.files, time::now()).await {
+            Ok(0) => {}
+            Ok(uploads) => tracing::info!(uploads, "removed expired uploads"),
+            Err(e) => {
+                tracing::warn!(error = %e, "sweeping uploads failed; retrying at the next interval")
+            }
         }
     }
 }

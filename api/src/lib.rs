@@ -2,7 +2,7 @@
 //! depend only downwards (see ARCHITECTURE.md):
 //!
 //! `cli` → `startup` → `openapi`, `demo`, `import` → `routes` → `render` →
-//! `views` → `extract` → `state` → `http` → `app` → `auth` → `config`, then
+//! `views` → `extract` → `state` → `http` → `app` → `auth`, `files` → `config`, then
 //! the `persistence` and `domain` crates. A test holds the code to it.
 
 pub mod app;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod extract;
+pub mod files;
 pub mod http;
 pub mod idempotency;
 pub mod import;

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::problems::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed,
+    BadRequest, Conflict, Forbidden, NotAnImage, NotFound, PayloadTooLarge, PreconditionFailed,
     ServiceUnavailable, TooManyRequests, Unauthorized, UnprocessableContent, UnsupportedMediaType,
 };
 
@@ -34,7 +34,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, TooManyRequests,
-            ServiceUnavailable
+            ServiceUnavailable, NotAnImage
         )
     ),
     tags(
@@ -46,6 +46,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "people", description = "Grid staff and principals; phones masked without people-management rights"),
         (name = "assignments", description = "Who serves which grid in which role; defines each user's scope"),
         (name = "placards", description = "\"Who to call\" placards, public pages and QR codes"),
+        (name = "attachments", description = "Photos for cases: sniffed, stripped of location metadata, kept in the object store"),
         (name = "stats", description = "The three 100% rates"),
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "meta", description = "Codes and labels"),

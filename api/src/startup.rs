@@ -25,6 +25,7 @@ use crate::auth::password::{self, Passwords};
 use crate::auth::pat::PatKeys;
 use crate::auth::print_link::PrintLinks;
 use crate::config::Config;
+use crate::http::body::UploadLimit;
 use crate::http::json::BodyLimit;
 use crate::http::paging::Cursors;
 use crate::http::telemetry::RequestSpan;
@@ -206,6 +207,8 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
             radius_m: config.duplicate_radius_m as f64,
             within: to_chrono(config.duplicate_window),
         },
+        files: crate::files::Files::open(&config.attachment_store)?,
+        attachment_ttl: to_chrono(config.attachment_ttl),
     })
 }
 
@@ -244,6 +247,7 @@ impl Application {
         let sweeper = state.clone();
         let sweep_limits = limits.clone();
         let max_body = config.max_body_bytes;
+        let upload_limit = config.attachment_max_bytes;
         // diesel blocks: cap blocking threads near the pool (STACK.md: the
         // default 512 threads fighting over 10 connections cost 23–45 %)
         let blocking = (config.pool.max_size as usize).div_ceil(config.workers.max(1)) + 1;
@@ -252,6 +256,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(BodyLimit(max_body))
+                .app_data(UploadLimit(upload_limit))
                 .app_data(cursors.clone())
                 .app_data(limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))

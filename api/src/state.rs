@@ -73,6 +73,10 @@ pub struct AppState {
     pub print_link_ttl: chrono::Duration,
     /// Which open cases a new report is compared with.
     pub duplicates: gridwork_domain::case::duplicate::Window,
+    /// Where photos are kept.
+    pub files: crate::files::Files,
+    /// How long an upload no case took up is kept.
+    pub attachment_ttl: chrono::Duration,
 }
 
 impl AppState {

@@ -22,6 +22,8 @@ pub enum Permission {
     ZoneWide,
     /// Report a case in a grid of the caller's scope.
     ReportCases,
+    /// Upload photos for cases: whoever reports or handles them.
+    UploadPhotos,
     /// Keep the reference data of case handling: departments, case
     /// categories with their departments and deadlines, the calendar.
     ManageCaseSetup,
@@ -49,6 +51,8 @@ impl Permission {
                 Role::CommitteeLeader,
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
+            // those who report cases, and department staff for their feedback
+            Permission::UploadPhotos => &[Role::DepartmentStaff],
             Permission::ReportCases => &[
                 Role::Admin,
                 Role::ZoneOfficer,
@@ -63,6 +67,7 @@ impl Permission {
 
     pub fn is_granted(self, roles: &Roles) -> bool {
         self.granted_to().iter().any(|r| roles.contains(*r))
+            || (self == Permission::UploadPhotos && Permission::ReportCases.is_granted(roles))
     }
 }
 

@@ -31,6 +31,8 @@ crate::closed_set! {
         CalendarUpdate = "calendar.update", "修改工作日历", "Working calendar changed";
         CaseReport = "case.report", "上报事件", "Case reported";
         CaseStep = "case.step", "事件流转", "Case step taken";
+        CaseNote = "case.note", "事件处置记录", "Case note added";
+        AttachmentUpload = "attachment.upload", "上传照片", "Photo uploaded";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -50,6 +52,7 @@ crate::closed_set! {
         CaseCategory = "case_category", "事件类别", "Case category";
         CalendarDay = "calendar_day", "工作日历日期", "Calendar day";
         Case = "case", "事件", "Case";
+        Attachment = "attachment", "照片", "Photo";
     }
 }
 

@@ -30,6 +30,7 @@ crate::closed_set! {
         CaseOverdue = "case.overdue", "事件已超期", "Case overdue";
         CaseMerged = "case.merged", "事件已合并", "Case merged";
         CaseEvaluated = "case.evaluated", "事件已评价", "Case evaluated";
+        CaseNoted = "case.noted", "事件新增处置记录", "Case note added";
     }
 }
 

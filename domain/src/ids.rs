@@ -29,6 +29,10 @@ crate::id_type!(
     /// A case (事件).
     CaseId
 );
+crate::id_type!(
+    /// A photo uploaded for a case.
+    AttachmentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod access_token;
 pub mod assignment;
+pub mod attachment;
 pub mod audit;
 pub mod boundary;
 pub mod case;
@@ -23,6 +24,8 @@ pub mod role;
 pub mod user;
 
 pub use access::{Permission, Scope};
-pub use ids::{AccessTokenId, AssignmentId, CaseId, EnterpriseId, GridId, PersonId, UserId};
+pub use ids::{
+    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, PersonId, UserId,
+};
 pub use role::{Role, Roles};
 pub use user::Username;

@@ -246,6 +246,14 @@ pub fn timeline(
     query.order(case_timeline::id.asc()).limit(limit).load(conn)
 }
 
+pub fn timeline_entry(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TimelineRow>> {
+    case_timeline::table
+        .find(id)
+        .select(TimelineRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn add_department(conn: &mut DbConnection, row: &CaseDepartmentRow) -> QueryResult<()> {
     diesel::insert_into(case_departments::table)
         .values(row)

@@ -4,6 +4,7 @@
 
 pub mod access_token;
 pub mod assignment;
+pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -304,3 +304,17 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_departments);
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        uploader_id -> Text,
+        content_type -> Text,
+        size_bytes -> Integer,
+        sha256 -> Text,
+        case_id -> Nullable<Text>,
+        timeline_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+    }
+}

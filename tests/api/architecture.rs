@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["state"],
     &["http"],
     &["app"],
-    &["auth"],
+    &["auth", "files"],
     &["config"],
 ];
 

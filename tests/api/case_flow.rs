@@ -7,6 +7,9 @@ use serde_json::{Value, json};
 
 on_both_backends!(the_flood_story_runs_from_report_to_evaluation);
 
+const PHOTO: &[u8] = include_bytes!("../../domain/tests/fixtures/photo.jpg");
+const SURVEY: &[u8] = include_bytes!("../../domain/tests/fixtures/photo.png");
+
 /// A user with these roles (and department), logged in.
 async fn user(
     app: &TestApp,
@@ -107,13 +110,16 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
     )
     .await;
 
-    // the full-time worker reports water in the workshop
+    // the full-time worker photographs the water and reports it
+    let photo = app.upload(&z.worker_a, "image/jpeg", PHOTO).await;
+    assert_eq!(photo.status, 201, "{}", photo.text);
     let reported = app
         .post(
             "/api/v1/cases",
             Some(&z.worker_a),
             &json!({ "category": "safety_hazard.flooding", "severity": "critical", "source": "grid_worker",
-                     "description": "车间屋顶漏雨，精密设备进水", "grid_id": z.grid_a["id"], "enterprise_id": z.firm_a["id"] }),
+                     "description": "车间屋顶漏雨，精密设备进水", "grid_id": z.grid_a["id"], "enterprise_id": z.firm_a["id"],
+                     "attachments": [photo.body["id"]] }),
         )
         .await;
     assert_eq!(reported.status, 201, "{}", reported.text);
@@ -165,15 +171,59 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
         .await
         .assert_problem(409, "already_reported_in");
 
+    // the departments see the reported photo
+    let seen = app
+        .get(
+            &format!("/api/v1/attachments/{}", id(&photo.body)),
+            Some(&resources),
+        )
+        .await;
+    assert_eq!(seen.status, 200);
     case.step(&emergency, "start", json!({})).await;
     case.try_step(&resources, "resolve", json!({ "feedback": "x" }))
         .await
         .assert_problem(403, "forbidden");
+    // the assisting department reports its part as a note, with a photo
+    let survey = app.upload(&resources, "image/png", SURVEY).await;
+    assert_eq!(survey.status, 201, "{}", survey.text);
+    let note = app
+        .post(
+            &format!("{}/notes", case.path),
+            Some(&resources),
+            &json!({ "note": "已勘查周边排水沟渠", "attachments": [survey.body["id"]] }),
+        )
+        .await;
+    assert_eq!(note.status, 201, "{}", note.text);
+    assert_eq!(
+        (
+            note.body["action"].as_str(),
+            note.body["actor_role"].as_str()
+        ),
+        (Some("note"), Some("department_staff"))
+    );
+    // the reporter, a worker of the grid it is not dispatched to, may not
+    // note; another grid's worker does not even see it
+    app.post(
+        &format!("{}/notes", case.path),
+        Some(&z.worker_a),
+        &json!({ "note": "x" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.post(
+        &format!("{}/notes", case.path),
+        Some(&z.worker_b),
+        &json!({ "note": "x" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    let after = app.upload(&emergency, "image/jpeg", PHOTO).await;
+    assert_eq!(after.status, 201, "{}", after.text);
     let resolved = case
         .step(
             &emergency,
             "resolve",
-            json!({ "feedback": "已排水、封堵屋面" }),
+            json!({ "feedback": "已排水、封堵屋面", "attachments": [after.body["id"]] }),
         )
         .await;
     assert_eq!(resolved["state"], "resolved");
@@ -229,11 +279,23 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
             "report_in",
             "report_in",
             "start",
+            "note",
             "resolve",
             "verify",
             "evaluate"
         ]
     );
+    let photos: Vec<&Value> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["attachments"])
+        .collect();
+    assert_eq!(photos[0], &json!([photo.body["id"]]));
+    assert_eq!(photos[8], &json!([survey.body["id"]]));
+    assert_eq!(photos[9], &json!([after.body["id"]]));
+    let events = app.ok("/api/v1/audit-log?action=case.note", admin).await;
+    assert_eq!(events["items"].as_array().unwrap().len(), 1);
     let roles: Vec<&str> = timeline["items"]
         .as_array()
         .unwrap()
@@ -242,6 +304,7 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
         .collect();
     assert_eq!(roles[4], "committee_leader");
     assert_eq!(roles[5], "department_staff");
+    assert_eq!(roles[8], "department_staff");
     let log = app
         .ok("/api/v1/audit-log?action=case.step&limit=200", admin)
         .await;

@@ -117,6 +117,12 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
+    // never `data/` under the tests' working directory
+    let photos = std::env::temp_dir().join("gridwork-test-photos");
+    vars.insert(
+        "GRIDWORK_ATTACHMENT_STORE".to_owned(),
+        photos.to_string_lossy().into_owned(),
+    );
     for (k, v) in extra {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -130,6 +136,7 @@ pub struct TestApp {
     pub config: Config,
     client: awc::Client,
     _db: Option<DbGuard>,
+    _files: Option<tempfile::TempDir>,
 }
 
 /// A response, with the body parsed as JSON (`Value::Null` when empty or not JSON).
@@ -181,12 +188,21 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
         let (url, guard) = fresh_database(backend)?;
-        let config = test_config(&url, extra);
+        // photos go to a folder of the test's own, unless the test names one
+        let files = tempfile::tempdir().expect("temp dir");
+        let store = files.path().to_string_lossy().into_owned();
+        let mut extra = extra.to_vec();
+        if !extra.iter().any(|(k, _)| *k == "GRIDWORK_ATTACHMENT_STORE") {
+            extra.push(("GRIDWORK_ATTACHMENT_STORE", &store));
+        }
+        let config = test_config(&url, &extra);
         let pool = startup::connect_and_migrate(&config).expect("migrate test database");
         let secrets = startup::Secrets::load(&config, &pool).expect("secrets");
         let state = startup::build_state(&config, pool.clone(), &secrets).expect("state");
         startup::bootstrap_admin(&config, &pool, &state.passwords).expect("bootstrap admin");
-        Some(TestApp::serve(backend, config, state, pool, Some(guard)))
+        let mut app = TestApp::serve(backend, config, state, pool, Some(guard));
+        app._files = Some(files);
+        Some(app)
     }
 
     /// A server over an already-built state (e.g. an unreachable database).
@@ -210,6 +226,7 @@ impl TestApp {
                 .disable_redirects()
                 .finish(),
             _db: guard,
+            _files: None,
         }
     }
 
@@ -303,6 +320,52 @@ impl TestApp {
             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
             text: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// Any request with a raw body and headers; the answer with its bytes.
+    pub async fn bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (Resp, Vec<u8>) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = req.send_body(body).await.expect("request sent");
+        let bytes = res
+            .body()
+            .limit(200 * 1024 * 1024)
+            .await
+            .expect("body read")
+            .to_vec();
+        let resp = Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        (resp, bytes)
+    }
+
+    /// Uploads a photo as a raw body.
+    pub async fn upload(&self, token: &str, content_type: &str, photo: &[u8]) -> Resp {
+        let headers = [("Content-Type", content_type)];
+        self.bytes(
+            Method::POST,
+            "/api/v1/attachments",
+            Some(token),
+            &headers,
+            photo.to_vec(),
+        )
+        .await
+        .0
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Resp {

@@ -12,7 +12,7 @@ use gridwork_domain::case::{
     Assignee, CaseAction, CaseState, Progress, Satisfaction, Step, TransitionError, Visibility,
 };
 use gridwork_domain::event::EventType;
-use gridwork_domain::{CaseId, UserId};
+use gridwork_domain::{AttachmentId, CaseId, UserId};
 use gridwork_persistence::case::{self, CaseDepartmentRow, CaseRow, TimelineRow};
 use gridwork_persistence::{
     DbConnection, assignment, department, enterprise, grid, person, time, user,
@@ -21,6 +21,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::attachments::{self, AttachmentRef};
 use super::cases::{self as cases_app, Reach, entry};
 use super::departments::DepartmentCode;
 use super::{
@@ -60,6 +61,30 @@ pub struct ResolveInput {
         example = "已排水、封堵屋面，设备已移出"
     )]
     pub feedback: String,
+    /// Photos of the result, uploaded beforehand, at most 10.
+    #[serde(default)]
+    #[schema(value_type = Vec<AttachmentRef>, max_items = 10)]
+    pub attachments: Vec<AttachmentId>,
+}
+
+/// A note on an open case (处置记录): what an assisting department did,
+/// what was found on site; with photos.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNoteInput {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "自然资源局已到场勘查周边排水沟渠"
+    )]
+    pub note: String,
+    /// `internal` hides the entry from the reporter (default `public`).
+    pub visibility: Option<Visibility>,
+    /// Photos uploaded beforehand, at most 10.
+    #[serde(default)]
+    #[schema(value_type = Vec<AttachmentRef>, max_items = 10)]
+    pub attachments: Vec<AttachmentId>,
 }
 
 /// To a grid worker of the case's grid, or — by the management committee —
@@ -127,6 +152,14 @@ impl Ask {
             Ask::Dispatch(i) => i.validate(),
             Ask::Merge(i) => i.validate(),
             Ask::Evaluate(i) => i.validate(),
+        }
+    }
+
+    /// The photos the step carries.
+    fn attachments(&self) -> &[AttachmentId] {
+        match self {
+            Ask::Resolve(i) => &i.attachments,
+            _ => &[],
         }
     }
 
@@ -266,6 +299,7 @@ pub fn take(
             return Err(AppError::Forbidden);
         }
         ask.validate()?;
+        attachments::check(conn, scoped, "attachments", ask.attachments(), now)?;
         let progress = Progress {
             state: row.state,
             level: row.level,
@@ -340,15 +374,15 @@ pub fn take(
             return Err(AppError::Stale);
         }
         let (note, visibility) = ask.note();
-        case::add_timeline(
-            conn,
-            &TimelineRow {
-                from_state: Some(row.state),
-                note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
-                visibility,
-                ..entry(scoped, &next, at, action.code())
-            },
-        )?;
+        let step_entry = TimelineRow {
+            from_state: Some(row.state),
+            note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            visibility,
+            attachments: attachments::joined(ask.attachments()),
+            ..entry(scoped, &next, at, action.code())
+        };
+        case::add_timeline(conn, &step_entry)?;
+        attachments::attach(conn, ask.attachments(), &next, &step_entry.id)?;
         AuditEvent::success(AuditAction::CaseStep)
             .by(&scoped.caller)
             .on(Entity::Case, &row.id)
@@ -361,6 +395,57 @@ pub fn take(
         Ok(next)
     })
 }
+
+/// Adds a note to an open case's timeline; the case itself is unchanged.
+pub fn add_note(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    id: &CaseId,
+    input: &CaseNoteInput,
+    now: DateTime<Utc>,
+) -> Result<TimelineRow, AppError> {
+    super::transaction(conn, |conn| {
+        let row = case::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let departments = case::departments(conn, &row.id)?;
+        let reach = cases_app::reach_among(scoped, &row, &departments)?;
+        let rel = relation(conn, scoped, &row, &departments)?;
+        if reach == Reach::Reporter || !access::may_note(&scoped.caller.roles, &rel) {
+            return Err(AppError::Forbidden);
+        }
+        input.validate()?;
+        attachments::check(conn, scoped, "attachments", &input.attachments, now)?;
+        if !row.state.is_open() {
+            return Err(AppError::conflict(
+                ErrorCode::InvalidTransition,
+                format!("Notes are added to open cases; this one is {}.", row.state),
+            ));
+        }
+        let at = time::to_db(now);
+        let note = TimelineRow {
+            from_state: Some(row.state),
+            note: Some(input.note.trim().to_owned()).filter(|n| !n.is_empty()),
+            visibility: input.visibility.unwrap_or(Visibility::Public),
+            attachments: attachments::joined(&input.attachments),
+            ..entry(scoped, &row, at, NOTE)
+        };
+        case::add_timeline(conn, &note)?;
+        attachments::attach(conn, &input.attachments, &row, &note.id)?;
+        AuditEvent::success(AuditAction::CaseNote)
+            .by(&scoped.caller)
+            .on(Entity::Case, &row.id)
+            .detail(serde_json::json!({ "entry": note.id, "photos": input.attachments.len() }))
+            .event(
+                EventType::CaseNoted,
+                serde_json::json!({ "entry": note.id, "state": row.state, "grid_id": row.grid_id }),
+            )
+            .write(conn, origin)?;
+        Ok(note)
+    })
+}
+
+/// The timeline action of a note.
+pub const NOTE: &str = "note";
 
 /// A grid worker serving the case's grid (or a grid above it).
 fn check_assignee(

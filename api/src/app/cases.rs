@@ -10,7 +10,7 @@ use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::duplicate::{Sighting, Window, near};
 use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
-use gridwork_domain::{CaseId, EnterpriseId, GridId, Permission, Role};
+use gridwork_domain::{AttachmentId, CaseId, EnterpriseId, GridId, Permission, Role};
 use gridwork_persistence::case::{
     self, CaseDepartmentRow, CaseFilter, CaseRow, TimelineRow, Visible,
 };
@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::attachments::{self, AttachmentRef};
 use super::{
     AppError, AuditEvent, ErrorCode, FieldCode, FieldError, Origin, Scoped, calendar,
     case_categories, grids,
@@ -64,6 +65,10 @@ pub struct CreateCase {
     pub grid_id: Option<GridId>,
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub enterprise_id: Option<EnterpriseId>,
+    /// Photos uploaded beforehand, at most 10.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<AttachmentRef>, max_items = 10)]
+    pub attachments: Vec<AttachmentId>,
 }
 
 /// A case reported, whether this request made it (false: a resend), and
@@ -314,6 +319,7 @@ pub fn create(
             return Err(AppError::Invalid(errors));
         };
         AppError::check(errors)?;
+        attachments::check(conn, scoped, "attachments", &input.attachments, now)?;
         let limits = case_categories::schedule(&category)?.for_severity(input.severity);
         let calendar = calendar::around(conn, now)?;
         let progress = Progress::reported(Level::Grid);
@@ -351,13 +357,13 @@ pub fn create(
             overdue_escalated: String::new(),
         };
         case::insert(conn, &row)?;
-        case::add_timeline(
-            conn,
-            &TimelineRow {
-                from_state: None,
-                ..entry(scoped, &row, at, "report")
-            },
-        )?;
+        let report = TimelineRow {
+            from_state: None,
+            attachments: attachments::joined(&input.attachments),
+            ..entry(scoped, &row, at, "report")
+        };
+        case::add_timeline(conn, &report)?;
+        attachments::attach(conn, &input.attachments, &row, &report.id)?;
         AuditEvent::success(AuditAction::CaseReport)
             .by(&scoped.caller)
             .on(Entity::Case, &row.id)

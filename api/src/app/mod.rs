@@ -6,6 +6,7 @@
 
 pub mod access_tokens;
 pub mod assignments;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod caller;

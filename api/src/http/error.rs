@@ -81,6 +81,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// An upload that is no photo the server takes (why, in words).
+    #[error("{0}")]
+    NotAnImage(String),
 }
 
 impl ApiError {
@@ -110,7 +113,9 @@ impl ApiError {
             ApiError::BadRequest { code, .. } | ApiError::Unauthorized { code, .. } => *code,
             ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
-            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::UnsupportedMediaType | ApiError::NotAnImage(_) => {
+                ErrorCode::UnsupportedMediaType
+            }
         }
     }
 
@@ -152,6 +157,9 @@ impl ApiError {
             }
             ApiError::UnsupportedMediaType => {
                 "The request body must be JSON with `Content-Type: application/json`.".into()
+            }
+            ApiError::NotAnImage(why) => {
+                format!("The upload is {why}: send a JPEG, PNG or WebP photo.")
             }
         }
     }
@@ -237,7 +245,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::NotAnImage(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! paging, ETags and preconditions, the request id, logging spans, and the
 //! problem responses the OpenAPI document names.
 
+pub mod body;
 pub mod error;
 pub mod idempotency;
 pub mod json;

@@ -47,6 +47,7 @@ problem_responses! {
     PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";
     PayloadTooLarge => "The request body exceeds the configured limit (`payload_too_large`).";
     UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
+    NotAnImage => "The upload is not a JPEG, PNG or WebP image, or the image is damaged (`unsupported_media_type`).";
     UnprocessableContent => "Invalid fields (`validation_failed`); `errors` lists each field, code and message.";
     TooManyRequests => "Over the rate limit (`rate_limited`), or too many failed logins (`account_locked`).", header "Retry-After": "seconds to wait before retrying";
     ServiceUnavailable => "The database is unreachable or the connection pool is exhausted (`service_unavailable`).", header "Retry-After": "seconds to wait before retrying";

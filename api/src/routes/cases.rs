@@ -13,7 +13,8 @@ use validator::Validate;
 
 use crate::app::Expected;
 use crate::app::case_steps::{
-    self, Ask, DispatchInput, EvaluateInput, MergeInput, NoteInput, ReasonInput, ResolveInput,
+    self, Ask, CaseNoteInput, DispatchInput, EvaluateInput, MergeInput, NoteInput, ReasonInput,
+    ResolveInput,
 };
 use crate::app::cases::{self, CreateCase};
 use crate::app::{Origin, Scoped};
@@ -211,6 +212,39 @@ pub async fn case_timeline(
     let (rows, next_cursor) = page.finish(rows, |r| r.id.clone());
     let items = rows.iter().map(TimelineEntry::from).collect();
     Ok(HttpResponse::Ok().json(TimelinePage { items, next_cursor }))
+}
+
+/// Add a note to an open case (处置记录): what was done or found, with
+/// photos. Those handling the case may: its assignee, staff of every
+/// department it was dispatched to — assisting departments report their
+/// part this way — the grid leader, the zone office and the committee. The
+/// case itself does not change, so no `If-Match`.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(IdempotencyKey, ("id" = String, Path, description = "Case id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    request_body = CaseNoteInput,
+    responses(
+        (status = 201, description = "The new timeline entry", body = TimelineEntry),
+        doc::Update,
+    )
+)]
+#[post("/cases/{id}/notes")]
+pub async fn add_case_note(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    origin: Origin,
+    claim: Idempotent,
+    id: web::Path<CaseId>,
+    body: Json<CaseNoteInput>,
+) -> Result<Reply, ApiError> {
+    let now = time::now();
+    state
+        .write(claim, move |conn| {
+            let entry = case_steps::add_note(conn, &scoped, &origin, &id, &body, now)?;
+            Reply::json(StatusCode::CREATED, &TimelineEntry::from(&entry))
+        })
+        .await
 }
 
 /// Takes a step and answers the case as it is after it.

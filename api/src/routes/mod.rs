@@ -9,6 +9,7 @@ use crate::http::API_PREFIX;
 
 pub mod access_tokens;
 pub mod assignments;
+pub mod attachments;
 pub mod audit_log;
 pub mod auth;
 pub mod calendar;
@@ -78,10 +79,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reference::create_category)
                 .service(reference::get_category)
                 .service(reference::update_category)
+                .service(attachments::upload_attachment)
+                .service(attachments::get_attachment)
                 .service(cases::create_case)
                 .service(cases::list_cases)
                 .service(cases::get_case)
                 .service(cases::case_timeline)
+                .service(cases::add_case_note)
                 .service(cases::accept_case)
                 .service(cases::reject_case)
                 .service(cases::dispatch_case)

@@ -176,10 +176,10 @@ pub struct TimelineEntry {
     /// The role the actor acted in.
     #[schema(value_type = Option<Role>)]
     pub actor_role: Option<String>,
-    /// A case action, or `report` for the report itself.
+    /// A case action, `report` for the report itself, or `note` for a note.
     #[schema(
         max_length = 20,
-        pattern = "^(report|accept|reject|dispatch|report_in|start|hold|resume|resolve|verify|rework|escalate|merge|evaluate)$"
+        pattern = "^(report|note|accept|reject|dispatch|report_in|start|hold|resume|resolve|verify|rework|escalate|merge|evaluate)$"
     )]
     pub action: String,
     pub from_state: Option<CaseState>,
@@ -385,7 +385,8 @@ mod tests {
     fn the_timeline_action_pattern_lists_every_action() {
         let schema = serde_json::to_value(TimelineEntry::schema()).unwrap();
         let pattern = schema["properties"]["action"]["pattern"].as_str().unwrap();
-        let actions: Vec<&str> = std::iter::once("report")
+        let actions: Vec<&str> = ["report", crate::app::case_steps::NOTE]
+            .into_iter()
             .chain(CaseAction::ALL.into_iter().map(CaseAction::code))
             .collect();
         let expected = format!("^({})$", actions.join("|"));

@@ -4,6 +4,7 @@
 
 pub mod access_tokens;
 pub mod assignments;
+pub mod attachments;
 pub mod audit_log;
 pub mod auth;
 pub mod cases;

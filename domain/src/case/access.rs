@@ -56,6 +56,20 @@ pub fn may(roles: &Roles, relation: &Relation, level: Level, step: Step) -> bool
     }
 }
 
+/// Whether `roles` standing in `relation` to an open case may add a note
+/// (处置记录) to its timeline: those handling it — its assignee, every
+/// department it was dispatched to (assisting ones report their part this
+/// way), the grid leader, the zone office and the committee.
+pub fn may_note(roles: &Roles, relation: &Relation) -> bool {
+    let has = |role| roles.contains(role);
+    relation.assignee
+        || (has(Role::DepartmentStaff) && relation.department.is_some())
+        || (has(Role::GridLeader) && relation.in_scope)
+        || has(Role::ZoneOfficer)
+        || has(Role::CommitteeLeader)
+        || has(Role::Admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +162,42 @@ mod tests {
             !may(&worker, &in_grid, Level::Grid, Step::Start),
             "not dispatched to them"
         );
+    }
+
+    #[test]
+    fn notes_fall_to_those_handling_the_case() {
+        let staff = roles(&[Role::DepartmentStaff]);
+        let worker = roles(&[Role::GridWorker]);
+        let leader = roles(&[Role::GridLeader]);
+        let assisting = Relation {
+            department: Some(DepartmentPart::Assisting),
+            ..Relation::default()
+        };
+        let in_grid = Relation {
+            in_scope: true,
+            ..Relation::default()
+        };
+        assert!(may_note(&staff, &assisting));
+        assert!(!may_note(&staff, &Relation::default()));
+        assert!(may_note(&leader, &in_grid));
+        assert!(!may_note(&leader, &Relation::default()));
+        // a worker of the grid notes only what is dispatched to them
+        assert!(!may_note(&worker, &in_grid));
+        let assignee = Relation {
+            assignee: true,
+            ..in_grid
+        };
+        assert!(may_note(&worker, &assignee));
+        // the reporter evaluates; an auditor reads
+        let reporter = Relation {
+            reporter: true,
+            ..in_grid
+        };
+        assert!(!may_note(&worker, &reporter));
+        assert!(!may_note(&roles(&[Role::Auditor]), &in_grid));
+        assert!(may_note(
+            &roles(&[Role::CommitteeLeader]),
+            &Relation::default()
+        ));
     }
 }
