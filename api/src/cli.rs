@@ -205,10 +205,11 @@ fn seed(demo: bool) -> anyhow::Result<()> {
             grids,
             enterprises,
             people,
+            cases,
             placard,
         } => {
             println!(
-                "loaded the demo zone 西华经济开发区: {enterprises} enterprises, {grids} grids, {people} people, all placards published"
+                "loaded the demo zone 西华经济开发区: {enterprises} enterprises, {grids} grids, {people} people, all placards published, {cases} cases over the last six months"
             );
             println!("\naccounts (shown once):");
             for a in &accounts {

@@ -480,6 +480,8 @@ pub enum SeedOutcome {
         grids: usize,
         enterprises: usize,
         people: usize,
+        /// Cases of the six months' history.
+        cases: usize,
         placard: String,
     },
     AlreadyLoaded,
@@ -648,24 +650,26 @@ pub fn seed(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let loaded = conn.transaction(|conn| load(conn, zone_code, accounts, hashes))?;
-    let (accounts, grids, people, placard) = loaded;
+    let (accounts, grids, people, cases, placard) = loaded;
     Ok(SeedOutcome::Loaded {
         accounts,
         grids,
         enterprises: FIRMS.len(),
         people,
+        cases,
         placard: format!("{public_url}/api/v1/public/placards/{placard}"),
     })
 }
 
 /// Loads the zone; returns the accounts, the grid and people counts and the
 /// public token of 河南耕亿达精密制造有限公司's placard.
+#[allow(clippy::type_complexity)]
 fn load(
     conn: &mut DbConnection,
     zone_code: &GridCode,
     accounts: Vec<Account>,
     hashes: Vec<String>,
-) -> Result<(Vec<Account>, usize, usize, String), AppError> {
+) -> Result<(Vec<Account>, usize, usize, usize, String), AppError> {
     let mut l = Loader {
         conn,
         system: Scoped::system(),
@@ -845,12 +849,14 @@ fn load(
         )?;
         loaded.push(account);
     }
-    let now = time::to_db(time::now());
+    let now = time::now();
+    let cases = crate::demo_history::load(l.conn, now)?;
+    let now = time::to_db(now);
     setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
     AuditEvent::success(AuditAction::SeedDemo)
         .detail(serde_json::json!({ "grids": l.grids.len(), "enterprises": FIRMS.len(), "people": l.people.len() }))
         .write(l.conn, &l.origin)?;
-    Ok((loaded, l.grids.len(), l.people.len(), placard))
+    Ok((loaded, l.grids.len(), l.people.len(), cases, placard))
 }
 
 #[cfg(test)]

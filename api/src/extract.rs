@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{GridId, Permission, Roles, Scope, UserId};
-use gridwork_persistence::{assignment, grid, time, user};
+use gridwork_persistence::{time, user};
 
 use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped, access_tokens};
 use crate::auth::jwt::TokenError;
@@ -137,20 +137,7 @@ async fn scope_of(state: web::Data<AppState>, caller: Caller) -> Result<Scoped, 
             scope: Scope::Zone,
         });
     }
-    let user_id = caller.user_id().cloned();
-    let ids = state
-        .run(move |conn| {
-            let Some(user_id) = user_id else {
-                return Ok(Vec::new());
-            };
-            let codes = assignment::assigned_grid_codes(conn, &user_id)?;
-            Ok(grid::ids_under(conn, &codes)?)
-        })
-        .await?;
-    Ok(Scoped {
-        caller,
-        scope: Scope::new(false, || ids),
-    })
+    state.run(move |conn| Scoped::of(conn, caller)).await
 }
 
 /// Who may see a print view: the bearer of a token, or — with `link`, a
@@ -182,14 +169,7 @@ pub async fn print_access(
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(refused)?;
-    let roles = Roles::parse_stored(&row.roles)
-        .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", row.id)))?;
-    let caller = Caller {
-        roles,
-        user: Some(row),
-        token: None,
-    };
-    scope_of(state, caller).await
+    state.run(move |conn| Scoped::of_user(conn, row)).await
 }
 
 /// Where a request came from: its id, and the client address (from

@@ -3,7 +3,7 @@ use gridwork_api::demo::{SeedOutcome, seed};
 use gridwork_api::import::{self, ImportError};
 use gridwork_domain::grid::GridCode;
 use gridwork_tests::{Backend, TestApp, on_both_backends};
-use serde_json::json;
+use serde_json::{Value, json};
 
 on_both_backends!(
     the_demo_zone_reads_100_percent_until_something_changes,
@@ -164,6 +164,33 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         login("em.li").await,
         login("nr.wu").await,
     );
+    // six months of history: a zone at work, not a clean sheet
+    let before = app.ok("/api/v1/stats/cases", &token).await;
+    let kpis = &before["kpis"];
+    let count = |v: &Value| v.as_u64().unwrap();
+    assert!(count(&kpis["due_to_close"]) >= 250, "{kpis}");
+    let rate = |name: &str| kpis[name]["rate"].as_f64().unwrap();
+    assert!((0.9..1.0).contains(&rate("closure")), "{kpis}");
+    assert!((0.5..0.95).contains(&rate("on_time_closure")), "{kpis}");
+    assert!((0.01..0.3).contains(&rate("rework")), "{kpis}");
+    assert!((0.7..1.0).contains(&rate("satisfaction")), "{kpis}");
+    assert!(count(&kpis["to_report_in"]["count"]) > 10, "{kpis}");
+    for breakdown in ["by_grid", "by_department", "by_worker"] {
+        assert!(
+            !before[breakdown].as_array().unwrap().is_empty(),
+            "{breakdown}"
+        );
+    }
+    let overdue = app.ok("/api/v1/cases?overdue=true", &token).await;
+    assert!(!overdue["items"].as_array().unwrap().is_empty());
+    let history = app.ok("/api/v1/cases?limit=200", &token).await;
+    let half_year_ago = chrono::Utc::now() - chrono::Duration::days(183);
+    for case in history["items"].as_array().unwrap() {
+        let at =
+            chrono::DateTime::parse_from_rfc3339(case["reported_at"].as_str().unwrap()).unwrap();
+        assert!(at > half_year_ago, "{case}");
+    }
+
     let grid = grid["items"][2]["id"].clone();
     let case = app
         .created(
@@ -194,8 +221,15 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         let after = gridwork_tests::case_step(&app, &case, who, action, v, body).await;
         v = after["version"].as_i64().unwrap();
     }
-    let stats = app.ok("/api/v1/stats/cases", &token).await;
-    assert_eq!(stats["kpis"]["satisfaction"]["rate"], 1.0);
+    // the story moves the figures by one case
+    let after = app.ok("/api/v1/stats/cases", &token).await;
+    for kpi in ["closure", "on_time_closure", "satisfaction"] {
+        assert_eq!(
+            count(&after["kpis"][kpi]["numerator"]),
+            count(&before["kpis"][kpi]["numerator"]) + 1,
+            "{kpi}"
+        );
+    }
 }
 
 async fn the_demo_refuses_a_database_with_other_data(backend: Backend) {

@@ -3,6 +3,7 @@
 
 use gridwork_domain::{AccessTokenId, GridId, Permission, Role, Roles, Scope, UserId};
 use gridwork_persistence::user::UserRow;
+use gridwork_persistence::{DbConnection, assignment, grid};
 
 use super::AppError;
 
@@ -57,6 +58,36 @@ impl Scoped {
             caller: Caller::system(),
             scope: Scope::Zone,
         }
+    }
+
+    /// An account acting as itself, with the grids it may see read afresh:
+    /// the whole zone for zone-wide roles, else its assigned grids and all
+    /// below them.
+    pub fn of_user(conn: &mut DbConnection, user: UserRow) -> Result<Scoped, AppError> {
+        let roles = Roles::parse_stored(&user.roles)
+            .map_err(|e| AppError::Internal(format!("user {} has bad roles: {e}", user.id)))?;
+        let caller = Caller {
+            roles,
+            user: Some(user),
+            token: None,
+        };
+        Scoped::of(conn, caller)
+    }
+
+    /// `caller` with the grids it may see, read afresh.
+    pub fn of(conn: &mut DbConnection, caller: Caller) -> Result<Scoped, AppError> {
+        let zone_wide = caller.has(Permission::ZoneWide);
+        let ids = match (zone_wide, caller.user_id()) {
+            (false, Some(user_id)) => {
+                let codes = assignment::assigned_grid_codes(conn, user_id)?;
+                grid::ids_under(conn, &codes)?
+            }
+            _ => Vec::new(),
+        };
+        Ok(Scoped {
+            caller,
+            scope: Scope::new(zone_wide, || ids),
+        })
     }
 
     /// NotFound unless the grid is in scope: out-of-scope records do not exist for the caller.
