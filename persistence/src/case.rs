@@ -111,6 +111,8 @@ pub struct Visible {
     pub grids: Option<Vec<GridId>>,
     pub reporter: Option<UserId>,
     pub department: Option<String>,
+    /// Enterprises whose principal the caller is: they see their cases.
+    pub enterprises: Vec<EnterpriseId>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -130,7 +132,153 @@ pub struct CaseFilter {
     pub to: Option<NaiveDateTime>,
 }
 
-/// One keyset page, newest first; `before` is the last id of the previous page.
+/// Applies `filter` to a boxed query over `cases` (alone or joined).
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        let (mut query, filter) = ($query, $filter);
+        if let Some(states) = &filter.states {
+            query = query.filter(cases::state.eq_any(states.clone()));
+        }
+        if let Some(grids) = &filter.grids {
+            query = query.filter(cases::grid_id.eq_any(grids.clone()));
+        }
+        if let Some(category) = &filter.category {
+            let prefix = format!("{category}.%");
+            query = query.filter(
+                cases::category_code
+                    .eq(category.clone())
+                    .or(cases::category_code.like(prefix)),
+            );
+        }
+        if let Some(severity) = filter.severity {
+            query = query.filter(cases::severity.eq(severity));
+        }
+        if let Some(level) = filter.level {
+            query = query.filter(cases::level.eq(level));
+        }
+        if let Some(department) = &filter.department {
+            query = query.filter(cases::id.eq_any(dispatched_to!(department)));
+        }
+        if let Some(reporter) = &filter.reporter {
+            query = query.filter(cases::reporter_id.eq(reporter.clone()));
+        }
+        if let Some(assignee) = &filter.assignee {
+            query = query.filter(cases::assignee_id.eq(assignee.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(cases::reported_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(cases::reported_at.lt(to));
+        }
+        query
+    }};
+}
+
+/// Applies one way of seeing cases (`Reach`) to a boxed query over `cases`.
+macro_rules! within {
+    ($query:expr, $reach:expr) => {{
+        let query = $query;
+        match $reach {
+            Reach::All => query,
+            Reach::Grids(grids) => query.filter(cases::grid_id.eq_any(grids.clone())),
+            Reach::Reporter(user) => query.filter(cases::reporter_id.eq(user.clone())),
+            Reach::Department(code) => query.filter(cases::id.eq_any(dispatched_to!(code))),
+            Reach::Enterprises(ids) => query.filter(cases::enterprise_id.eq_any(ids.clone())),
+        }
+    }};
+}
+
+/// Applies one part of the overdue filter to a boxed query over `cases`.
+macro_rules! overdue {
+    ($query:expr, $part:expr) => {{
+        let query = $query;
+        match $part {
+            Overdue::Any => query,
+            Overdue::Accept(at) => query
+                .filter(cases::state.eq(CaseState::Reported))
+                .filter(cases::accept_due_at.lt(at)),
+            Overdue::Resolve(at) => query
+                .filter(cases::state.eq_any(OVERDUE_STATES))
+                .filter(cases::resolve_due_at.lt(at)),
+        }
+    }};
+}
+
+/// The overdue filter in parts an index each serves: reported cases past
+/// acceptance (`cases_accept_due_idx`), open ones past resolution
+/// (`cases_open_due_idx`).
+#[derive(Debug, Clone, Copy)]
+enum Overdue {
+    Any,
+    Accept(NaiveDateTime),
+    Resolve(NaiveDateTime),
+}
+
+impl CaseFilter {
+    fn overdue_parts(&self) -> Vec<Overdue> {
+        match self.overdue_at {
+            None => vec![Overdue::Any],
+            Some(at) => vec![Overdue::Accept(at), Overdue::Resolve(at)],
+        }
+    }
+}
+
+/// The open states whose deadlines can pass.
+const OVERDUE_STATES: [CaseState; 5] = [
+    CaseState::Reported,
+    CaseState::Accepted,
+    CaseState::Dispatched,
+    CaseState::InProgress,
+    CaseState::Rework,
+];
+
+diesel::alias!(case_departments as dispatched: Dispatched);
+
+/// The ids of the cases dispatched to a department: a subquery through an
+/// alias, so that it also works where `case_departments` is joined.
+macro_rules! dispatched_to {
+    ($department:expr) => {
+        dispatched
+            .filter(
+                dispatched
+                    .field(case_departments::department_code)
+                    .eq($department.to_owned()),
+            )
+            .select(dispatched.field(case_departments::case_id))
+    };
+}
+
+/// One way a caller sees cases; `Visible` is the union of some of them.
+#[derive(Debug, Clone)]
+enum Reach {
+    All,
+    Grids(Vec<GridId>),
+    Reporter(UserId),
+    Department(String),
+    Enterprises(Vec<EnterpriseId>),
+}
+
+impl Visible {
+    /// Each a query of its own: an OR of them would keep the database from
+    /// walking an index in id order, and sort every case instead.
+    fn reaches(&self) -> Vec<Reach> {
+        let Some(grids) = &self.grids else {
+            return vec![Reach::All];
+        };
+        let mut reaches = vec![Reach::Grids(grids.clone())];
+        reaches.extend(self.reporter.clone().map(Reach::Reporter));
+        reaches.extend(self.department.clone().map(Reach::Department));
+        if !self.enterprises.is_empty() {
+            reaches.push(Reach::Enterprises(self.enterprises.clone()));
+        }
+        reaches
+    }
+}
+
+/// One keyset page, newest first; `before` is the last id of the previous
+/// page. Each reach (and each part of the overdue filter) is read as its own
+/// keyset page; the pages are merged.
 pub fn page(
     conn: &mut DbConnection,
     visible: &Visible,
@@ -138,84 +286,91 @@ pub fn page(
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
-    let mut query = cases::table.select(CaseRow::as_select()).into_boxed();
-    if let Some(grids) = &visible.grids {
-        let reporter = visible
-            .reporter
-            .clone()
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        let department = visible.department.clone().unwrap_or_default();
-        query = query.filter(
-            cases::grid_id
-                .eq_any(grids.clone())
-                .or(cases::reporter_id.eq(reporter).assume_not_null())
-                .or(cases::id.eq_any(
-                    case_departments::table
-                        .filter(case_departments::department_code.eq(department))
-                        .select(case_departments::case_id),
-                )),
-        );
+    let mut rows: Vec<CaseRow> = Vec::new();
+    let parts = filter.overdue_parts();
+    for reach in visible.reaches() {
+        for part in &parts {
+            let mut query = cases::table.select(CaseRow::as_select()).into_boxed();
+            query = within!(query, &reach);
+            query = overdue!(query, *part);
+            query = filtered!(query, filter);
+            if let Some(before) = before {
+                query = query.filter(cases::id.lt(before.to_owned()));
+            }
+            rows.extend(query.order(cases::id.desc()).limit(limit).load(conn)?);
+        }
     }
-    if let Some(states) = &filter.states {
-        query = query.filter(cases::state.eq_any(states.clone()));
+    rows.sort_by(|a, b| b.id.cmp(&a.id));
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
+/// What the KPIs read of a case: its keys, times and outcome, with its
+/// lead department's code and report-in time.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct StatRow {
+    pub id: CaseId,
+    pub grid_id: GridId,
+    pub assignee_id: Option<UserId>,
+    pub state: CaseState,
+    pub level: Level,
+    pub rework_count: i32,
+    pub satisfaction: Option<Satisfaction>,
+    pub reported_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub dispatched_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub resolve_due_at: NaiveDateTime,
+    pub lead: Option<String>,
+    pub lead_reported_in_at: Option<NaiveDateTime>,
+}
+
+/// The KPI facts of every case the filter and reach select (a case seen
+/// through two reaches counts once).
+pub fn stat_rows(
+    conn: &mut DbConnection,
+    visible: &Visible,
+    filter: &CaseFilter,
+) -> QueryResult<Vec<StatRow>> {
+    let mut rows: Vec<StatRow> = Vec::new();
+    // the KPIs take no overdue filter
+    for reach in visible.reaches() {
+        let mut query = cases::table
+            .left_join(
+                case_departments::table.on(case_departments::case_id
+                    .eq(cases::id)
+                    .and(case_departments::lead.eq(true))),
+            )
+            .select((
+                cases::id,
+                cases::grid_id,
+                cases::assignee_id,
+                cases::state,
+                cases::level,
+                cases::rework_count,
+                cases::satisfaction,
+                cases::reported_at,
+                cases::accepted_at,
+                cases::dispatched_at,
+                cases::resolved_at,
+                cases::closed_at,
+                cases::resolve_due_at,
+                case_departments::department_code.nullable(),
+                case_departments::reported_in_at.nullable(),
+            ))
+            .into_boxed();
+        query = within!(query, &reach);
+        query = filtered!(query, filter);
+        rows.extend(query.load::<StatRow>(conn)?);
     }
-    if let Some(grids) = &filter.grids {
-        query = query.filter(cases::grid_id.eq_any(grids.clone()));
+    if visible.grids.is_some() {
+        // a case seen through two reaches counts once
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows.dedup_by(|a, b| a.id == b.id);
     }
-    if let Some(category) = &filter.category {
-        let prefix = format!("{category}.%");
-        query = query.filter(
-            cases::category_code
-                .eq(category.clone())
-                .or(cases::category_code.like(prefix)),
-        );
-    }
-    if let Some(severity) = filter.severity {
-        query = query.filter(cases::severity.eq(severity));
-    }
-    if let Some(level) = filter.level {
-        query = query.filter(cases::level.eq(level));
-    }
-    if let Some(department) = &filter.department {
-        query = query.filter(
-            cases::id.eq_any(
-                case_departments::table
-                    .filter(case_departments::department_code.eq(department.clone()))
-                    .select(case_departments::case_id),
-            ),
-        );
-    }
-    if let Some(reporter) = &filter.reporter {
-        query = query.filter(cases::reporter_id.eq(reporter.clone()));
-    }
-    if let Some(assignee) = &filter.assignee {
-        query = query.filter(cases::assignee_id.eq(assignee.clone()));
-    }
-    if let Some(at) = filter.overdue_at {
-        let open = [
-            CaseState::Reported,
-            CaseState::Accepted,
-            CaseState::Dispatched,
-            CaseState::InProgress,
-            CaseState::Rework,
-        ];
-        query = query.filter(cases::state.eq_any(open)).filter(
-            cases::resolve_due_at.lt(at).or(cases::state
-                .eq(CaseState::Reported)
-                .and(cases::accept_due_at.lt(at))),
-        );
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(cases::reported_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(cases::reported_at.lt(to));
-    }
-    if let Some(before) = before {
-        query = query.filter(cases::id.lt(before.to_owned()));
-    }
-    query.order(cases::id.desc()).limit(limit).load(conn)
+    Ok(rows)
 }
 
 pub fn add_timeline(conn: &mut DbConnection, row: &TimelineRow) -> QueryResult<()> {
@@ -318,14 +473,6 @@ pub fn overdue(
         .select(CaseRow::as_select())
         .order(cases::id.asc())
         .limit(limit)
-        .load(conn)
-}
-
-/// The lead departments of every dispatched case.
-pub fn leads(conn: &mut DbConnection) -> QueryResult<Vec<CaseDepartmentRow>> {
-    case_departments::table
-        .filter(case_departments::lead.eq(true))
-        .select(CaseDepartmentRow::as_select())
         .load(conn)
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use gridwork_domain::{EnterpriseId, GridId, PersonId};
+use gridwork_domain::{EnterpriseId, GridId, PersonId, UserId};
 
 use crate::connection::DbConnection;
 use crate::schema::enterprises;
@@ -198,4 +198,20 @@ pub fn update(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<bool>
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// The enterprises whose principal is the person of this account.
+pub fn principal_of(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<EnterpriseId>> {
+    use crate::schema::people;
+    enterprises::table
+        .filter(
+            enterprises::principal_person_id.eq_any(
+                people::table
+                    .filter(people::user_id.eq(user))
+                    .select(people::id.nullable()),
+            ),
+        )
+        .select(enterprises::id)
+        .order(enterprises::id)
+        .load(conn)
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     cases_of_another_grid_are_not_there,
     bad_case_reports_are_refused_field_by_field,
     a_report_near_an_open_case_offers_it_and_merge_links_them,
+    a_list_merges_what_is_seen_through_the_grids_and_as_reporter_page_by_page,
 );
 
 fn flood(grid: &Value) -> Value {
@@ -325,4 +326,74 @@ async fn a_report_near_an_open_case_offers_it_and_merge_links_them(backend: Back
         .map(|d| d["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [id(&first.body)]);
+}
+
+async fn a_list_merges_what_is_seen_through_the_grids_and_as_reporter_page_by_page(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let old_b = app
+        .created("/api/v1/cases", &z.admin, &flood(&z.grid_b))
+        .await;
+    let mine_a = app
+        .created("/api/v1/cases", &z.worker_a, &flood(&z.grid_a))
+        .await;
+    let other_a = app
+        .created("/api/v1/cases", &z.admin, &flood(&z.grid_a))
+        .await;
+    // 张亚超 moves from grid A to grid B: A's cases go, except the one he reported
+    let moved = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
+            Some(&z.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    app.created(
+        &format!("/api/v1/grids/{}/assignments", id(&z.grid_b)),
+        &z.admin,
+        &json!({ "person_id": z.person_a["id"], "role": "part_time_worker" }),
+    )
+    .await;
+    let new_b = app
+        .created("/api/v1/cases", &z.admin, &flood(&z.grid_b))
+        .await;
+    // seen both through grid B and as its reporter: listed once
+    let both = app
+        .created("/api/v1/cases", &z.worker_a, &flood(&z.grid_b))
+        .await;
+    // one at a time, newest first, each exactly once
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/cases?limit=1".to_owned();
+    loop {
+        let page = app.ok(&path, &z.worker_a).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 1);
+        seen.extend(items.iter().map(|c| c["id"].clone()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/cases?limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            both["id"].clone(),
+            new_b["id"].clone(),
+            mine_a["id"].clone(),
+            old_b["id"].clone()
+        ]
+    );
+    assert!(!seen.contains(&other_a["id"]));
+    // the same through the filters: the two he reported
+    let reported = app
+        .ok("/api/v1/cases?reported_by_me=true", &z.worker_a)
+        .await;
+    assert_eq!(reported["items"].as_array().unwrap().len(), 2);
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use gridwork_domain::GridId;
 use gridwork_domain::case::kpi::{self, CaseFacts, Kpis};
 use gridwork_domain::case::{CaseState, Level};
-use gridwork_persistence::case::{self, CaseFilter, CaseRow};
+use gridwork_persistence::case::{self, CaseFilter, StatRow};
 use gridwork_persistence::{DbConnection, time};
 
 use super::{AppError, Scoped, cases};
@@ -33,11 +33,7 @@ fn minutes(from: chrono::NaiveDateTime, to: Option<chrono::NaiveDateTime>) -> Op
     to.map(|t| (t - from).num_minutes())
 }
 
-fn facts(
-    row: &CaseRow,
-    lead_report_in: Option<chrono::NaiveDateTime>,
-    end: chrono::NaiveDateTime,
-) -> CaseFacts {
+fn facts(row: &StatRow, end: chrono::NaiveDateTime) -> CaseFacts {
     CaseFacts {
         state: row.state,
         closed_on_time: row.closed_at.is_some_and(|c| c <= row.resolve_due_at),
@@ -45,7 +41,9 @@ fn facts(
         rework_count: u32::try_from(row.rework_count).unwrap_or(0),
         satisfaction: row.satisfaction,
         minutes_to_accept: minutes(row.reported_at, row.accepted_at),
-        minutes_to_report_in: row.dispatched_at.and_then(|d| minutes(d, lead_report_in)),
+        minutes_to_report_in: row
+            .dispatched_at
+            .and_then(|d| minutes(d, row.lead_reported_in_at)),
         minutes_to_resolve: minutes(row.reported_at, row.resolved_at),
     }
 }
@@ -87,15 +85,13 @@ pub fn compute(
 ) -> Result<CaseStats, AppError> {
     let filter = CaseFilter {
         department,
+        grids: cases::subtree(conn, scoped, grid)?,
         from: from.map(time::to_db),
         to: to.map(time::to_db),
         ..CaseFilter::default()
     };
-    let rows = cases::list(conn, scoped, filter, grid, None, i64::MAX)?;
-    let leads: BTreeMap<String, (String, Option<chrono::NaiveDateTime>)> = case::leads(conn)?
-        .into_iter()
-        .map(|d| (d.case_id.to_string(), (d.department_code, d.reported_in_at)))
-        .collect();
+    let visible = cases::visible(conn, scoped)?;
+    let rows = case::stat_rows(conn, &visible, &filter)?;
     let end = time::to_db(to.map_or(now, |t| t.min(now)));
     let mut by_state = BTreeMap::new();
     let mut by_level = BTreeMap::new();
@@ -104,11 +100,10 @@ pub fn compute(
     for row in &rows {
         *by_state.entry(row.state).or_insert(0) += 1;
         *by_level.entry(row.level).or_insert(0) += 1;
-        let lead = leads.get(row.id.as_str());
-        let f = facts(row, lead.and_then(|l| l.1), end);
+        let f = facts(row, end);
         all.push(f);
         grids.push((Some(row.grid_id.to_string()), f));
-        departments.push((lead.map(|l| l.0.clone()), f));
+        departments.push((row.lead.clone(), f));
         workers.push((row.assignee_id.as_ref().map(ToString::to_string), f));
     }
     Ok(CaseStats {

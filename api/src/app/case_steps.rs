@@ -14,9 +14,7 @@ use gridwork_domain::case::{
 use gridwork_domain::event::EventType;
 use gridwork_domain::{AttachmentId, CaseId, UserId};
 use gridwork_persistence::case::{self, CaseDepartmentRow, CaseRow, TimelineRow};
-use gridwork_persistence::{
-    DbConnection, assignment, department, enterprise, grid, person, time, user,
-};
+use gridwork_persistence::{DbConnection, assignment, department, grid, time, user};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -258,15 +256,7 @@ fn relation(
                 DepartmentPart::Assisting
             }
         });
-    let principal = match (&row.enterprise_id, me) {
-        (Some(enterprise_id), Some(me)) => enterprise::find(conn, enterprise_id)?
-            .and_then(|e| e.principal_person_id)
-            .map(|p| person::find(conn, &p))
-            .transpose()?
-            .flatten()
-            .is_some_and(|p| p.user_id.as_ref() == Some(&me.id)),
-        _ => false,
-    };
+    let principal = cases_app::is_principal(conn, scoped, row)?;
     Ok(Relation {
         in_scope: scoped.scope.covers(Some(&row.grid_id)),
         assignee: me.is_some_and(|u| row.assignee_id.as_ref() == Some(&u.id)),
@@ -289,8 +279,8 @@ pub fn take(
     super::transaction(conn, |conn| {
         let row = case::find(conn, id)?.ok_or(AppError::NotFound)?;
         let departments = case::departments(conn, &row.id)?;
-        let reach = cases_app::reach_among(scoped, &row, &departments)?;
         let rel = relation(conn, scoped, &row, &departments)?;
+        let reach = cases_app::reach_among(scoped, &row, &departments, rel.principal)?;
         let step = ask.step()?;
         let action = step.action();
         if !access::may(&scoped.caller.roles, &rel, row.level, step)
@@ -408,8 +398,8 @@ pub fn add_note(
     super::transaction(conn, |conn| {
         let row = case::find(conn, id)?.ok_or(AppError::NotFound)?;
         let departments = case::departments(conn, &row.id)?;
-        let reach = cases_app::reach_among(scoped, &row, &departments)?;
         let rel = relation(conn, scoped, &row, &departments)?;
+        let reach = cases_app::reach_among(scoped, &row, &departments, rel.principal)?;
         if reach == Reach::Reporter || !access::may_note(&scoped.caller.roles, &rel) {
             return Err(AppError::Forbidden);
         }

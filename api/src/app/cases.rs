@@ -116,28 +116,37 @@ fn duplicates_of(
 }
 
 /// What the caller may see of cases.
-pub fn visible(scoped: &Scoped) -> Visible {
+pub fn visible(conn: &mut DbConnection, scoped: &Scoped) -> Result<Visible, AppError> {
     let user = scoped.caller.user.as_ref();
-    Visible {
-        grids: scoped.scope.grid_ids().map(<[GridId]>::to_vec),
+    let grids = scoped.scope.grid_ids().map(<[GridId]>::to_vec);
+    let enterprises = match (&grids, user) {
+        (Some(_), Some(user)) => enterprise::principal_of(conn, &user.id)?,
+        _ => Vec::new(),
+    };
+    Ok(Visible {
+        grids,
         reporter: user.map(|u| u.id.clone()),
         department: user.and_then(|u| u.department_code.clone()),
-    }
+        enterprises,
+    })
 }
 
 /// How much of a case the caller sees: everything (they handle it), the
-/// public part (they reported it), or nothing.
+/// public part (they reported it, or it concerns the enterprise they head),
+/// or nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     Handler,
     Reporter,
 }
 
-/// The caller's reach over `row`, dispatched to `departments`, or NotFound.
+/// The caller's reach over `row`, dispatched to `departments`, or NotFound;
+/// `principal`: the caller heads the enterprise the case concerns.
 pub fn reach_among(
     scoped: &Scoped,
     row: &CaseRow,
     departments: &[CaseDepartmentRow],
+    principal: bool,
 ) -> Result<Reach, AppError> {
     let me = scoped.caller.user.as_ref();
     let mine = me.and_then(|u| u.department_code.as_ref());
@@ -148,8 +157,21 @@ pub fn reach_among(
     }
     match (&row.reporter_id, me) {
         (Some(reporter), Some(me)) if reporter == &me.id => Ok(Reach::Reporter),
+        _ if principal => Ok(Reach::Reporter),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// Whether the caller heads the enterprise `row` concerns.
+pub fn is_principal(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    row: &CaseRow,
+) -> Result<bool, AppError> {
+    let (Some(enterprise_id), Some(me)) = (&row.enterprise_id, scoped.caller.user.as_ref()) else {
+        return Ok(false);
+    };
+    Ok(enterprise::principal_of(conn, &me.id)?.contains(enterprise_id))
 }
 
 /// The caller's reach over `row`, or NotFound; the departments are read
@@ -160,12 +182,16 @@ pub fn reach(conn: &mut DbConnection, scoped: &Scoped, row: &CaseRow) -> Result<
         .user
         .as_ref()
         .is_some_and(|u| u.department_code.is_some());
-    let departments = if has_department && !scoped.scope.covers(Some(&row.grid_id)) {
+    let in_scope = scoped.scope.covers(Some(&row.grid_id));
+    let departments = if has_department && !in_scope {
         case::departments(conn, &row.id)?
     } else {
         Vec::new()
     };
-    reach_among(scoped, row, &departments)
+    let reporter =
+        scoped.caller.user_id().is_some() && row.reporter_id.as_ref() == scoped.caller.user_id();
+    let principal = !in_scope && !reporter && is_principal(conn, scoped, row)?;
+    reach_among(scoped, row, &departments, principal)
 }
 
 /// A case the caller may see, with their reach.
@@ -391,15 +417,29 @@ pub fn list(
     before: Option<&str>,
     fetch: i64,
 ) -> Result<Vec<CaseRow>, AppError> {
-    if let Some(root) = subtree {
-        filter.grids = Some(
-            match grid::find(conn, root)?.filter(|g| scoped.scope.covers(Some(&g.id))) {
-                Some(root) => grid::ids_under(conn, &[root.code])?,
-                None => Vec::new(),
-            },
-        );
+    if let Some(grids) = self::subtree(conn, scoped, subtree)? {
+        filter.grids = Some(grids);
     }
-    Ok(case::page(conn, &visible(scoped), &filter, before, fetch)?)
+    let visible = visible(conn, scoped)?;
+    Ok(case::page(conn, &visible, &filter, before, fetch)?)
+}
+
+/// The grids of the subtree under `root` within the caller's scope (none
+/// when the root is out of scope); None without a root.
+pub fn subtree(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    root: Option<&GridId>,
+) -> Result<Option<Vec<GridId>>, AppError> {
+    let Some(root) = root else {
+        return Ok(None);
+    };
+    Ok(Some(
+        match grid::find(conn, root)?.filter(|g| scoped.scope.covers(Some(&g.id))) {
+            Some(root) => grid::ids_under(conn, &[root.code])?,
+            None => Vec::new(),
+        },
+    ))
 }
 
 /// A case's timeline as the caller may read it.
