@@ -36,6 +36,8 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Where photos are kept: a folder, or an `s3://bucket/prefix` URL.
     pub attachment_store: String,
+    /// The `AWS_*` settings of an S3 store that are set (name, value).
+    pub s3_options: Vec<(&'static str, String)>,
     pub attachment_max_bytes: usize,
     /// How long an upload no case took up is kept.
     pub attachment_ttl: Duration,
@@ -68,6 +70,18 @@ pub enum ConfigError {
     #[error(transparent)]
     DatabaseUrl(#[from] gridwork_persistence::DatabaseUrlError),
 }
+
+/// The settings of an S3-compatible photo store, by their usual names.
+pub const S3_VARIABLES: [&str; 8] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT",
+    "AWS_ALLOW_HTTP",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
 
 /// The documented variables, their defaults and meaning (README's table).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
@@ -318,6 +332,10 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_ATTACHMENT_STORE.into())
                 .trim()
                 .to_owned(),
+            s3_options: S3_VARIABLES
+                .iter()
+                .filter_map(|name| get(name).map(|v| (*name, v.trim().to_owned())))
+                .collect(),
             attachment_max_bytes: match parse("GRIDWORK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)? {
                 n @ 1..=ATTACHMENT_MAX_BYTES_CEILING => n as usize,
                 _ => {

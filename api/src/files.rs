@@ -1,12 +1,13 @@
 //! Where photos are kept: a folder on this machine by default, or an
 //! S3-compatible bucket (`s3://bucket/prefix`, configured through the usual
-//! `AWS_*` variables: keys, region, `AWS_ENDPOINT` for MinIO and the like).
+//! `AWS_*` variables — keys, region, `AWS_ENDPOINT` for MinIO and the like —
+//! read with the rest of the configuration).
 //! Every instance of a scaled-out deployment must share it.
 
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
@@ -29,16 +30,20 @@ impl StoreError {
 }
 
 impl Files {
-    /// Opens `location`: a folder (created if missing) or an `s3://` URL.
-    pub fn open(location: &str) -> anyhow::Result<Files> {
+    /// Opens `location`: a folder (created if missing) or an `s3://` URL
+    /// with `options` (`AWS_*` names and values).
+    pub fn open(location: &str, options: &[(&str, String)]) -> anyhow::Result<Files> {
         let store: Arc<dyn ObjectStore> = if let Some(rest) = location.strip_prefix("s3://") {
             // HTTPS to the bucket: rustls with ring (an error only means
             // a provider was installed already)
             let _ = rustls::crypto::ring::default_provider().install_default();
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let s3 = AmazonS3Builder::from_env()
-                .with_bucket_name(bucket)
-                .build()?;
+            let mut builder = AmazonS3Builder::new().with_bucket_name(bucket);
+            for (name, value) in options {
+                let key: AmazonS3ConfigKey = name.to_ascii_lowercase().parse()?;
+                builder = builder.with_config(key, value);
+            }
+            let s3 = builder.build()?;
             match prefix.trim_matches('/') {
                 "" => Arc::new(s3),
                 prefix => Arc::new(PrefixStore::new(s3, prefix)),
@@ -82,7 +87,7 @@ mod tests {
     #[actix_web::test]
     async fn a_folder_keeps_what_it_is_given() {
         let dir = tempfile::tempdir().unwrap();
-        let files = Files::open(&dir.path().join("photos").to_string_lossy()).unwrap();
+        let files = Files::open(&dir.path().join("photos").to_string_lossy(), &[]).unwrap();
         files.put("a", Bytes::from_static(b"jpeg")).await.unwrap();
         assert_eq!(files.get("a").await.unwrap(), Bytes::from_static(b"jpeg"));
         assert!(dir.path().join("photos/attachments/a").is_file());
@@ -94,6 +99,15 @@ mod tests {
     #[test]
     fn a_bucket_is_named_by_url() {
         // building needs no network: the client connects on first use
-        assert!(Files::open("s3://photos/gridwork").is_ok());
+        let options = [("AWS_REGION", "cn-north-1".to_owned())];
+        assert!(Files::open("s3://photos/gridwork", &options).is_ok());
+        // every setting the configuration reads is one the builder knows
+        let all: Vec<_> = crate::config::S3_VARIABLES
+            .iter()
+            .map(|name| (*name, "true".to_owned()))
+            .collect();
+        assert!(Files::open("s3://photos", &all).is_ok());
+        let unknown = [("AWS_NO_SUCH_SETTING", "x".to_owned())];
+        assert!(Files::open("s3://photos", &unknown).is_err());
     }
 }

@@ -207,7 +207,7 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
             radius_m: config.duplicate_radius_m as f64,
             within: to_chrono(config.duplicate_window),
         },
-        files: crate::files::Files::open(&config.attachment_store)?,
+        files: crate::files::Files::open(&config.attachment_store, &config.s3_options)?,
         attachment_ttl: to_chrono(config.attachment_ttl),
     })
 }

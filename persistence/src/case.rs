@@ -185,6 +185,19 @@ macro_rules! within {
             Reach::Reporter(user) => query.filter(cases::reporter_id.eq(user.clone())),
             Reach::Department(code) => query.filter(cases::id.eq_any(dispatched_to!(code))),
             Reach::Enterprises(ids) => query.filter(cases::enterprise_id.eq_any(ids.clone())),
+            Reach::Any(visible) => query.filter(
+                cases::grid_id
+                    .eq_any(visible.grids.clone().unwrap_or_default())
+                    .or(cases::reporter_id
+                        .eq(visible.reporter.clone().unwrap_or_else(|| UserId::from("")))
+                        .assume_not_null())
+                    .or(cases::id.eq_any(dispatched_to!(
+                        visible.department.clone().unwrap_or_default()
+                    )))
+                    .or(cases::enterprise_id
+                        .eq_any(visible.enterprises.clone())
+                        .assume_not_null()),
+            ),
         }
     }};
 }
@@ -194,7 +207,12 @@ macro_rules! overdue {
     ($query:expr, $part:expr) => {{
         let query = $query;
         match $part {
-            Overdue::Any => query,
+            Overdue::None => query,
+            Overdue::Any(at) => query.filter(cases::state.eq_any(OVERDUE_STATES)).filter(
+                cases::resolve_due_at.lt(at).or(cases::state
+                    .eq(CaseState::Reported)
+                    .and(cases::accept_due_at.lt(at))),
+            ),
             Overdue::Accept(at) => query
                 .filter(cases::state.eq(CaseState::Reported))
                 .filter(cases::accept_due_at.lt(at)),
@@ -210,7 +228,10 @@ macro_rules! overdue {
 /// (`cases_open_due_idx`).
 #[derive(Debug, Clone, Copy)]
 enum Overdue {
-    Any,
+    /// No overdue filter.
+    None,
+    /// Both parts at once.
+    Any(NaiveDateTime),
     Accept(NaiveDateTime),
     Resolve(NaiveDateTime),
 }
@@ -218,9 +239,13 @@ enum Overdue {
 impl CaseFilter {
     fn overdue_parts(&self) -> Vec<Overdue> {
         match self.overdue_at {
-            None => vec![Overdue::Any],
+            None => vec![Overdue::None],
             Some(at) => vec![Overdue::Accept(at), Overdue::Resolve(at)],
         }
+    }
+
+    fn any_overdue(&self) -> Overdue {
+        self.overdue_at.map_or(Overdue::None, Overdue::Any)
     }
 }
 
@@ -257,11 +282,12 @@ enum Reach {
     Reporter(UserId),
     Department(String),
     Enterprises(Vec<EnterpriseId>),
+    /// Any of what a `Visible` with grids sees.
+    Any(Visible),
 }
 
 impl Visible {
-    /// Each a query of its own: an OR of them would keep the database from
-    /// walking an index in id order, and sort every case instead.
+    /// The ways of seeing cases, to read each as a query of its own.
     fn reaches(&self) -> Vec<Reach> {
         let Some(grids) = &self.grids else {
             return vec![Reach::All];
@@ -274,11 +300,24 @@ impl Visible {
         }
         reaches
     }
+
+    /// All of them at once.
+    fn any_reach(&self) -> Reach {
+        match &self.grids {
+            None => Reach::All,
+            Some(_) => Reach::Any(self.clone()),
+        }
+    }
 }
 
 /// One keyset page, newest first; `before` is the last id of the previous
-/// page. Each reach (and each part of the overdue filter) is read as its own
-/// keyset page; the pages are merged.
+/// page.
+///
+/// How it is read differs per backend, as measured (bench/RESULTS.md):
+/// PostgreSQL answers one query whose reaches and overdue parts are ORed
+/// (bitmap scans, then a top-N sort); SQLite would collect and sort every
+/// case for that OR, so there each reach and each overdue part is its own
+/// index-ordered keyset scan, and the pages are merged.
 pub fn page(
     conn: &mut DbConnection,
     visible: &Visible,
@@ -286,9 +325,12 @@ pub fn page(
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
+    let (reaches, parts) = match conn {
+        DbConnection::Postgresql(_) => (vec![visible.any_reach()], vec![filter.any_overdue()]),
+        DbConnection::Sqlite(_) => (visible.reaches(), filter.overdue_parts()),
+    };
     let mut rows: Vec<CaseRow> = Vec::new();
-    let parts = filter.overdue_parts();
-    for reach in visible.reaches() {
+    for reach in reaches {
         for part in &parts {
             let mut query = cases::table.select(CaseRow::as_select()).into_boxed();
             query = within!(query, &reach);
@@ -334,9 +376,12 @@ pub fn stat_rows(
     visible: &Visible,
     filter: &CaseFilter,
 ) -> QueryResult<Vec<StatRow>> {
+    let reaches = match conn {
+        DbConnection::Postgresql(_) => vec![visible.any_reach()],
+        DbConnection::Sqlite(_) => visible.reaches(),
+    };
     let mut rows: Vec<StatRow> = Vec::new();
-    // the KPIs take no overdue filter
-    for reach in visible.reaches() {
+    for reach in reaches {
         let mut query = cases::table
             .left_join(
                 case_departments::table.on(case_departments::case_id
@@ -366,7 +411,6 @@ pub fn stat_rows(
         rows.extend(query.load::<StatRow>(conn)?);
     }
     if visible.grids.is_some() {
-        // a case seen through two reaches counts once
         rows.sort_by(|a, b| a.id.cmp(&b.id));
         rows.dedup_by(|a, b| a.id == b.id);
     }
@@ -476,24 +520,27 @@ pub fn overdue(
         .load(conn)
 }
 
-/// Open cases of `category` reported since `since` with a location: the
-/// candidates of duplicate detection.
+/// The open cases with a location among the `limit` latest reports of
+/// `category` since `since`: the candidates of duplicate detection. Only
+/// the category and time are asked of the database, so that it walks
+/// `cases_category_idx` backwards and stops: with the state in the query,
+/// PostgreSQL was seen to combine state indexes and read every open case
+/// of the category instead (bench/RESULTS.md).
 pub fn recent_open(
     conn: &mut DbConnection,
     category: &str,
     since: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
-    use CaseState::*;
-    cases::table
+    let rows: Vec<CaseRow> = cases::table
         .filter(cases::category_code.eq(category))
         .filter(cases::reported_at.ge(since))
-        .filter(cases::state.eq_any([
-            Reported, Accepted, Dispatched, InProgress, OnHold, Resolved, Rework,
-        ]))
-        .filter(cases::lat.is_not_null())
         .select(CaseRow::as_select())
         .order(cases::reported_at.desc())
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.state.is_open() && r.lat.is_some())
+        .collect())
 }

@@ -12,6 +12,7 @@ on_both_backends!(
     what_is_not_a_photo_or_too_large_is_refused,
     a_photo_is_seen_only_within_the_reach_of_its_case,
     uploads_no_case_took_up_expire,
+    photos_go_to_an_s3_compatible_bucket,
 );
 
 const JPEG: &[u8] = include_bytes!("../../domain/tests/fixtures/photo.jpg");
@@ -346,7 +347,7 @@ async fn uploads_no_case_took_up_expire(backend: Backend) {
                  "description": "积水", "grid_id": z.grid_a["id"], "attachments": [taken["id"]] }),
     )
     .await;
-    let files = gridwork_api::files::Files::open(&app.config.attachment_store).unwrap();
+    let files = gridwork_api::files::Files::open(&app.config.attachment_store, &[]).unwrap();
     let now = chrono::Utc::now();
     // not yet: nothing goes
     let swept = gridwork_api::jobs::sweep_uploads(&app.pool, &files, now)
@@ -382,4 +383,50 @@ async fn uploads_no_case_took_up_expire(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(swept, 0);
+}
+
+async fn photos_go_to_an_s3_compatible_bucket(backend: Backend) {
+    let Some(endpoint) = gridwork_tests::s3_endpoint() else {
+        return;
+    };
+    let s3 = awc::Client::default();
+    let bucket = format!("gridwork-{}", uuid::Uuid::now_v7().simple());
+    let made = s3.put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    assert!(made.status().is_success(), "{:?}", made.status());
+    let store = format!("s3://{bucket}/photos");
+    let settings = [
+        ("GRIDWORK_ATTACHMENT_STORE", store.as_str()),
+        ("AWS_ENDPOINT", endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_ACCESS_KEY_ID", "gridwork"),
+        ("AWS_SECRET_ACCESS_KEY", "gridwork-secret"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let Some(app) = TestApp::spawn_with(backend, &settings).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let up = app.upload(&z.worker_a, "image/jpeg", JPEG).await;
+    assert_eq!(up.status, 201, "{}", up.text);
+    let (got, stored) = app
+        .bytes(
+            Method::GET,
+            &format!("/api/v1/attachments/{}", id(&up.body)),
+            Some(&z.worker_a),
+            &[],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(got.status, 200);
+    assert!(!contains(&stored, b"GridPhone"));
+    // the object lies in the bucket, as served: a client of its own reads it
+    let files = gridwork_api::files::Files::open(&store, &app.config.s3_options).unwrap();
+    assert_eq!(files.get(id(&up.body)).await.unwrap().to_vec(), stored);
+    // and it leaves the bucket when the upload expires
+    let later = chrono::Utc::now() + chrono::Duration::days(8);
+    let swept = gridwork_api::jobs::sweep_uploads(&app.pool, &files, later)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    assert!(files.get(id(&up.body)).await.unwrap_err().is_missing());
 }

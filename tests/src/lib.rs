@@ -19,6 +19,8 @@ pub const ADMIN_PASSWORD: &str = "Zone-keeper-for-tests-2025";
 pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub const USER_PASSWORD: &str = "Rain-in-the-workshop-7";
 pub const POSTGRES_URL_VAR: &str = "GRIDWORK_TEST_POSTGRES_URL";
+/// Where the S3 tests find their store (set by `.ci/run`).
+pub const S3_URL_VAR: &str = "GRIDWORK_TEST_S3_URL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -76,6 +78,21 @@ fn postgres_admin_url() -> Option<String> {
         eprintln!("skipping the PostgreSQL variant: set {POSTGRES_URL_VAR}=postgres://… to run it");
     }
     url
+}
+
+/// The S3-compatible endpoint for tests (a moto server on loopback, which
+/// `.ci/run` starts), or None to skip those tests (never under CI).
+pub fn s3_endpoint() -> Option<String> {
+    let url = std::env::var(S3_URL_VAR).ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but {S3_URL_VAR} is not set: the S3 store must be tested in CI");
+        }
+        eprintln!(
+            "skipping an S3 test: set {S3_URL_VAR}=http://127.0.0.1:… (a moto server) to run it"
+        );
+    }
+    url.filter(|u| u.starts_with("http://127.0.0.1:") || u.starts_with("http://localhost:"))
 }
 
 /// A fresh database: its URL for the app, and the guard that removes it.

@@ -80,8 +80,12 @@ pub struct Reported {
     pub possible_duplicates: Vec<(CaseRow, f64)>,
 }
 
+/// The most possible duplicates a report answers.
+pub const MAX_DUPLICATES: usize = 50;
+
 /// Open cases of the same category reported near `row` in the window, that
-/// the caller may see, nearest first.
+/// the caller may see, nearest first (among the 200 latest reports of the
+/// category in the window).
 fn duplicates_of(
     conn: &mut DbConnection,
     scoped: &Scoped,
@@ -95,7 +99,7 @@ fn duplicates_of(
     let since = time::to_db(at - window.within);
     let new = Sighting { lat, lng, at };
     let mut found = Vec::new();
-    for other in case::recent_open(conn, &row.category_code, since, 50)? {
+    for other in case::recent_open(conn, &row.category_code, since, 200)? {
         let (Some(lat), Some(lng)) = (other.lat, other.lng) else {
             continue;
         };
@@ -112,6 +116,7 @@ fn duplicates_of(
         }
     }
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    found.truncate(MAX_DUPLICATES);
     Ok(found)
 }
 

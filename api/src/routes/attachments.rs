@@ -13,8 +13,7 @@ use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 
 use crate::app::attachments::{self as photos, Stored};
 use crate::app::{AppError, ErrorCode, Origin, Scoped};
-use crate::files::Files;
-use crate::http::body::{UploadLimit, read_limited};
+use crate::http::body::{MULTIPART_SLACK, UploadLimit, read_limited};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::problems as doc;
 use crate::http::{API_PREFIX, ApiError};
@@ -145,17 +144,8 @@ pub async fn upload_attachment(
                 .to_ascii_lowercase()
                 .starts_with("multipart/form-data")
         });
-    let body = read_limited(
-        req.headers(),
-        &mut payload.into_inner(),
-        limit
-            + if multipart {
-                crate::http::body::MULTIPART_SLACK
-            } else {
-                0
-            },
-    )
-    .await?;
+    let slack = if multipart { MULTIPART_SLACK } else { 0 };
+    let body = read_limited(req.headers(), &mut payload.into_inner(), limit + slack).await?;
     let raw = if multipart {
         file_part(&req, body, limit).await?
     } else {
@@ -191,16 +181,15 @@ pub async fn upload_attachment(
         size: clean.bytes.len(),
         sha256,
     };
-    let files: &Files = &state.files;
-    files
+    state
+        .files
         .put(stored.id.as_str(), clean.bytes)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "storing a photo failed");
             AppError::Unavailable("the photo store did not take the photo; retry".into())
         })?;
-    let ttl = state.attachment_ttl;
-    let (id, files) = (stored.id.clone(), state.files.clone());
+    let (ttl, id) = (state.attachment_ttl, stored.id.clone());
     let reply = state
         .write(claim, move |conn| {
             let row = photos::record(conn, &scoped, &origin, &stored, ttl, now)?;
@@ -213,7 +202,7 @@ pub async fn upload_attachment(
         .await;
     if reply.is_err() {
         // nothing refers to the bytes: do not leave them behind
-        let _ = files.delete(id.as_str()).await;
+        let _ = state.files.delete(id.as_str()).await;
     }
     reply
 }
