@@ -208,11 +208,6 @@ macro_rules! overdue {
         let query = $query;
         match $part {
             Overdue::None => query,
-            Overdue::Any(at) => query.filter(cases::state.eq_any(OVERDUE_STATES)).filter(
-                cases::resolve_due_at.lt(at).or(cases::state
-                    .eq(CaseState::Reported)
-                    .and(cases::accept_due_at.lt(at))),
-            ),
             Overdue::Accept(at) => query
                 .filter(cases::state.eq(CaseState::Reported))
                 .filter(cases::accept_due_at.lt(at)),
@@ -230,8 +225,6 @@ macro_rules! overdue {
 enum Overdue {
     /// No overdue filter.
     None,
-    /// Both parts at once.
-    Any(NaiveDateTime),
     Accept(NaiveDateTime),
     Resolve(NaiveDateTime),
 }
@@ -242,10 +235,6 @@ impl CaseFilter {
             None => vec![Overdue::None],
             Some(at) => vec![Overdue::Accept(at), Overdue::Resolve(at)],
         }
-    }
-
-    fn any_overdue(&self) -> Overdue {
-        self.overdue_at.map_or(Overdue::None, Overdue::Any)
     }
 }
 
@@ -314,10 +303,12 @@ impl Visible {
 /// page.
 ///
 /// How it is read differs per backend, as measured (bench/RESULTS.md):
-/// PostgreSQL answers one query whose reaches and overdue parts are ORed
-/// (bitmap scans, then a top-N sort); SQLite would collect and sort every
-/// case for that OR, so there each reach and each overdue part is its own
-/// index-ordered keyset scan, and the pages are merged.
+/// PostgreSQL answers the reaches ORed in one query (bitmap scans, then a
+/// top-N sort); SQLite would collect and sort every case for that OR, so
+/// there each reach is its own index-ordered keyset scan. On both, each
+/// part of the overdue filter is a query of its own: ORed, both planners
+/// walk every open case in id order looking for the few overdue ones. The
+/// pages are merged.
 pub fn page(
     conn: &mut DbConnection,
     visible: &Visible,
@@ -326,7 +317,7 @@ pub fn page(
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
     let (reaches, parts) = match conn {
-        DbConnection::Postgresql(_) => (vec![visible.any_reach()], vec![filter.any_overdue()]),
+        DbConnection::Postgresql(_) => (vec![visible.any_reach()], filter.overdue_parts()),
         DbConnection::Sqlite(_) => (visible.reaches(), filter.overdue_parts()),
     };
     let mut rows: Vec<CaseRow> = Vec::new();

@@ -188,6 +188,13 @@ impl Instrumentation for SlowQueryLog {
     }
 }
 
+/// Per-connection PostgreSQL setting: plan every statement for its values.
+/// diesel prepares statements, and after five runs PostgreSQL may keep a
+/// generic plan that cannot see how few cases are overdue or how many one
+/// grid holds: it then walks the primary key backwards through every case
+/// (bench/RESULTS.md: the zone's overdue list at 100k cases, 1 s → ms).
+const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
+
 /// Per-connection SQLite settings: WAL lets readers run beside the writer,
 /// busy_timeout makes writers queue instead of failing, and SQLite does not
 /// enforce foreign keys unless asked on every connection.
@@ -206,6 +213,7 @@ impl r2d2::ManageConnection for ConnectionManager {
         match self.url.backend {
             Backend::Postgres => {
                 let mut conn = PgConnection::establish(&self.url.target)?;
+                conn.batch_execute(POSTGRES_SETTINGS)?;
                 conn.set_instrumentation(log);
                 Ok(DbConnection::Postgresql(conn))
             }
