@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::http::idempotency::{Claim, HEADER, Reply, valid_key};
-use crate::http::{ApiError, body};
+use crate::http::{ApiError, body, precondition};
 use crate::state::AppState;
 
 /// An unfinished claim older than this is taken to be abandoned.
@@ -57,6 +57,9 @@ pub async fn claim_keys(
     let Some(caller) = caller else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    if let Err(refusal) = precondition::check_length(req.headers()) {
+        return Ok(req.error_response(refusal));
+    }
     let limit = body::limit_for(req.request());
     let mut payload = req.take_payload();
     let body = match body::read_limited(req.headers(), &mut payload, limit).await {
@@ -67,6 +70,11 @@ pub async fn claim_keys(
     digest.update(req.path().as_bytes());
     digest.update(b"?");
     digest.update(req.query_string().as_bytes());
+    // the version a write is meant for is part of what it asks
+    digest.update(b"\nIf-Match: ");
+    if let Some(tag) = req.headers().get(header::IF_MATCH) {
+        digest.update(tag.as_bytes());
+    }
     digest.update(b"\n");
     digest.update(&body);
     let fingerprint: String = digest

@@ -315,12 +315,9 @@ async fn a_photo_is_seen_only_within_the_reach_of_its_case(backend: Backend) {
         assert_eq!(note.status, 201, "{}", note.text);
     }
     let ended = app
-        .request(
-            Method::DELETE,
+        .delete(
             &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
             Some(&z.admin),
-            None,
-            &[],
         )
         .await;
     assert_eq!(ended.status, 200, "{}", ended.text);

@@ -346,12 +346,9 @@ async fn a_list_merges_what_is_seen_through_the_grids_and_as_reporter_page_by_pa
         .await;
     // 张亚超 moves from grid A to grid B: A's cases go, except the one he reported
     let moved = app
-        .request(
-            Method::DELETE,
+        .delete(
             &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
             Some(&z.admin),
-            None,
-            &[],
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);

@@ -11,6 +11,7 @@ on_both_backends!(
     a_retried_post_creates_once_and_replays_its_answer,
     a_key_in_use_or_reused_is_refused,
     keys_are_per_caller_and_expire,
+    a_retry_is_the_same_request_if_match_and_all,
 );
 
 async fn post_with_key(
@@ -224,4 +225,51 @@ async fn keys_are_per_caller_and_expire(backend: Backend) {
     let again = post_with_key(&app, "/api/v1/enterprises", &z.admin, "shared-key", &body).await;
     assert_eq!(again.status, 201);
     assert_ne!(again.body["id"], a.body["id"]);
+}
+
+/// `If-Match` is part of the request a key stands for: a retry with
+/// another version is another request (422), a malformed one is refused
+/// (400) before anything is replayed.
+async fn a_retry_is_the_same_request_if_match_and_all(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let case = app
+        .created(
+            "/api/v1/cases",
+            &z.admin,
+            &json!({ "category": "livelihood", "severity": "general", "source": "hotline",
+                     "description": "宿舍区缺少公交站点", "grid_id": z.grid_a["id"] }),
+        )
+        .await;
+    let path = format!("/api/v1/cases/{}/accept", id(&case));
+    let accept = |if_match: String| {
+        let (app, path, admin) = (&app, path.clone(), z.admin.clone());
+        async move {
+            app.request(
+                Method::POST,
+                &path,
+                Some(&admin),
+                Some(&json!({})),
+                &[("Idempotency-Key", "accept-1"), ("If-Match", &if_match)],
+            )
+            .await
+        }
+    };
+    let first = accept("\"1\"".into()).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let again = accept("\"1\"".into()).await;
+    assert_eq!(
+        (again.status, again.header("idempotent-replayed")),
+        (200, Some("true"))
+    );
+    let other = accept("\"2\"".into()).await;
+    assert_eq!(
+        other.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "Idempotency-Key"
+    );
+    accept("0".repeat(1100))
+        .await
+        .assert_problem(400, "bad_request");
 }

@@ -135,12 +135,9 @@ async fn ending_an_assignment_revokes_access_on_the_next_request(backend: Backen
     let grid_a = format!("/api/v1/grids/{}", id(&z.grid_a));
     assert_eq!(app.get(&grid_a, Some(&z.worker_a)).await.status, 200);
     let ended = app
-        .request(
-            Method::DELETE,
+        .delete(
             &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
             Some(&z.admin),
-            None,
-            &[],
         )
         .await;
     assert_eq!(ended.status, 200, "{}", ended.text);

@@ -295,6 +295,10 @@ impl TestApp {
             .await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::DELETE, path, token, None, &[]).await
+    }
+
     /// Raw body with an explicit content type (for malformed-input tests).
     /// A request with a raw body (not necessarily valid JSON).
     pub async fn request_raw(
