@@ -663,7 +663,6 @@ pub fn seed(
 
 /// Loads the zone; returns the accounts, the grid and people counts and the
 /// public token of 河南耕亿达精密制造有限公司's placard.
-#[allow(clippy::type_complexity)]
 fn load(
     conn: &mut DbConnection,
     zone_code: &GridCode,
