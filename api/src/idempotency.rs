@@ -77,11 +77,7 @@ pub async fn claim_keys(
     }
     digest.update(b"\n");
     digest.update(&body);
-    let fingerprint: String = digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = crate::auth::hex(&digest.finalize());
     req.set_payload(actix_web::dev::Payload::from(body));
 
     let now = time::now();

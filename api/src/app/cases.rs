@@ -16,7 +16,6 @@ use gridwork_persistence::case::{
 };
 use gridwork_persistence::{DbConnection, enterprise, grid, time};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -217,10 +216,7 @@ fn fingerprint(input: &CreateCase) -> Result<String, AppError> {
         ..input.clone()
     };
     let bytes = serde_json::to_vec(&content).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::auth::sha256_hex(bytes))
 }
 
 /// The role a caller acts in on a case, for the timeline.

@@ -63,12 +63,7 @@ fn id_card_hash(key: &[u8], id: &IdCardNumber) -> Result<String, AppError> {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
     mac.update(id.expose().as_bytes());
-    Ok(mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::auth::hex(&mac.finalize().into_bytes()))
 }
 
 /// Applies `input` to `row`; returns the names of changed fields (never values).

@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 pub fn generate() -> String {
     let mut bytes = [0u8; 32];
@@ -26,8 +26,7 @@ pub fn derive(key: &[u8], from: &str) -> String {
 }
 
 pub fn hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::sha256_hex(token)
 }
 
 #[cfg(test)]

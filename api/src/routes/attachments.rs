@@ -7,7 +7,6 @@ use futures_util::StreamExt;
 use gridwork_domain::AttachmentId;
 use gridwork_domain::attachment::{self, ImageError};
 use gridwork_persistence::time;
-use sha2::{Digest, Sha256};
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 
@@ -159,10 +158,7 @@ pub async fn upload_attachment(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(refused)?;
-    let sha256: String = Sha256::digest(&clean.bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::auth::sha256_hex(&clean.bytes);
     let now = time::now();
     let (lookup, sha) = (scoped.clone(), sha256.clone());
     if let Some(existing) = state
