@@ -54,6 +54,8 @@ pub struct CaseDepartmentRow {
     pub lead: bool,
     pub dispatched_at: NaiveDateTime,
     pub reported_in_at: Option<NaiveDateTime>,
+    /// The account that reported in for the department.
+    pub reported_in_by: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -74,6 +76,8 @@ pub struct TimelineRow {
     /// Attachment ids, comma-separated.
     pub attachments: String,
     pub visibility: Visibility,
+    /// The department the actor acted for (department staff only).
+    pub department_code: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &CaseRow) -> QueryResult<()> {
@@ -451,6 +455,47 @@ pub fn add_department(conn: &mut DbConnection, row: &CaseDepartmentRow) -> Query
         .map(drop)
 }
 
+/// A department's part in a case, with the name of whoever reported in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentWork {
+    pub row: CaseDepartmentRow,
+    /// The reporting account's display name, or its username.
+    pub reported_in_by_name: Option<String>,
+}
+
+/// The departments of each of these cases, lead first, in one read (for a
+/// page; `case_departments`' primary key serves it).
+pub fn department_work(
+    conn: &mut DbConnection,
+    case_ids: &[CaseId],
+) -> QueryResult<Vec<DepartmentWork>> {
+    use crate::schema::users;
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(CaseDepartmentRow, Option<String>, Option<String>)> = case_departments::table
+        .left_join(users::table.on(users::id.nullable().eq(case_departments::reported_in_by)))
+        .filter(case_departments::case_id.eq_any(case_ids))
+        .select((
+            CaseDepartmentRow::as_select(),
+            users::display_name.nullable(),
+            users::username.nullable(),
+        ))
+        .order((
+            case_departments::case_id.asc(),
+            case_departments::lead.desc(),
+            case_departments::department_code.asc(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, display, username)| DepartmentWork {
+            row,
+            reported_in_by_name: display.or(username),
+        })
+        .collect())
+}
+
 pub fn departments(
     conn: &mut DbConnection,
     case_id: &CaseId,
@@ -465,11 +510,12 @@ pub fn departments(
         .load(conn)
 }
 
-/// Records a department's report-in (报到).
+/// Records a department's report-in (报到) by one of its staff.
 pub fn report_in(
     conn: &mut DbConnection,
     case_id: &CaseId,
     department_code: &str,
+    by: &UserId,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(
@@ -477,7 +523,10 @@ pub fn report_in(
             .filter(case_departments::case_id.eq(case_id))
             .filter(case_departments::department_code.eq(department_code)),
     )
-    .set(case_departments::reported_in_at.eq(at))
+    .set((
+        case_departments::reported_in_at.eq(at),
+        case_departments::reported_in_by.eq(by),
+    ))
     .execute(conn)
     .map(drop)
 }

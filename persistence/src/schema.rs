@@ -283,6 +283,7 @@ diesel::table! {
         lead -> Bool,
         dispatched_at -> Timestamp,
         reported_in_at -> Nullable<Timestamp>,
+        reported_in_by -> Nullable<Text>,
     }
 }
 
@@ -300,10 +301,11 @@ diesel::table! {
         note -> Nullable<Text>,
         attachments -> Text,
         visibility -> Text,
+        department_code -> Nullable<Text>,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(cases, case_departments);
+diesel::allow_tables_to_appear_in_same_query!(cases, case_departments, users, case_timeline);
 
 diesel::table! {
     attachments (id) {

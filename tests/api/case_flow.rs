@@ -93,7 +93,7 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
     .await;
     let (_, office) = user(&app, admin, "zhangdl", &["zone_officer"], None).await;
     let (_, committee) = user(&app, admin, "zhenghao", &["committee_leader"], None).await;
-    let (_, emergency) = user(
+    let (emergency_id, emergency) = user(
         &app,
         admin,
         "em_li",
@@ -101,7 +101,7 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
         Some("emergency_management"),
     )
     .await;
-    let (_, resources) = user(
+    let (resources_id, resources) = user(
         &app,
         admin,
         "nr_wu",
@@ -170,6 +170,39 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
     case.try_step(&emergency, "report-in", json!({}))
         .await
         .assert_problem(409, "already_reported_in");
+
+    // the case names its departments: lead first, when each was dispatched,
+    // when it reported in and by whom
+    let seen = app.ok(&case.path, &office).await;
+    let departments = seen["departments"].as_array().unwrap();
+    let parts: Vec<(&str, bool, &str, &str)> = departments
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["lead"].as_bool().unwrap(),
+                d["reported_in_by"].as_str().unwrap(),
+                d["reported_in_by_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("emergency_management", true, emergency_id.as_str(), "em_li"),
+            ("natural_resources", false, resources_id.as_str(), "nr_wu"),
+        ]
+    );
+    for d in departments {
+        assert_eq!(d["dispatched_at"], seen["dispatched_at"]);
+        assert!(d["reported_in_at"].as_str().unwrap() >= d["dispatched_at"].as_str().unwrap());
+    }
+    // lists carry them too, and another grid's worker still sees nothing
+    let listed = app.ok("/api/v1/cases?mine=true", &resources).await;
+    assert_eq!(listed["items"][0]["departments"], seen["departments"]);
+    app.get(&case.path, Some(&z.worker_b))
+        .await
+        .assert_problem(404, "not_found");
 
     // the departments see the reported photo
     let seen = app
@@ -302,6 +335,30 @@ async fn the_flood_story_runs_from_report_to_evaluation(backend: Backend) {
         .iter()
         .map(|e| e["actor_role"].as_str().unwrap())
         .collect();
+    // the timeline names the department that acted
+    let acted: Vec<Option<&str>> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["department"].as_str())
+        .collect();
+    assert_eq!(
+        acted,
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some("emergency_management"),
+            Some("natural_resources"),
+            Some("emergency_management"),
+            Some("natural_resources"),
+            Some("emergency_management"),
+            None,
+            None
+        ]
+    );
     assert_eq!(roles[4], "committee_leader");
     assert_eq!(roles[5], "department_staff");
     assert_eq!(roles[8], "department_staff");

@@ -266,6 +266,13 @@ fn relation(
     })
 }
 
+/// The department the caller acts for on the case: theirs, when the case
+/// was dispatched to it.
+fn acting_department(scoped: &Scoped, rel: &Relation) -> Option<String> {
+    rel.department?;
+    scoped.caller.user.as_ref()?.department_code.clone()
+}
+
 /// Takes a step on a case the caller may see.
 pub fn take(
     conn: &mut DbConnection,
@@ -369,6 +376,7 @@ pub fn take(
             note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
             visibility,
             attachments: attachments::joined(ask.attachments()),
+            department_code: acting_department(scoped, &rel),
             ..entry(scoped, &next, at, action.code())
         };
         case::add_timeline(conn, &step_entry)?;
@@ -417,6 +425,7 @@ pub fn add_note(
             note: Some(input.note.trim().to_owned()).filter(|n| !n.is_empty()),
             visibility: input.visibility.unwrap_or(Visibility::Public),
             attachments: attachments::joined(&input.attachments),
+            department_code: acting_department(scoped, &rel),
             ..entry(scoped, &row, at, NOTE)
         };
         case::add_timeline(conn, &note)?;
@@ -492,6 +501,7 @@ fn dispatch_departments(
                 department_code: code,
                 dispatched_at: at,
                 reported_in_at: None,
+                reported_in_by: None,
             },
         )?;
     }
@@ -522,7 +532,8 @@ fn report_in(
             "Your department reported in already.",
         ));
     }
-    case::report_in(conn, &row.id, &entry.department_code, at)?;
+    let by = scoped.caller.user_id().ok_or(AppError::Forbidden)?;
+    case::report_in(conn, &row.id, &entry.department_code, by, at)?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{AttachmentId, CaseId, EnterpriseId, GridId, Permission, Role};
 use gridwork_persistence::case::{
-    self, CaseDepartmentRow, CaseFilter, CaseRow, TimelineRow, Visible,
+    self, CaseDepartmentRow, CaseFilter, CaseRow, DepartmentWork, TimelineRow, Visible,
 };
 use gridwork_persistence::{DbConnection, enterprise, grid, time};
 use serde::{Deserialize, Serialize};
@@ -198,6 +198,20 @@ pub fn reach(conn: &mut DbConnection, scoped: &Scoped, row: &CaseRow) -> Result<
     reach_among(scoped, row, &departments, principal)
 }
 
+/// What each department did on these cases, for their views: one read for
+/// a page (only dispatched cases can have departments).
+pub fn department_work(
+    conn: &mut DbConnection,
+    rows: &[CaseRow],
+) -> Result<Vec<DepartmentWork>, AppError> {
+    let ids: Vec<CaseId> = rows
+        .iter()
+        .filter(|r| r.dispatched_at.is_some())
+        .map(|r| r.id.clone())
+        .collect();
+    Ok(case::department_work(conn, &ids)?)
+}
+
 /// A case the caller may see, with their reach.
 pub fn find(
     conn: &mut DbConnection,
@@ -258,6 +272,7 @@ pub fn entry(
         note: None,
         attachments: String::new(),
         visibility: Visibility::Public,
+        department_code: None,
     }
 }
 

@@ -150,20 +150,22 @@ pub async fn list_cases(
     };
     let (fetch, before) = (page.fetch, page.after.clone());
     let subtree = q.grid_id;
-    let rows = state
+    let (rows, work) = state
         .run(move |conn| {
-            cases::list(
+            let rows = cases::list(
                 conn,
                 &scoped,
                 filter,
                 subtree.as_ref(),
                 before.as_deref(),
                 fetch,
-            )
+            )?;
+            let work = cases::department_work(conn, &rows)?;
+            Ok((rows, work))
         })
         .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
-    let items = rows.iter().map(|r| CaseView::new(r, now)).collect();
+    let items = rows.iter().map(|r| CaseView::new(r, &work, now)).collect();
     Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
 }
 
@@ -180,13 +182,17 @@ pub async fn get_case(
     scoped: Scoped,
     id: web::Path<CaseId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (row, _) = state
-        .run(move |conn| cases::find(conn, &scoped, &id))
+    let (row, work) = state
+        .run(move |conn| {
+            let (row, _) = cases::find(conn, &scoped, &id)?;
+            let work = cases::department_work(conn, std::slice::from_ref(&row))?;
+            Ok((row, work))
+        })
         .await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         row.version,
-        &CaseView::new(&row, time::now()),
+        &CaseView::new(&row, &work, time::now()),
     ))
 }
 
@@ -261,8 +267,11 @@ async fn take(
     state
         .write(claim, move |conn| {
             let row = case_steps::take(conn, &scoped, &origin, &id, &expected, ask, now)?;
-            Ok(Reply::json(StatusCode::OK, &CaseView::new(&row, now))?
-                .header(header::ETAG, etag(row.version)))
+            let work = cases::department_work(conn, std::slice::from_ref(&row))?;
+            Ok(
+                Reply::json(StatusCode::OK, &CaseView::new(&row, &work, now))?
+                    .header(header::ETAG, etag(row.version)),
+            )
         })
         .await
 }

@@ -6,7 +6,7 @@ use gridwork_domain::case::deadline::{self, DeadlineStatus};
 use gridwork_domain::case::kpi::{Durations, Kpis};
 use gridwork_domain::case::{CaseState, Level, Satisfaction, Severity, Source, Visibility};
 use gridwork_domain::coverage::Rate;
-use gridwork_persistence::case::{CaseRow, TimelineRow};
+use gridwork_persistence::case::{CaseRow, DepartmentWork, TimelineRow};
 use gridwork_persistence::time;
 
 use crate::app::case_stats::CaseStats;
@@ -43,6 +43,10 @@ pub struct CaseView {
     /// The grid worker it was dispatched to.
     #[schema(format = Uuid, max_length = 36)]
     pub assignee_id: Option<String>,
+    /// The departments it was dispatched to (协同处置): the lead first, then
+    /// the assisting ones; empty unless the committee dispatched it.
+    #[schema(max_items = 11)]
+    pub departments: Vec<CaseDepartmentView>,
     /// Failed verifications so far.
     pub rework_count: i32,
     /// An unsatisfied evaluation reopened it (once only).
@@ -68,8 +72,47 @@ pub struct CaseView {
     pub version: i32,
 }
 
+/// A department's part in a dispatched case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDepartmentView {
+    /// The department's code (`GET /api/v1/departments`).
+    #[schema(
+        max_length = 40,
+        pattern = "^[a-z][a-z0-9_]{0,39}$",
+        example = "emergency_management"
+    )]
+    pub code: String,
+    /// The lead department (牵头) resolves the case; the others assist.
+    pub lead: bool,
+    pub dispatched_at: DateTime<Utc>,
+    /// When it reported in (报到); null until it has.
+    pub reported_in_at: Option<DateTime<Utc>>,
+    /// The staff account that reported in for it.
+    #[schema(format = Uuid, max_length = 36)]
+    pub reported_in_by: Option<String>,
+    /// That account's display name (or username).
+    #[schema(max_length = 100)]
+    pub reported_in_by_name: Option<String>,
+}
+
+impl From<&DepartmentWork> for CaseDepartmentView {
+    fn from(work: &DepartmentWork) -> CaseDepartmentView {
+        let row = &work.row;
+        CaseDepartmentView {
+            code: row.department_code.clone(),
+            lead: row.lead,
+            dispatched_at: time::from_db(row.dispatched_at),
+            reported_in_at: row.reported_in_at.map(time::from_db),
+            reported_in_by: row.reported_in_by.as_ref().map(ToString::to_string),
+            reported_in_by_name: work.reported_in_by_name.clone(),
+        }
+    }
+}
+
 impl CaseView {
-    pub fn new(row: &CaseRow, now: DateTime<Utc>) -> CaseView {
+    /// The case as it stands; `work` holds the departments' parts of this
+    /// case and maybe of others (a page's, read at once).
+    pub fn new(row: &CaseRow, work: &[DepartmentWork], now: DateTime<Utc>) -> CaseView {
         let reported = time::from_db(row.reported_at);
         let due = |at| time::from_db(at);
         let deadline_status = match row.state {
@@ -94,6 +137,11 @@ impl CaseView {
             enterprise_id: row.enterprise_id.as_ref().map(ToString::to_string),
             reporter_id: row.reporter_id.as_ref().map(ToString::to_string),
             assignee_id: row.assignee_id.as_ref().map(ToString::to_string),
+            departments: work
+                .iter()
+                .filter(|w| w.row.case_id == row.id)
+                .map(CaseDepartmentView::from)
+                .collect(),
             rework_count: row.rework_count,
             reopened: row.reopened,
             satisfaction: row.satisfaction,
@@ -139,7 +187,7 @@ pub struct ReportedCase {
 impl ReportedCase {
     pub fn new(reported: &Reported, now: DateTime<Utc>) -> ReportedCase {
         ReportedCase {
-            case: CaseView::new(&reported.row, now),
+            case: CaseView::new(&reported.row, &[], now),
             possible_duplicates: reported
                 .possible_duplicates
                 .iter()
@@ -191,6 +239,14 @@ pub struct TimelineEntry {
     #[schema(value_type = Vec<uuid::Uuid>, max_items = 10)]
     pub attachments: Vec<String>,
     pub visibility: Visibility,
+    /// The department the actor acted for, when department staff acted on
+    /// a case dispatched to their department (report-in, notes, resolve, …).
+    #[schema(
+        max_length = 40,
+        pattern = "^[a-z][a-z0-9_]{0,39}$",
+        example = "natural_resources"
+    )]
+    pub department: Option<String>,
 }
 
 impl From<&TimelineRow> for TimelineEntry {
@@ -212,6 +268,7 @@ impl From<&TimelineRow> for TimelineEntry {
                 .map(str::to_owned)
                 .collect(),
             visibility: row.visibility,
+            department: row.department_code.clone(),
         }
     }
 }
