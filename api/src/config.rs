@@ -34,6 +34,8 @@ pub struct Config {
     pub duplicate_radius_m: u64,
     pub duplicate_window: Duration,
     pub sweep_interval: Duration,
+    /// How long after its last visit an enterprise is stale.
+    pub stale_after: Duration,
     /// Where photos are kept: a folder, or an `s3://bucket/prefix` URL.
     pub attachment_store: String,
     /// The `AWS_*` settings of an S3 store that are set (name, value).
@@ -328,6 +330,15 @@ impl Config {
                 parse("GRIDWORK_DUPLICATE_WINDOW_HOURS", 24)? * 3600,
             ),
             sweep_interval: secs("GRIDWORK_SWEEP_INTERVAL_SECS", 60)?.max(Duration::from_secs(1)),
+            stale_after: match parse("GRIDWORK_STALE_AFTER_DAYS", 90)? {
+                days @ 1..=3650 => Duration::from_secs(days * 24 * 3600),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "GRIDWORK_STALE_AFTER_DAYS",
+                        reason: "must be 1 to 3650 days".into(),
+                    });
+                }
+            },
             attachment_store: get("GRIDWORK_ATTACHMENT_STORE")
                 .unwrap_or_else(|| DEFAULT_ATTACHMENT_STORE.into())
                 .trim()

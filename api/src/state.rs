@@ -77,6 +77,8 @@ pub struct AppState {
     pub files: crate::files::Files,
     /// How long an upload no case took up is kept.
     pub attachment_ttl: chrono::Duration,
+    /// How long after its last visit an enterprise is stale.
+    pub stale_after: chrono::Duration,
 }
 
 impl AppState {

@@ -14,8 +14,12 @@ pub enum Permission {
     ManageGrids,
     /// Create and change people, and see their full phone numbers.
     ManagePeople,
-    /// Create and change enterprise records (information collection).
+    /// Create and change enterprise records and profiles (information collection).
     EditEnterprises,
+    /// Record visits to enterprises in the caller's grids (走访).
+    RecordVisits,
+    /// Keep inspection templates and schedules (检查表, 排查计划).
+    ManageInspections,
     /// Publish, unpublish and re-key placards.
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
@@ -44,6 +48,14 @@ impl Permission {
                 Role::GridLeader,
                 Role::GridWorker,
             ],
+            // part-time workers visit the workshops they cover
+            Permission::RecordVisits => &[
+                Role::Admin,
+                Role::ZoneOfficer,
+                Role::GridLeader,
+                Role::GridWorker,
+                Role::PartTimeWorker,
+            ],
             Permission::ZoneWide => &[
                 Role::Admin,
                 Role::ZoneOfficer,
@@ -51,6 +63,7 @@ impl Permission {
                 Role::CommitteeLeader,
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
+            Permission::ManageInspections => &[Role::Admin, Role::ZoneOfficer],
             // those who report cases, and department staff for their feedback
             Permission::UploadPhotos => &[Role::DepartmentStaff],
             Permission::ReportCases => &[

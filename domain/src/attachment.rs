@@ -14,6 +14,13 @@ use img_parts::webp::{CHUNK_EXIF, CHUNK_VP8, CHUNK_VP8L, CHUNK_VP8X, CHUNK_XMP, 
 use img_parts::{Bytes, ImageEXIF};
 
 crate::closed_set! {
+    /// A record other than a case that photos belong to.
+    pub enum OwnerKind {
+        Visit = "visit", "走访", "Visit";
+    }
+}
+
+crate::closed_set! {
     /// The image types accepted, by their media type.
     pub enum ImageType {
         Jpeg = "image/jpeg", "JPEG 图片", "JPEG image";

@@ -16,6 +16,10 @@ crate::closed_set! {
         GridArchive = "grid.archive", "归档网格", "Grid archived";
         EnterpriseCreate = "enterprise.create", "登记企业", "Enterprise registered";
         EnterpriseUpdate = "enterprise.update", "更新企业信息", "Enterprise changed";
+        ProfileUpdate = "enterprise.profile_update", "更新企业动态档案", "Enterprise profile changed";
+        VisitRecord = "enterprise.visit", "记录企业走访", "Enterprise visit recorded";
+        TemplateCreate = "inspection_template.create", "新增检查表", "Inspection template created";
+        TemplateUpdate = "inspection_template.update", "修改检查表", "Inspection template changed";
         PersonCreate = "person.create", "登记人员", "Person registered";
         PersonUpdate = "person.update", "修改人员信息", "Person changed";
         AssignmentCreate = "assignment.create", "人员入格", "Person assigned";
@@ -53,6 +57,8 @@ crate::closed_set! {
         CalendarDay = "calendar_day", "工作日历日期", "Calendar day";
         Case = "case", "事件", "Case";
         Attachment = "attachment", "照片", "Photo";
+        Visit = "visit", "走访", "Visit";
+        InspectionTemplate = "inspection_template", "检查表", "Inspection template";
     }
 }
 

@@ -8,6 +8,10 @@ crate::closed_set! {
         GridArchived = "grid.archived", "网格已归档", "Grid archived";
         EnterpriseCreated = "enterprise.created", "企业已登记", "Enterprise registered";
         EnterpriseUpdated = "enterprise.updated", "企业信息已更新", "Enterprise updated";
+        EnterpriseProfileUpdated = "enterprise.profile_updated", "企业动态档案已更新", "Enterprise profile updated";
+        EnterpriseVisited = "enterprise.visited", "企业已走访", "Enterprise visited";
+        InspectionTemplateCreated = "inspection_template.created", "检查表已新增", "Inspection template created";
+        InspectionTemplateUpdated = "inspection_template.updated", "检查表已修改", "Inspection template changed";
         PersonCreated = "person.created", "人员已登记", "Person registered";
         PersonUpdated = "person.updated", "人员信息已更新", "Person updated";
         AssignmentCreated = "assignment.created", "人员已入格", "Person assigned";

@@ -33,6 +33,14 @@ crate::id_type!(
     /// A photo uploaded for a case.
     AttachmentId
 );
+crate::id_type!(
+    /// A visit to an enterprise (走访).
+    VisitId
+);
+crate::id_type!(
+    /// An inspection template (检查表).
+    TemplateId
+);
 
 #[cfg(test)]
 mod tests {

@@ -15,17 +15,21 @@ pub mod enterprise;
 pub mod event;
 pub mod grid;
 pub mod ids;
+pub mod inspection;
 pub mod lockout;
 pub mod password;
 pub mod person;
 pub mod placard;
+pub mod profile;
 pub mod refresh_token;
 pub mod role;
 pub mod user;
+pub mod visit;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, PersonId, UserId,
+    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, PersonId, TemplateId,
+    UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use gridwork_domain::attachment::ImageType;
+use gridwork_domain::attachment::{ImageType, OwnerKind};
 use gridwork_domain::{AttachmentId, CaseId, UserId};
 
 use crate::connection::DbConnection;
@@ -22,6 +22,9 @@ pub struct AttachmentRow {
     pub created_at: NaiveDateTime,
     /// Set while unattached.
     pub expires_at: Option<NaiveDateTime>,
+    /// A record other than a case the photo belongs to (`OwnerKind`).
+    pub owner_type: Option<OwnerKind>,
+    pub owner_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AttachmentRow) -> QueryResult<()> {
@@ -51,6 +54,7 @@ pub fn pending_copy(
         .filter(attachments::uploader_id.eq(uploader))
         .filter(attachments::sha256.eq(sha256))
         .filter(attachments::case_id.is_null())
+        .filter(attachments::owner_id.is_null())
         .filter(attachments::expires_at.gt(now))
         .select(AttachmentRow::as_select())
         .first(conn)
@@ -68,11 +72,35 @@ pub fn attach(
     let n = diesel::update(
         attachments::table
             .filter(attachments::id.eq_any(ids))
-            .filter(attachments::case_id.is_null()),
+            .filter(attachments::case_id.is_null())
+            .filter(attachments::owner_id.is_null()),
     )
     .set((
         attachments::case_id.eq(case),
         attachments::timeline_id.eq(timeline),
+        attachments::expires_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == ids.len())
+}
+
+/// Ties unattached uploads to a record other than a case, and ends their
+/// expiry; false unless every one of them was still unattached.
+pub fn attach_to_owner(
+    conn: &mut DbConnection,
+    ids: &[AttachmentId],
+    kind: OwnerKind,
+    owner: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        attachments::table
+            .filter(attachments::id.eq_any(ids))
+            .filter(attachments::case_id.is_null())
+            .filter(attachments::owner_id.is_null()),
+    )
+    .set((
+        attachments::owner_type.eq(kind),
+        attachments::owner_id.eq(owner),
         attachments::expires_at.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
@@ -87,6 +115,7 @@ pub fn expired(
 ) -> QueryResult<Vec<AttachmentRow>> {
     attachments::table
         .filter(attachments::case_id.is_null())
+        .filter(attachments::owner_id.is_null())
         .filter(attachments::expires_at.le(now))
         .order(attachments::expires_at.asc())
         .limit(limit)
@@ -105,6 +134,7 @@ pub fn delete_expired(
         attachments::table
             .filter(attachments::id.eq(id))
             .filter(attachments::case_id.is_null())
+            .filter(attachments::owner_id.is_null())
             .filter(attachments::expires_at.le(now)),
     )
     .execute(conn)?;

@@ -31,6 +31,9 @@ pub struct EnterpriseRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The last visit's time (a visit verifies the record); kept apart from
+    /// `version`, so a visit never makes an edit stale.
+    pub last_verified_at: Option<NaiveDateTime>,
 }
 
 impl EnterpriseRow {
@@ -54,6 +57,7 @@ impl EnterpriseRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            last_verified_at: None,
         }
     }
 }
@@ -95,6 +99,9 @@ pub struct EnterpriseFilter {
     pub flag: Option<String>,
     /// Whether every field of the basic record is filled.
     pub basic_info_complete: Option<bool>,
+    /// Stale (true: never visited or last visited before this moment) or
+    /// not (false).
+    pub stale: Option<(bool, NaiveDateTime)>,
 }
 
 /// One keyset page in id (creation) order.
@@ -155,6 +162,17 @@ pub fn page(
         Some(false) => query = query.filter(diesel::dsl::not(complete)),
         None => {}
     }
+    match filter.stale {
+        Some((true, before)) => {
+            query = query.filter(
+                enterprises::last_verified_at
+                    .is_null()
+                    .or(enterprises::last_verified_at.le(before)),
+            );
+        }
+        Some((false, before)) => query = query.filter(enterprises::last_verified_at.gt(before)),
+        None => {}
+    }
     if let Some(after) = after {
         query = query.filter(enterprises::id.gt(after.to_owned()));
     }
@@ -198,6 +216,21 @@ pub fn update(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<bool>
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Records a visit at `at`: the enterprise's last verification moves to it
+/// unless a later visit is on record.
+pub fn verified(conn: &mut DbConnection, id: &EnterpriseId, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        enterprises::table.filter(enterprises::id.eq(id)).filter(
+            enterprises::last_verified_at
+                .is_null()
+                .or(enterprises::last_verified_at.lt(at)),
+        ),
+    )
+    .set(enterprises::last_verified_at.eq(at))
+    .execute(conn)
+    .map(drop)
 }
 
 /// The enterprises whose principal is the person of this account.

@@ -12,8 +12,10 @@ pub mod case_category;
 pub mod connection;
 pub mod department;
 pub mod enterprise;
+pub mod enterprise_profile;
 pub mod grid;
 pub mod idempotency;
+pub mod inspection_template;
 pub mod login_attempt;
 pub mod migrations;
 pub mod outbox;
@@ -25,6 +27,7 @@ pub mod setting;
 pub mod text;
 pub mod time;
 pub mod user;
+pub mod visit;
 
 pub use connection::{
     Backend, DatabaseUrl, DatabaseUrlError, DbConnection, DbPool, PoolError, PoolOptions,

@@ -83,6 +83,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        last_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -318,5 +319,59 @@ diesel::table! {
         timeline_id -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Nullable<Timestamp>,
+        owner_type -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    enterprise_profiles (enterprise_id, version) {
+        enterprise_id -> Text,
+        version -> Integer,
+        content -> Text,
+        changes -> Text,
+        edited_by -> Nullable<Text>,
+        edited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enterprise_visits (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        visitor_id -> Text,
+        visited_at -> Timestamp,
+        purpose -> Text,
+        findings -> Text,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        attachments -> Text,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_templates (id) {
+        id -> Text,
+        name -> Text,
+        version -> Integer,
+        item_count -> Integer,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_template_versions (template_id, version) {
+        template_id -> Text,
+        version -> Integer,
+        content -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(enterprise_profiles, users);
+diesel::allow_tables_to_appear_in_same_query!(enterprise_visits, users);

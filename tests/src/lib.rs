@@ -295,6 +295,18 @@ impl TestApp {
             .await
     }
 
+    /// PUTs `body` with `If-Match: etag`.
+    pub async fn put_if(&self, path: &str, token: &str, etag: &str, body: &Value) -> Resp {
+        self.request(
+            Method::PUT,
+            path,
+            Some(token),
+            Some(body),
+            &[("If-Match", etag)],
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
         self.request(Method::DELETE, path, token, None, &[]).await
     }

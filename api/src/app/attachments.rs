@@ -3,15 +3,16 @@
 //! reporter only those on public timeline entries).
 
 use chrono::{DateTime, Utc};
-use gridwork_domain::attachment::ImageType;
+use gridwork_domain::attachment::{ImageType, OwnerKind};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::Visibility;
-use gridwork_domain::{AttachmentId, Permission};
+use gridwork_domain::{AttachmentId, Permission, VisitId};
 use gridwork_persistence::attachment::{self, AttachmentRow};
 use gridwork_persistence::case::{self, CaseRow};
 use gridwork_persistence::{DbConnection, time};
 
 use super::cases::{self as cases_app, Reach};
+use super::visits;
 use super::{AppError, AuditEvent, FieldCode, FieldError, Origin, Scoped};
 
 /// The most photos one report or step carries.
@@ -91,6 +92,8 @@ pub fn record(
         timeline_id: None,
         created_at: time::to_db(now),
         expires_at: Some(time::to_db(now + ttl)),
+        owner_type: None,
+        owner_id: None,
     };
     super::transaction(conn, |conn| {
         attachment::insert(conn, &row)?;
@@ -115,6 +118,12 @@ pub fn find(
     now: DateTime<Utc>,
 ) -> Result<AttachmentRow, AppError> {
     let row = attachment::find(conn, id)?.ok_or(AppError::NotFound)?;
+    if let (Some(kind), Some(owner)) = (row.owner_type, &row.owner_id) {
+        match kind {
+            OwnerKind::Visit => visits::find_visible(conn, scoped, &VisitId::from(owner.as_str()))?,
+        };
+        return Ok(row);
+    }
     let Some(case_id) = &row.case_id else {
         let mine = scoped.caller.user_id() == Some(&row.uploader_id);
         let live = row.expires_at.is_some_and(|e| e > time::to_db(now));
@@ -166,6 +175,7 @@ pub fn check(
         let usable = attachment::find(conn, id)?.is_some_and(|a| {
             Some(&a.uploader_id) == me
                 && a.case_id.is_none()
+                && a.owner_id.is_none()
                 && a.expires_at.is_some_and(|e| e > at)
         });
         if !usable {
@@ -191,6 +201,26 @@ pub fn attach(
     }
     if !attachment::attach(conn, ids, &case.id, entry)? {
         // taken up by another request between the check and now
+        return Err(AppError::invalid(
+            "attachments",
+            FieldCode::NotFound,
+            "an upload was attached elsewhere meanwhile",
+        ));
+    }
+    Ok(())
+}
+
+/// Attaches checked uploads to a record other than a case.
+pub fn attach_to(
+    conn: &mut DbConnection,
+    ids: &[AttachmentId],
+    kind: OwnerKind,
+    owner: &str,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if !attachment::attach_to_owner(conn, ids, kind, owner)? {
         return Err(AppError::invalid(
             "attachments",
             FieldCode::NotFound,

@@ -288,17 +288,7 @@ pub fn create(
     scoped.require(Permission::ReportCases)?;
     input.validate()?;
     let fingerprint = fingerprint(input)?;
-    let id = match input.id {
-        Some(id) if id.get_version_num() != 7 => {
-            return Err(AppError::invalid(
-                "id",
-                FieldCode::Invalid,
-                "must be a UUIDv7",
-            ));
-        }
-        Some(id) => CaseId::from(id.to_string().as_str()),
-        None => CaseId::generate(),
-    };
+    let id = super::input::client_id(input.id, CaseId::generate)?;
     super::transaction(conn, |conn| {
         if let Some(existing) = case::find(conn, &id)? {
             reach(conn, scoped, &existing)?;

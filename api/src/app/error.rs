@@ -61,6 +61,7 @@ codes! {
         CodeTaken = "code_taken",
         TooManyTokens = "too_many_tokens",
         CaseExists = "case_exists",
+        VisitExists = "visit_exists",
         InvalidTransition = "invalid_transition",
         TopLevel = "top_level",
         AlreadyReportedIn = "already_reported_in",

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Deserializer};
 
+use super::{AppError, FieldCode};
+
 /// For fields that may be cleared: absent → None, `null` → Some(None).
 pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
@@ -9,6 +11,23 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The id of a record made offline (the device's UUIDv7 in `id`), or a
+/// fresh one.
+pub fn client_id<T: From<String>>(
+    id: Option<uuid::Uuid>,
+    fresh: impl FnOnce() -> T,
+) -> Result<T, AppError> {
+    match id {
+        Some(id) if id.get_version_num() != 7 => Err(AppError::invalid(
+            "id",
+            FieldCode::Invalid,
+            "must be a UUIDv7",
+        )),
+        Some(id) => Ok(T::from(id.to_string())),
+        None => Ok(fresh()),
+    }
 }
 
 /// Trims text input; blank becomes None.

@@ -20,11 +20,14 @@ pub mod enterprises;
 pub mod error;
 pub mod grids;
 pub mod input;
+pub mod inspection_templates;
 pub mod outbox;
 pub mod people;
 pub mod placards;
+pub mod profiles;
 pub mod sessions;
 pub mod users;
+pub mod visits;
 
 pub use audit::{AuditEvent, Origin};
 pub use caller::{Caller, Scoped};

@@ -137,9 +137,51 @@ impl Page {
     }
 }
 
+/// A position that is not what the list issues (only a server change can
+/// make one: positions are signed).
+fn unreadable() -> ApiError {
+    ApiError::BadRequest {
+        code: ErrorCode::InvalidCursor,
+        detail: "`cursor` belongs to another list; start again without one.".into(),
+    }
+}
+
+/// A position that is a number (a version).
+pub fn number_at(position: &str) -> Result<i32, ApiError> {
+    position.parse().map_err(|_| unreadable())
+}
+
+/// A position `(time, id)` written by [`time_and_id`].
+pub fn time_and_id_at(position: &str) -> Result<(chrono::NaiveDateTime, String), ApiError> {
+    let (micros, id) = position.split_once('|').ok_or_else(unreadable)?;
+    let micros: i64 = micros.parse().map_err(|_| unreadable())?;
+    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(unreadable)?;
+    Ok((at.naive_utc(), id.to_owned()))
+}
+
+/// The position of a row in `(time, id)` order.
+pub fn time_and_id(at: chrono::NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", at.and_utc().timestamp_micros())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_round_trip() {
+        let at = chrono::DateTime::from_timestamp_micros(1_790_000_000_123_456)
+            .unwrap()
+            .naive_utc();
+        let position = time_and_id(at, "0195-id");
+        assert_eq!(
+            time_and_id_at(&position).unwrap(),
+            (at, "0195-id".to_owned())
+        );
+        assert!(time_and_id_at("12").is_err() && time_and_id_at("x|y").is_err());
+        assert_eq!(number_at("7").unwrap(), 7);
+        assert!(number_at("seven").is_err());
+    }
 
     #[test]
     fn cursors_round_trip_and_forgeries_are_refused() {

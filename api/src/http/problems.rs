@@ -85,6 +85,12 @@ error_sets! {
         "503" => ServiceUnavailable
     ];
     /// Changing a record in scope from a JSON body, with `If-Match`.
+    /// Creating a record under another (`/enterprises/{id}/visits`).
+    CreateUnder = [
+        "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
+        "409" => Conflict, "413" => PayloadTooLarge, "415" => UnsupportedMediaType,
+        "422" => UnprocessableContent, "503" => ServiceUnavailable
+    ];
     Update = [
         "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
         "409" => Conflict, "412" => PreconditionFailed, "413" => PayloadTooLarge,

@@ -2,8 +2,10 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use gridwork_domain::enterprise::HazardFlag;
+use gridwork_domain::visit;
 use gridwork_domain::{EnterpriseId, GridId};
 use gridwork_persistence::enterprise::{EnterpriseFilter, EnterpriseRow};
+use gridwork_persistence::time;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
@@ -18,7 +20,7 @@ use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
-use crate::views::enterprises::{EnterprisePage, EnterpriseView};
+use crate::views::enterprises::{EnterprisePage, EnterpriseView, Freshness};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,6 +41,9 @@ pub struct EnterpriseQuery {
     pub flag: Option<HazardFlag>,
     /// Whether every field of the basic record is filled.
     pub basic_info_complete: Option<bool>,
+    /// Stale (true): never visited, or not for `GRIDWORK_STALE_AFTER_DAYS`;
+    /// or visited since (false).
+    pub stale: Option<bool>,
 }
 
 /// `validator` check: one letter A–T, either case.
@@ -52,8 +57,24 @@ fn section_letter(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-fn respond(row: &EnterpriseRow, builder: actix_web::HttpResponseBuilder) -> HttpResponse {
-    with_etag(builder, row.version, &EnterpriseView::from(row))
+/// When records go stale, as of now.
+pub fn freshness(state: &AppState) -> Freshness {
+    Freshness {
+        now: time::now(),
+        stale_after: state.stale_after,
+    }
+}
+
+fn respond(
+    state: &AppState,
+    row: &EnterpriseRow,
+    builder: actix_web::HttpResponseBuilder,
+) -> HttpResponse {
+    with_etag(
+        builder,
+        row.version,
+        &EnterpriseView::new(row, freshness(state)),
+    )
 }
 
 /// Enterprises in the caller's scope (unassigned ones are zone-wide only).
@@ -72,7 +93,10 @@ pub async fn list_enterprises(
     scoped: Scoped,
     Listing { filter, page }: Listing<EnterpriseQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let fresh = freshness(&state);
+    let cutoff = time::to_db(visit::stale_before(fresh.now, fresh.stale_after));
     let filter = EnterpriseFilter {
+        stale: filter.stale.map(|stale| (stale, cutoff)),
         grid_id: filter.grid_id.map(GridId::from),
         q: filter.q,
         industry_section: filter.industry_section.map(|s| s.to_uppercase()),
@@ -86,7 +110,7 @@ pub async fn list_enterprises(
         .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     Ok(HttpResponse::Ok().json(EnterprisePage {
-        items: rows.iter().map(EnterpriseView::from).collect(),
+        items: rows.iter().map(|r| EnterpriseView::new(r, fresh)).collect(),
         next_cursor,
     }))
 }
@@ -110,7 +134,7 @@ pub async fn get_enterprise(
     let row = state
         .run(move |conn| enterprises::find_visible(conn, &scoped, &id))
         .await?;
-    Ok(respond(&row, HttpResponse::Ok()))
+    Ok(respond(&state, &row, HttpResponse::Ok()))
 }
 
 /// Register an enterprise. Callers below zone level must place it in an area grid of their scope.
@@ -132,11 +156,12 @@ pub async fn create_enterprise(
     claim: Idempotent,
     body: Json<EnterpriseInput>,
 ) -> Result<Reply, ApiError> {
+    let fresh = freshness(&state);
     state
         .write(claim, move |conn| {
             let row = enterprises::create(conn, &scoped, &origin, body.into_inner())?;
             let location = format!("{API_PREFIX}/enterprises/{}", row.id);
-            Reply::created(location, row.version, &EnterpriseView::from(&row))
+            Reply::created(location, row.version, &EnterpriseView::new(&row, fresh))
         })
         .await
 }
@@ -166,5 +191,5 @@ pub async fn update_enterprise(
             enterprises::update(conn, &scoped, &origin, &id, &expected, body.into_inner())
         })
         .await?;
-    Ok(respond(&row, HttpResponse::Ok()))
+    Ok(respond(&state, &row, HttpResponse::Ok()))
 }

@@ -17,12 +17,15 @@ pub mod cases;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
+pub mod inspection_templates;
 pub mod meta;
 pub mod people;
 pub mod placards;
+pub mod profiles;
 pub mod reference;
 pub mod stats;
 pub mod users;
+pub mod visits;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
@@ -54,6 +57,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(enterprises::create_enterprise)
                 .service(enterprises::get_enterprise)
                 .service(enterprises::update_enterprise)
+                .service(profiles::get_profile)
+                .service(profiles::put_profile)
+                .service(profiles::profile_history)
+                .service(visits::create_visit)
+                .service(visits::list_visits)
+                .service(inspection_templates::list_templates)
+                .service(inspection_templates::create_template)
+                .service(inspection_templates::get_template)
+                .service(inspection_templates::get_template_version)
+                .service(inspection_templates::update_template)
                 .service(people::list_people)
                 .service(people::create_person)
                 .service(people::get_person)

@@ -40,3 +40,12 @@ impl From<&AttachmentRow> for AttachmentView {
         }
     }
 }
+
+/// The attachment ids a row keeps comma-separated.
+pub fn ids(joined: &str) -> Vec<String> {
+    joined
+        .split(',')
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

@@ -261,12 +261,7 @@ impl From<&TimelineRow> for TimelineEntry {
             to_state: row.to_state,
             level: row.level,
             note: row.note.clone(),
-            attachments: row
-                .attachments
-                .split(',')
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            attachments: super::attachments::ids(&row.attachments),
             visibility: row.visibility,
             department: row.department_code.clone(),
         }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
+use gridwork_domain::visit;
 use gridwork_persistence::enterprise::EnterpriseRow;
 use gridwork_persistence::time;
 use serde::Serialize;
@@ -63,14 +64,25 @@ pub struct EnterpriseView {
     #[schema(format = Uuid, max_length = 36)]
     pub grid_id: Option<String>,
     pub basic_info: BasicInfo,
+    /// The last visit (走访), which verifies the record; null if never visited.
+    pub last_verified_at: Option<DateTime<Utc>>,
+    /// Never visited, or not for `GRIDWORK_STALE_AFTER_DAYS` (default 90).
+    pub stale: bool,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
 
-impl From<&EnterpriseRow> for EnterpriseView {
-    fn from(row: &EnterpriseRow) -> EnterpriseView {
+/// When records go stale, as of now.
+#[derive(Debug, Clone, Copy)]
+pub struct Freshness {
+    pub now: DateTime<Utc>,
+    pub stale_after: chrono::Duration,
+}
+
+impl EnterpriseView {
+    pub fn new(row: &EnterpriseRow, freshness: Freshness) -> EnterpriseView {
         let missing = enterprises::presence(row).missing();
         let section_label_zh = row
             .industry_section
@@ -97,6 +109,12 @@ impl From<&EnterpriseRow> for EnterpriseView {
                 complete: missing.is_empty(),
                 missing,
             },
+            last_verified_at: row.last_verified_at.map(time::from_db),
+            stale: visit::is_stale(
+                row.last_verified_at.map(time::from_db),
+                freshness.now,
+                freshness.stale_after,
+            ),
             archived_at: row.archived_at.map(time::from_db),
             created_at: time::from_db(row.created_at),
             updated_at: time::from_db(row.updated_at),

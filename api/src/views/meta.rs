@@ -3,7 +3,7 @@
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
-use gridwork_domain::{Role, case};
+use gridwork_domain::{Role, case, inspection, profile, visit};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -84,6 +84,30 @@ pub struct Codes {
     /// Dates of the working calendar that break the plain week.
     #[schema(min_items = 2, max_items = 2)]
     pub day_kinds: Vec<Label>,
+    /// Duties of an enterprise's key personnel (profile).
+    #[schema(min_items = 4, max_items = 4)]
+    pub key_roles: Vec<Label>,
+    /// Kinds of an enterprise's places (profile).
+    #[schema(min_items = 7, max_items = 7)]
+    pub place_kinds: Vec<Label>,
+    /// Fire equipment (profile).
+    #[schema(min_items = 7, max_items = 7)]
+    pub fire_equipment_kinds: Vec<Label>,
+    /// Special equipment under statutory inspection (profile).
+    #[schema(min_items = 6, max_items = 6)]
+    pub special_equipment_kinds: Vec<Label>,
+    /// Units of stored chemicals (profile).
+    #[schema(min_items = 4, max_items = 4)]
+    pub quantity_units: Vec<Label>,
+    /// What a visit to an enterprise was for.
+    #[schema(min_items = 6, max_items = 6)]
+    pub visit_purposes: Vec<Label>,
+    /// What an item of an inspection template asks for.
+    #[schema(min_items = 5, max_items = 5)]
+    pub inspection_item_kinds: Vec<Label>,
+    /// How grave a hazard is.
+    #[schema(min_items = 2, max_items = 2)]
+    pub hazard_severities: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -142,6 +166,14 @@ impl Codes {
             deadline_statuses: labels!(case::deadline::DeadlineStatus),
             visibilities: labels!(case::Visibility),
             day_kinds: labels!(case::calendar::DayKind),
+            key_roles: labels!(profile::KeyRole),
+            place_kinds: labels!(profile::PlaceKind),
+            fire_equipment_kinds: labels!(profile::FireEquipmentKind),
+            special_equipment_kinds: labels!(profile::SpecialEquipmentKind),
+            quantity_units: labels!(profile::QuantityUnit),
+            visit_purposes: labels!(visit::VisitPurpose),
+            inspection_item_kinds: labels!(inspection::ItemKind),
+            hazard_severities: labels!(inspection::HazardSeverity),
         }
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE inspection_template_versions;
+DROP TABLE inspection_templates;
