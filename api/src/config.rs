@@ -55,6 +55,8 @@ pub struct Config {
     pub workers: usize,
     /// Code of the zone root grid (digits, e.g. a 12-digit division code).
     pub zone_code: String,
+    /// The zone's time zone: inspection windows are local times in it.
+    pub time_zone: chrono_tz::Tz,
     /// Base URL printed in placard QR codes, as phones reach the server;
     /// None: the address the server listens on.
     pub public_url: Option<String>,
@@ -388,6 +390,13 @@ impl Config {
                 lock_for: to_chrono(secs("GRIDWORK_LOCKOUT_SECS", 900)?),
             },
             zone_code: zone_code.trim().to_owned(),
+            time_zone: match get("GRIDWORK_TIME_ZONE") {
+                None => chrono_tz::Asia::Shanghai,
+                Some(name) => name.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name: "GRIDWORK_TIME_ZONE",
+                    reason: format!("`{name}` is not an IANA time zone such as Asia/Shanghai"),
+                })?,
+            },
             public_url,
             pii_key,
             max_body_bytes: parse("GRIDWORK_MAX_BODY_BYTES", 256 * 1024)?.max(1024) as usize,

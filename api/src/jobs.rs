@@ -1,6 +1,8 @@
 //! Background work of every instance: the sweeper escalates cases whose
 //! deadlines passed (each with a version check, so once however many
-//! instances run it), and removes expired idempotency keys and login
+//! instances run it), makes inspection occurrences a day ahead and moves
+//! those not done to overdue and missed (unique per window; plain
+//! UPDATEs), and removes expired idempotency keys and login
 //! attempts no lockout looks at any more (idempotent DELETEs).
 
 use std::time::Duration;
@@ -9,27 +11,35 @@ use actix_web::web;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
-use crate::app::{attachments, case_steps};
+use crate::app::{attachments, case_steps, hazards, inspection_schedules};
 use crate::files::Files;
 use crate::http::ApiError;
 use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
+use chrono_tz::Tz;
 
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {
     pub cases_escalated: usize,
+    pub occurrences_made: usize,
+    pub occurrences_moved: usize,
+    pub hazards_escalated: usize,
     pub idempotency_keys: usize,
     pub login_attempts: usize,
 }
 
 /// One sweep, now.
-pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy) -> Result<Swept, ApiError> {
+pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy, tz: Tz) -> Result<Swept, ApiError> {
     let now = time::now();
     let attempts_before = time::to_db(lockout.relevant_since(now));
     state::run(pool, move |conn| {
+        let occurrences = inspection_schedules::sweep(conn, tz, now)?;
         Ok(Swept {
             cases_escalated: case_steps::escalate_overdue(conn, now)?,
+            occurrences_made: occurrences.made,
+            occurrences_moved: occurrences.moved,
+            hazards_escalated: hazards::escalate_overdue(conn, now)?,
             idempotency_keys: idempotency::delete_expired(conn, time::to_db(now))?,
             login_attempts: login_attempt::delete_before(conn, attempts_before)?,
         })
@@ -69,9 +79,15 @@ pub async fn sweep_forever(
     loop {
         ticks.tick().await;
         limits.forget_idle();
-        match sweep(&state.pool, state.lockout).await {
+        match sweep(&state.pool, state.lockout, state.time_zone).await {
             Ok(swept)
-                if swept.cases_escalated + swept.idempotency_keys + swept.login_attempts > 0 =>
+                if swept.cases_escalated
+                    + swept.occurrences_made
+                    + swept.occurrences_moved
+                    + swept.hazards_escalated
+                    + swept.idempotency_keys
+                    + swept.login_attempts
+                    > 0 =>
             {
                 tracing::info!(?swept, "swept expired records");
             }

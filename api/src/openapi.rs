@@ -49,7 +49,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "attachments", description = "Photos for cases and visits: sniffed, stripped of location metadata, kept in the object store"),
         (name = "stats", description = "The three 100% rates"),
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
-        (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates"),
+        (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
     )

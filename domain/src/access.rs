@@ -20,6 +20,8 @@ pub enum Permission {
     RecordVisits,
     /// Keep inspection templates and schedules (检查表, 排查计划).
     ManageInspections,
+    /// Submit inspections in the caller's grids (隐患排查).
+    Inspect,
     /// Publish, unpublish and re-key placards.
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
@@ -64,6 +66,13 @@ impl Permission {
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
             Permission::ManageInspections => &[Role::Admin, Role::ZoneOfficer],
+            Permission::Inspect => &[
+                Role::Admin,
+                Role::ZoneOfficer,
+                Role::GridLeader,
+                Role::GridWorker,
+                Role::PartTimeWorker,
+            ],
             // those who report cases, and department staff for their feedback
             Permission::UploadPhotos => &[Role::DepartmentStaff],
             Permission::ReportCases => &[

@@ -17,6 +17,8 @@ crate::closed_set! {
     /// A record other than a case that photos belong to.
     pub enum OwnerKind {
         Visit = "visit", "走访", "Visit";
+        Inspection = "inspection", "排查记录", "Inspection";
+        Hazard = "hazard", "隐患整改", "Hazard rectification";
     }
 }
 

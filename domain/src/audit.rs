@@ -20,6 +20,10 @@ crate::closed_set! {
         VisitRecord = "enterprise.visit", "记录企业走访", "Enterprise visit recorded";
         TemplateCreate = "inspection_template.create", "新增检查表", "Inspection template created";
         TemplateUpdate = "inspection_template.update", "修改检查表", "Inspection template changed";
+        ScheduleCreate = "inspection_schedule.create", "新增排查计划", "Inspection schedule created";
+        ScheduleArchive = "inspection_schedule.archive", "停止排查计划", "Inspection schedule ended";
+        InspectionSubmit = "inspection.submit", "提交排查记录", "Inspection submitted";
+        HazardStep = "hazard.step", "隐患整改流转", "Hazard step taken";
         PersonCreate = "person.create", "登记人员", "Person registered";
         PersonUpdate = "person.update", "修改人员信息", "Person changed";
         AssignmentCreate = "assignment.create", "人员入格", "Person assigned";
@@ -59,6 +63,9 @@ crate::closed_set! {
         Attachment = "attachment", "照片", "Photo";
         Visit = "visit", "走访", "Visit";
         InspectionTemplate = "inspection_template", "检查表", "Inspection template";
+        InspectionSchedule = "inspection_schedule", "排查计划", "Inspection schedule";
+        Inspection = "inspection", "排查记录", "Inspection";
+        Hazard = "hazard", "隐患", "Hazard";
     }
 }
 

@@ -12,6 +12,11 @@ crate::closed_set! {
         EnterpriseVisited = "enterprise.visited", "企业已走访", "Enterprise visited";
         InspectionTemplateCreated = "inspection_template.created", "检查表已新增", "Inspection template created";
         InspectionTemplateUpdated = "inspection_template.updated", "检查表已修改", "Inspection template changed";
+        InspectionScheduleCreated = "inspection_schedule.created", "排查计划已新增", "Inspection schedule created";
+        InspectionScheduleArchived = "inspection_schedule.archived", "排查计划已停止", "Inspection schedule ended";
+        InspectionSubmitted = "inspection.submitted", "排查记录已提交", "Inspection submitted";
+        HazardChanged = "hazard.changed", "隐患整改有进展", "Hazard changed";
+        HazardEscalated = "hazard.escalated", "隐患逾期转为事件", "Overdue hazard became a case";
         PersonCreated = "person.created", "人员已登记", "Person registered";
         PersonUpdated = "person.updated", "人员信息已更新", "Person updated";
         AssignmentCreated = "assignment.created", "人员已入格", "Person assigned";

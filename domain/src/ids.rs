@@ -41,6 +41,18 @@ crate::id_type!(
     /// An inspection template (检查表).
     TemplateId
 );
+crate::id_type!(
+    /// An inspection schedule (排查计划).
+    ScheduleId
+);
+crate::id_type!(
+    /// An inspection submitted (排查记录).
+    InspectionId
+);
+crate::id_type!(
+    /// A hazard an inspection found (隐患).
+    HazardId
+);
 
 #[cfg(test)]
 mod tests {

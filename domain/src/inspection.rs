@@ -345,7 +345,7 @@ pub struct Answer {
 }
 
 #[cfg(feature = "openapi")]
-fn answer_value() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+pub fn answer_value() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
     let one_of = OneOfBuilder::new()
         .item(ObjectBuilder::new().schema_type(Type::Boolean))

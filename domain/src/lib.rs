@@ -14,8 +14,10 @@ pub mod coverage;
 pub mod enterprise;
 pub mod event;
 pub mod grid;
+pub mod hazard;
 pub mod ids;
 pub mod inspection;
+pub mod inspection_kpi;
 pub mod lockout;
 pub mod password;
 pub mod person;
@@ -23,13 +25,14 @@ pub mod placard;
 pub mod profile;
 pub mod refresh_token;
 pub mod role;
+pub mod schedule;
 pub mod user;
 pub mod visit;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, PersonId, TemplateId,
-    UserId, VisitId,
+    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, HazardId,
+    InspectionId, PersonId, ScheduleId, TemplateId, UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

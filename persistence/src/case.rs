@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use gridwork_domain::case::{CaseState, Level, Satisfaction, Severity, Source, Visibility};
-use gridwork_domain::{CaseId, EnterpriseId, GridId, UserId};
+use gridwork_domain::{CaseId, EnterpriseId, GridId, HazardId, UserId};
 
 use crate::connection::DbConnection;
 use crate::schema::{case_departments, case_timeline, cases};
@@ -44,6 +44,8 @@ pub struct CaseRow {
     /// Deadlines (`DueAction` codes, comma-separated) whose passing already
     /// escalated the case: each escalates it once.
     pub overdue_escalated: String,
+    /// The hazard this case was opened for (overdue for rectification).
+    pub hazard_id: Option<HazardId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -410,6 +412,14 @@ pub fn stat_rows(
         rows.dedup_by(|a, b| a.id == b.id);
     }
     Ok(rows)
+}
+
+/// Links a case to the hazard it was opened for.
+pub fn link_hazard(conn: &mut DbConnection, id: &CaseId, hazard: &HazardId) -> QueryResult<()> {
+    diesel::update(cases::table.filter(cases::id.eq(id)))
+        .set(cases::hazard_id.eq(hazard))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn add_timeline(conn: &mut DbConnection, row: &TimelineRow) -> QueryResult<()> {

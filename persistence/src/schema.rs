@@ -274,6 +274,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         overdue_escalated -> Text,
+        hazard_id -> Nullable<Text>,
     }
 }
 
@@ -373,5 +374,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inspection_schedules (id) {
+        id -> Text,
+        template_id -> Text,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        recurrence -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        opens_at -> Text,
+        window_hours -> Integer,
+        grace_hours -> Integer,
+        assignee_user_id -> Nullable<Text>,
+        assignee_role -> Nullable<Text>,
+        materialized_until -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    inspection_occurrences (id) {
+        id -> Text,
+        schedule_id -> Text,
+        template_id -> Text,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        assignee_user_id -> Nullable<Text>,
+        assignee_role -> Nullable<Text>,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        missed_at -> Timestamp,
+        state -> Text,
+        inspection_id -> Nullable<Text>,
+        done_at -> Nullable<Timestamp>,
+        on_time -> Nullable<Bool>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        template_id -> Text,
+        template_version -> Integer,
+        occurrence_id -> Nullable<Text>,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        inspector_id -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        answers -> Text,
+        failed_count -> Integer,
+        on_time -> Nullable<Bool>,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazards (id) {
+        id -> Text,
+        inspection_id -> Text,
+        item_key -> Text,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        severity -> Text,
+        state -> Text,
+        description -> Text,
+        rectify_due_at -> Timestamp,
+        responsible_person_id -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        rectified_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        evidence -> Text,
+        note -> Nullable<Text>,
+        reopened_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(inspection_occurrences, inspections);
 diesel::allow_tables_to_appear_in_same_query!(enterprise_profiles, users);
 diesel::allow_tables_to_appear_in_same_query!(enterprise_visits, users);

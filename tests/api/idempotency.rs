@@ -218,7 +218,7 @@ async fn keys_are_per_caller_and_expire(backend: Backend) {
 
     // after the retention the key is gone: the sweep removes it, a retry runs anew
     actix_web::rt::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let swept = gridwork_api::jobs::sweep(&app.pool, app.config.lockout)
+    let swept = gridwork_api::jobs::sweep(&app.pool, app.config.lockout, app.config.time_zone)
         .await
         .unwrap();
     assert_eq!(swept.idempotency_keys, 2);

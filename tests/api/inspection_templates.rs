@@ -1,7 +1,7 @@
 //! Inspection templates: versioned (every version readable), kept by the
 //! zone office, refusals named by item.
 
-use gridwork_tests::{Backend, TestApp, Zone, id, on_both_backends};
+use gridwork_tests::{Backend, TestApp, Zone, error_fields, id, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(templates_are_versioned_and_every_version_stays_readable);
@@ -90,12 +90,7 @@ async fn templates_are_versioned_and_every_version_stays_readable(backend: Backe
         .post("/api/v1/inspection-templates", Some(&z.admin), &bad)
         .await;
     let problem = res.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(problem);
     assert_eq!(fields, ["items[2].fail_choices[0]", "items[3].severity"]);
     let log = app
         .ok(

@@ -1,7 +1,7 @@
 //! Enterprise profiles (人、地、事、物): versions with what changed, who and
 //! when; If-Match; refusals named by path; phones masked; scope.
 
-use gridwork_tests::{Backend, TestApp, Zone, id, on_both_backends};
+use gridwork_tests::{Backend, TestApp, Zone, error_fields, id, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -166,12 +166,7 @@ async fn a_profile_refuses_bad_entries_by_path_and_stale_versions(backend: Backe
     bad["key_personnel"][1]["phone"] = json!("-----");
     let refused = app.put_if(&path, &z.worker_a, "\"0\"", &bad).await;
     let problem = refused.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(problem);
     assert_eq!(
         fields,
         [

@@ -568,6 +568,16 @@ impl Zone {
     }
 }
 
+/// The fields a validation problem names, in order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("a field"))
+        .collect()
+}
+
 /// `value["id"]` as a string.
 pub fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")

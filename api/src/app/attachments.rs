@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use gridwork_domain::attachment::{ImageType, OwnerKind};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::Visibility;
-use gridwork_domain::{AttachmentId, Permission, VisitId};
+use gridwork_domain::{AttachmentId, HazardId, InspectionId, Permission, VisitId};
 use gridwork_persistence::attachment::{self, AttachmentRow};
 use gridwork_persistence::case::{self, CaseRow};
 use gridwork_persistence::{DbConnection, time};
 
 use super::cases::{self as cases_app, Reach};
-use super::visits;
 use super::{AppError, AuditEvent, FieldCode, FieldError, Origin, Scoped};
+use super::{hazards, inspections, visits};
 
 /// The most photos one report or step carries.
 pub const MAX_PER_STEP: usize = 10;
@@ -120,8 +120,16 @@ pub fn find(
     let row = attachment::find(conn, id)?.ok_or(AppError::NotFound)?;
     if let (Some(kind), Some(owner)) = (row.owner_type, &row.owner_id) {
         match kind {
-            OwnerKind::Visit => visits::find_visible(conn, scoped, &VisitId::from(owner.as_str()))?,
-        };
+            OwnerKind::Visit => {
+                visits::find_visible(conn, scoped, &VisitId::from(owner.as_str()))?;
+            }
+            OwnerKind::Inspection => {
+                inspections::find(conn, scoped, &InspectionId::from(owner.as_str()))?;
+            }
+            OwnerKind::Hazard => {
+                hazards::find(conn, scoped, &HazardId::from(owner.as_str()))?;
+            }
+        }
         return Ok(row);
     }
     let Some(case_id) = &row.case_id else {

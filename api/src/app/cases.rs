@@ -387,6 +387,7 @@ pub fn create(
             updated_at: at,
             version: 1,
             overdue_escalated: String::new(),
+            hazard_id: None,
         };
         case::insert(conn, &row)?;
         let report = TimelineRow {

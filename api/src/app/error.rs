@@ -62,6 +62,8 @@ codes! {
         TooManyTokens = "too_many_tokens",
         CaseExists = "case_exists",
         VisitExists = "visit_exists",
+        InspectionExists = "inspection_exists",
+        OccurrenceDone = "occurrence_done",
         InvalidTransition = "invalid_transition",
         TopLevel = "top_level",
         AlreadyReportedIn = "already_reported_in",

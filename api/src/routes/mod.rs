@@ -17,7 +17,9 @@ pub mod cases;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
+pub mod inspection_schedules;
 pub mod inspection_templates;
+pub mod inspections;
 pub mod meta;
 pub mod people;
 pub mod placards;
@@ -67,6 +69,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inspection_templates::get_template)
                 .service(inspection_templates::get_template_version)
                 .service(inspection_templates::update_template)
+                .service(inspection_schedules::create_schedule)
+                .service(inspection_schedules::list_schedules)
+                .service(inspection_schedules::get_schedule)
+                .service(inspection_schedules::end_schedule)
+                .service(inspection_schedules::list_occurrences)
+                .service(inspections::create_inspection)
+                .service(inspections::list_inspections)
+                .service(inspections::get_inspection)
+                .service(inspections::list_hazards)
+                .service(inspections::get_hazard)
+                .service(inspections::start_hazard)
+                .service(inspections::rectify_hazard)
+                .service(inspections::verify_hazard)
+                .service(inspections::reopen_hazard)
                 .service(people::list_people)
                 .service(people::create_person)
                 .service(people::get_person)
@@ -116,6 +132,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::put_day)
                 .service(calendar::remove_day)
                 .service(stats::case_stats)
+                .service(stats::inspection_stats)
                 .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)

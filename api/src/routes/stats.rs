@@ -16,6 +16,7 @@ use crate::http::problems as doc;
 use crate::http::query::{Listing, Query, department_code};
 use crate::state::AppState;
 use crate::views::cases::CaseStatsView;
+use crate::views::inspections::InspectionStatsView;
 use crate::views::stats::{Coverage, GapPage, gaps};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -94,6 +95,43 @@ pub async fn coverage_gaps(
         items: rest.into_iter().map(|(_, gap)| gap).collect(),
         next_cursor,
     }))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InspectionStatsQuery {
+    /// This grid and everything below it.
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub grid_id: Option<GridId>,
+    /// Windows closing (and hazards found) at or after this time; thirty
+    /// days before `to` by default.
+    pub from: Option<DateTime<Utc>>,
+    /// …and before this time (at most now).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Inspection KPIs (考核) for the grids you may see: completion (done on
+/// time / due) overall, by grid and by worker; hazards found, rectified on
+/// time, open and overdue, overall and by grid.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(InspectionStatsQuery),
+    responses((status = 200, body = InspectionStatsView), doc::List)
+)]
+#[get("/stats/inspections")]
+pub async fn inspection_stats(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    Query(q): Query<InspectionStatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let now = gridwork_persistence::time::now();
+    let stats = state
+        .run(move |conn| {
+            app::inspection_stats::compute(conn, &scoped, q.grid_id.as_ref(), q.from, q.to, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(InspectionStatsView::from(stats)))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]

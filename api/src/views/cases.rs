@@ -52,6 +52,9 @@ pub struct CaseView {
     /// An unsatisfied evaluation reopened it (once only).
     pub reopened: bool,
     pub satisfaction: Option<Satisfaction>,
+    /// The hazard this case was opened for, overdue for rectification.
+    #[schema(format = Uuid, max_length = 36)]
+    pub hazard_id: Option<String>,
     /// The case this one was merged into as a duplicate.
     #[schema(format = Uuid, max_length = 36)]
     pub merged_into: Option<String>,
@@ -146,6 +149,7 @@ impl CaseView {
             reopened: row.reopened,
             satisfaction: row.satisfaction,
             merged_into: row.merged_into.as_ref().map(ToString::to_string),
+            hazard_id: row.hazard_id.as_ref().map(ToString::to_string),
             reported_at: reported,
             accept_due_at: due(row.accept_due_at),
             report_in_due_at: row.report_in_due_at.map(time::from_db),

@@ -3,7 +3,7 @@
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
-use gridwork_domain::{Role, case, inspection, profile, visit};
+use gridwork_domain::{Role, case, hazard, inspection, profile, schedule, visit};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -108,6 +108,15 @@ pub struct Codes {
     /// How grave a hazard is.
     #[schema(min_items = 2, max_items = 2)]
     pub hazard_severities: Vec<Label>,
+    /// Where an occurrence of an inspection schedule stands.
+    #[schema(min_items = 4, max_items = 4)]
+    pub occurrence_states: Vec<Label>,
+    /// Where a hazard's rectification stands.
+    #[schema(min_items = 4, max_items = 4)]
+    pub hazard_states: Vec<Label>,
+    /// The steps of a hazard's rectification.
+    #[schema(min_items = 4, max_items = 4)]
+    pub hazard_actions: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -174,6 +183,9 @@ impl Codes {
             visit_purposes: labels!(visit::VisitPurpose),
             inspection_item_kinds: labels!(inspection::ItemKind),
             hazard_severities: labels!(inspection::HazardSeverity),
+            occurrence_states: labels!(schedule::OccurrenceState),
+            hazard_states: labels!(hazard::HazardState),
+            hazard_actions: labels!(hazard::HazardAction),
         }
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE inspection_occurrences;
+DROP TABLE inspection_schedules;

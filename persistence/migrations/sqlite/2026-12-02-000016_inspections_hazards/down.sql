@@ -1,0 +1,3 @@
+ALTER TABLE cases DROP COLUMN hazard_id;
+DROP TABLE hazards;
+DROP TABLE inspections;
