@@ -11,6 +11,7 @@ pub mod boundary;
 pub mod case;
 pub mod code;
 pub mod coverage;
+pub mod dispute;
 pub mod enterprise;
 pub mod event;
 pub mod grid;

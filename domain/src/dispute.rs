@@ -1,0 +1,138 @@
+//! Dispute mediation (矛盾调解): labour disputes and conflicts between
+//! employees, mediated in the grid and closed with an outcome; who may read
+//! the parties and the session notes; and the figures the zone reports —
+//! the mediation success rate and the same month a year earlier (the
+//! article's "year-on-year fall").
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::coverage::Rate;
+use crate::role::{Role, Roles};
+
+crate::closed_set! {
+    /// How a mediation ended.
+    pub enum Outcome {
+        Agreement = "agreement", "达成调解协议", "Agreement";
+        ReferredToArbitration = "referred_to_arbitration", "引导劳动仲裁", "Referred to arbitration";
+        Escalated = "escalated", "上报为事件", "Escalated as a case";
+        Withdrawn = "withdrawn", "当事人撤回", "Withdrawn";
+    }
+}
+
+crate::closed_set! {
+    /// Where a dispute stands.
+    pub enum DisputeState {
+        Open = "open", "调解中", "Being mediated";
+        Closed = "closed", "已结案", "Closed";
+    }
+}
+
+crate::closed_set! {
+    /// How worrying a heart-to-heart talk (谈心谈话) left the worker.
+    pub enum RiskLevel {
+        None = "none", "无风险", "No risk";
+        Watch = "watch", "需关注", "Watch";
+        High = "high", "高风险", "High risk";
+    }
+}
+
+/// Who may read a dispute's restricted part — the parties' names and
+/// contacts and the session notes: its mediator, and grid leaders and zone
+/// officers whose scope holds it. Everyone else in scope sees it redacted.
+pub fn may_read_restricted(roles: &Roles, is_mediator: bool, in_scope: bool) -> bool {
+    is_mediator
+        || (in_scope && (roles.contains(Role::GridLeader) || roles.contains(Role::ZoneOfficer)))
+}
+
+/// 调解成功率: agreements among the disputes closed, those withdrawn by the
+/// parties left out (nothing was left to mediate).
+pub fn success_rate(outcomes: impl IntoIterator<Item = Outcome>) -> Rate {
+    let (mut agreed, mut counted) = (0, 0);
+    for outcome in outcomes {
+        if outcome != Outcome::Withdrawn {
+            counted += 1;
+            agreed += u64::from(outcome == Outcome::Agreement);
+        }
+    }
+    Rate::new(agreed, counted)
+}
+
+/// The month a dispute is counted in, `YYYY-MM`.
+pub fn month_of(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// The same month a year earlier, for a `YYYY-MM` month.
+pub fn year_earlier(month: &str) -> Option<String> {
+    let (year, rest) = month.split_once('-')?;
+    let year: i32 = year.parse().ok()?;
+    let number: u32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
+    Some(format!("{:04}-{number:02}", year - 1))
+}
+
+/// The change from a year earlier, as a share of the earlier count
+/// (−0.25 is a quarter fewer); None when there was nothing a year earlier.
+pub fn year_on_year(now: u64, earlier: u64) -> Option<f64> {
+    (earlier > 0).then(|| {
+        let change = (now as f64 - earlier as f64) / earlier as f64;
+        (change * 10_000.0).round() / 10_000.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_mediator_leaders_and_the_zone_office_read_the_parties() {
+        let worker = Roles::single(Role::GridWorker);
+        let leader = Roles::single(Role::GridLeader);
+        let officer = Roles::single(Role::ZoneOfficer);
+        assert!(may_read_restricted(&worker, true, true), "the mediator");
+        assert!(
+            !may_read_restricted(&worker, false, true),
+            "another worker of the grid"
+        );
+        assert!(may_read_restricted(&leader, false, true));
+        assert!(
+            !may_read_restricted(&leader, false, false),
+            "another grid's leader"
+        );
+        assert!(may_read_restricted(&officer, false, true));
+        assert!(!may_read_restricted(
+            &Roles::single(Role::Admin),
+            false,
+            true
+        ));
+        assert!(!may_read_restricted(
+            &Roles::single(Role::Auditor),
+            false,
+            true
+        ));
+    }
+
+    #[test]
+    fn success_leaves_withdrawn_disputes_out() {
+        // 6 agreements, 2 referred to arbitration, 1 escalated, 3 withdrawn → 6/9
+        let outcomes = [Outcome::Agreement; 6]
+            .into_iter()
+            .chain([Outcome::ReferredToArbitration; 2])
+            .chain([Outcome::Escalated])
+            .chain([Outcome::Withdrawn; 3]);
+        let rate = success_rate(outcomes);
+        assert_eq!((rate.numerator, rate.denominator), (6, 9));
+        assert_eq!(rate.value(), Some(0.6667));
+        assert_eq!(success_rate([Outcome::Withdrawn]).value(), None);
+    }
+
+    #[test]
+    fn months_and_the_year_before() {
+        assert_eq!(month_of("2025-07-31".parse().unwrap()), "2025-07");
+        assert_eq!(year_earlier("2026-01").as_deref(), Some("2025-01"));
+        assert_eq!(year_earlier("2026-13"), None);
+        assert_eq!(year_earlier("nope"), None);
+        // 9 disputes this July against 12 a year earlier: a quarter fewer
+        assert_eq!(year_on_year(9, 12), Some(-0.25));
+        assert_eq!(year_on_year(3, 0), None);
+    }
+}
