@@ -1,6 +1,7 @@
 //! Photos: recorded once their bytes are stored, readable by their uploader
-//! until a case takes them up, then by whoever may see that case (its
-//! reporter only those on public timeline entries).
+//! until a case, a visit, an inspection or a hazard takes them up, then by
+//! whoever may see that record (a case's reporter only those on public
+//! timeline entries).
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::attachment::{ImageType, OwnerKind};

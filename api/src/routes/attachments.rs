@@ -86,15 +86,16 @@ async fn file_part(
     ))
 }
 
-/// Upload a photo (上传照片), for a case report, a resolution or a note.
+/// Upload a photo (上传照片), for a case report, a resolution or a note, a
+/// visit, an inspection's photo items or a hazard's rectification evidence.
 ///
 /// The body is the photo itself (any `Content-Type`; `image/jpeg` is
 /// customary) or `multipart/form-data` with the photo in the part `file`.
 /// The type is read from the bytes: JPEG, PNG or WebP, anything else 415.
 /// Location, camera and other metadata (EXIF, XMP, comments) are removed
 /// before it is stored; the EXIF orientation of JPEG and PNG is kept. The
-/// upload is yours alone until a report or step names it in
-/// `attachments`; one no case takes up is removed after
+/// upload is yours alone until a report, step, visit, inspection or
+/// hazard step names it; one nothing takes up is removed after
 /// `GRIDWORK_ATTACHMENT_TTL_HOURS` (168). Sending the same photo again
 /// while it waits answers the first upload with 200. Photos larger than
 /// `GRIDWORK_ATTACHMENT_MAX_BYTES` (10 MiB) answer 413.
@@ -205,7 +206,7 @@ pub async fn upload_attachment(
 
 /// A photo's bytes: for its uploader while it waits to be attached, then
 /// for whoever may see its case (the reporter: those on public timeline
-/// entries). Immutable: its ETag is its SHA-256.
+/// entries), or the visit's enterprise, the inspection or the hazard. Immutable: its ETag is its SHA-256.
 #[utoipa::path(
     tag = "attachments",
     security(("bearer" = [])),
