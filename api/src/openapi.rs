@@ -50,6 +50,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "stats", description = "The three 100% rates"),
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),
+        (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
     )

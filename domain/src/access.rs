@@ -22,6 +22,8 @@ pub enum Permission {
     ManageInspections,
     /// Submit inspections in the caller's grids (隐患排查).
     Inspect,
+    /// Open disputes in the caller's grids and mediate them (矛盾调解).
+    Mediate,
     /// Publish, unpublish and re-key placards.
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
@@ -66,7 +68,7 @@ impl Permission {
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
             Permission::ManageInspections => &[Role::Admin, Role::ZoneOfficer],
-            Permission::Inspect => &[
+            Permission::Mediate | Permission::Inspect => &[
                 Role::Admin,
                 Role::ZoneOfficer,
                 Role::GridLeader,

@@ -24,6 +24,9 @@ crate::closed_set! {
         ScheduleArchive = "inspection_schedule.archive", "停止排查计划", "Inspection schedule ended";
         InspectionSubmit = "inspection.submit", "提交排查记录", "Inspection submitted";
         HazardStep = "hazard.step", "隐患整改流转", "Hazard step taken";
+        DisputeOpen = "dispute.open", "登记矛盾纠纷", "Dispute opened";
+        DisputeSession = "dispute.session", "记录调解", "Mediation session recorded";
+        DisputeClose = "dispute.close", "矛盾纠纷结案", "Dispute closed";
         PersonCreate = "person.create", "登记人员", "Person registered";
         PersonUpdate = "person.update", "修改人员信息", "Person changed";
         AssignmentCreate = "assignment.create", "人员入格", "Person assigned";
@@ -66,6 +69,7 @@ crate::closed_set! {
         InspectionSchedule = "inspection_schedule", "排查计划", "Inspection schedule";
         Inspection = "inspection", "排查记录", "Inspection";
         Hazard = "hazard", "隐患", "Hazard";
+        Dispute = "dispute", "矛盾纠纷", "Dispute";
     }
 }
 

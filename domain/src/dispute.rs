@@ -11,7 +11,7 @@ use crate::role::{Role, Roles};
 
 crate::closed_set! {
     /// How a mediation ended.
-    pub enum Outcome {
+    pub enum DisputeOutcome {
         Agreement = "agreement", "达成调解协议", "Agreement";
         ReferredToArbitration = "referred_to_arbitration", "引导劳动仲裁", "Referred to arbitration";
         Escalated = "escalated", "上报为事件", "Escalated as a case";
@@ -24,6 +24,15 @@ crate::closed_set! {
     pub enum DisputeState {
         Open = "open", "调解中", "Being mediated";
         Closed = "closed", "已结案", "Closed";
+    }
+}
+
+crate::closed_set! {
+    /// Which side of a dispute a party is on.
+    pub enum PartySide {
+        Employee = "employee", "职工方", "Employee side";
+        Employer = "employer", "企业方", "Employer side";
+        Other = "other", "其他", "Other";
     }
 }
 
@@ -46,12 +55,12 @@ pub fn may_read_restricted(roles: &Roles, is_mediator: bool, in_scope: bool) -> 
 
 /// 调解成功率: agreements among the disputes closed, those withdrawn by the
 /// parties left out (nothing was left to mediate).
-pub fn success_rate(outcomes: impl IntoIterator<Item = Outcome>) -> Rate {
+pub fn success_rate(outcomes: impl IntoIterator<Item = DisputeOutcome>) -> Rate {
     let (mut agreed, mut counted) = (0, 0);
     for outcome in outcomes {
-        if outcome != Outcome::Withdrawn {
+        if outcome != DisputeOutcome::Withdrawn {
             counted += 1;
-            agreed += u64::from(outcome == Outcome::Agreement);
+            agreed += u64::from(outcome == DisputeOutcome::Agreement);
         }
     }
     Rate::new(agreed, counted)
@@ -114,15 +123,15 @@ mod tests {
     #[test]
     fn success_leaves_withdrawn_disputes_out() {
         // 6 agreements, 2 referred to arbitration, 1 escalated, 3 withdrawn → 6/9
-        let outcomes = [Outcome::Agreement; 6]
+        let outcomes = [DisputeOutcome::Agreement; 6]
             .into_iter()
-            .chain([Outcome::ReferredToArbitration; 2])
-            .chain([Outcome::Escalated])
-            .chain([Outcome::Withdrawn; 3]);
+            .chain([DisputeOutcome::ReferredToArbitration; 2])
+            .chain([DisputeOutcome::Escalated])
+            .chain([DisputeOutcome::Withdrawn; 3]);
         let rate = success_rate(outcomes);
         assert_eq!((rate.numerator, rate.denominator), (6, 9));
         assert_eq!(rate.value(), Some(0.6667));
-        assert_eq!(success_rate([Outcome::Withdrawn]).value(), None);
+        assert_eq!(success_rate([DisputeOutcome::Withdrawn]).value(), None);
     }
 
     #[test]

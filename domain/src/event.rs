@@ -17,6 +17,9 @@ crate::closed_set! {
         InspectionSubmitted = "inspection.submitted", "排查记录已提交", "Inspection submitted";
         HazardChanged = "hazard.changed", "隐患整改有进展", "Hazard changed";
         HazardEscalated = "hazard.escalated", "隐患逾期转为事件", "Overdue hazard became a case";
+        DisputeOpened = "dispute.opened", "矛盾纠纷已登记", "Dispute opened";
+        DisputeMediated = "dispute.mediated", "已记录调解", "Mediation session recorded";
+        DisputeClosed = "dispute.closed", "矛盾纠纷已结案", "Dispute closed";
         PersonCreated = "person.created", "人员已登记", "Person registered";
         PersonUpdated = "person.updated", "人员信息已更新", "Person updated";
         AssignmentCreated = "assignment.created", "人员已入格", "Person assigned";

@@ -53,6 +53,10 @@ crate::id_type!(
     /// A hazard an inspection found (隐患).
     HazardId
 );
+crate::id_type!(
+    /// A dispute under mediation (矛盾纠纷).
+    DisputeId
+);
 
 #[cfg(test)]
 mod tests {

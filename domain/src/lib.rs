@@ -32,7 +32,7 @@ pub mod visit;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, CaseId, EnterpriseId, GridId, HazardId,
+    AccessTokenId, AssignmentId, AttachmentId, CaseId, DisputeId, EnterpriseId, GridId, HazardId,
     InspectionId, PersonId, ScheduleId, TemplateId, UserId, VisitId,
 };
 pub use role::{Role, Roles};

@@ -11,6 +11,7 @@ pub mod case;
 pub mod case_category;
 pub mod connection;
 pub mod department;
+pub mod dispute;
 pub mod enterprise;
 pub mod enterprise_profile;
 pub mod grid;

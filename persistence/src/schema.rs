@@ -464,5 +464,43 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(inspection_occurrences, inspections);
+diesel::table! {
+    disputes (id) {
+        id -> Text,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        category_code -> Text,
+        summary -> Text,
+        parties -> Text,
+        amount_yuan -> Nullable<Double>,
+        employees_involved -> Integer,
+        mediator_id -> Text,
+        state -> Text,
+        outcome -> Nullable<Text>,
+        outcome_terms -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        follow_up_on -> Nullable<Date>,
+        case_id -> Nullable<Text>,
+        opened_on -> Date,
+        fingerprint -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    dispute_sessions (id) {
+        id -> Text,
+        dispute_id -> Text,
+        held_on -> Date,
+        notes -> Text,
+        attendees -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(enterprise_profiles, users);
 diesel::allow_tables_to_appear_in_same_query!(enterprise_visits, users);

@@ -16,6 +16,7 @@ mod cases;
 mod commands;
 mod coverage;
 mod demo_and_import;
+mod disputes;
 mod enterprises;
 mod errors;
 mod grids;

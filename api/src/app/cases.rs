@@ -415,6 +415,37 @@ pub fn create(
     })
 }
 
+/// Opens a case for another record that needs one (an overdue hazard, an
+/// escalated dispute): in its grid, without photos or a point, and with no
+/// possible duplicates to offer.
+pub fn open_for(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    origin: &Origin,
+    (category, severity, source): (&str, Severity, Source),
+    description: &str,
+    (grid_id, enterprise_id): (&GridId, Option<&EnterpriseId>),
+    now: DateTime<Utc>,
+) -> Result<CaseRow, AppError> {
+    let input = CreateCase {
+        id: None,
+        category: category.to_owned(),
+        severity,
+        description: super::error::clip(description, 2000),
+        source,
+        lat: None,
+        lng: None,
+        grid_id: Some(grid_id.clone()),
+        enterprise_id: enterprise_id.cloned(),
+        attachments: Vec::new(),
+    };
+    let none = Window {
+        radius_m: 0.0,
+        within: chrono::Duration::zero(),
+    };
+    Ok(create(conn, scoped, origin, &input, none, now)?.row)
+}
+
 /// One keyset page of the cases the caller may see.
 pub fn list(
     conn: &mut DbConnection,

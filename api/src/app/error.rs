@@ -64,6 +64,7 @@ codes! {
         VisitExists = "visit_exists",
         InspectionExists = "inspection_exists",
         OccurrenceDone = "occurrence_done",
+        DisputeExists = "dispute_exists",
         InvalidTransition = "invalid_transition",
         TopLevel = "top_level",
         AlreadyReportedIn = "already_reported_in",

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use gridwork_domain::attachment::OwnerKind;
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::Source;
-use gridwork_domain::case::duplicate::Window;
 use gridwork_domain::event::EventType;
 use gridwork_domain::hazard::{self as rules, HazardAction, Relation};
 use gridwork_domain::{AttachmentId, HazardId};
@@ -18,7 +17,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::attachments::{self, AttachmentRef};
-use super::cases::{self as cases_app, CreateCase};
+use super::cases as cases_app;
 use super::{AppError, AuditEvent, ErrorCode, Expected, FieldCode, Origin, Scoped};
 
 /// The category of the case an overdue hazard becomes.
@@ -175,28 +174,22 @@ pub fn escalate_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<u
     let mut opened = 0;
     for row in store::overdue_without_case(conn, time::to_db(now), 100)? {
         let done = super::transaction(conn, |conn| {
-            let input = CreateCase {
-                id: None,
-                category: OVERDUE_CATEGORY.to_owned(),
-                severity: rules::case_severity(row.severity),
-                description: super::error::clip(
-                    &format!("隐患逾期未整改：{}", row.description),
-                    2000,
+            let description = format!("隐患逾期未整改：{}", row.description);
+            let case = cases_app::open_for(
+                conn,
+                &system,
+                &origin,
+                (
+                    OVERDUE_CATEGORY,
+                    rules::case_severity(row.severity),
+                    Source::Inspection,
                 ),
-                source: Source::Inspection,
-                lat: None,
-                lng: None,
-                grid_id: Some(row.grid_id.clone()),
-                enterprise_id: row.enterprise_id.clone(),
-                attachments: Vec::new(),
-            };
-            let window = Window {
-                radius_m: 0.0,
-                within: chrono::Duration::zero(),
-            };
-            let reported = cases_app::create(conn, &system, &origin, &input, window, now)?;
+                &description,
+                (&row.grid_id, row.enterprise_id.as_ref()),
+                now,
+            )?;
             let next = HazardRow {
-                case_id: Some(reported.row.id.clone()),
+                case_id: Some(case.id.clone()),
                 updated_at: time::to_db(now),
                 version: row.version + 1,
                 ..row.clone()
@@ -205,13 +198,13 @@ pub fn escalate_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<u
                 // another instance linked it first: this case goes with the rollback
                 return Err(AppError::Stale);
             }
-            case::link_hazard(conn, &reported.row.id, &row.id)?;
+            case::link_hazard(conn, &case.id, &row.id)?;
             AuditEvent::success(AuditAction::HazardStep)
                 .on(Entity::Hazard, &row.id)
-                .detail(serde_json::json!({ "action": "escalate", "case_id": reported.row.id }))
+                .detail(serde_json::json!({ "action": "escalate", "case_id": case.id }))
                 .event(
                     EventType::HazardEscalated,
-                    serde_json::json!({ "case_id": reported.row.id, "grid_id": row.grid_id }),
+                    serde_json::json!({ "case_id": case.id, "grid_id": row.grid_id }),
                 )
                 .write(conn, &origin)?;
             Ok(())

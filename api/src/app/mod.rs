@@ -16,6 +16,7 @@ pub mod case_steps;
 pub mod cases;
 pub mod coverage;
 pub mod departments;
+pub mod disputes;
 pub mod enterprises;
 pub mod error;
 pub mod grids;

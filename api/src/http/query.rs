@@ -51,6 +51,14 @@ pub fn department_code(code: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// `validator` check: a sub-category of `dispute`.
+pub fn dispute_category(code: &str) -> Result<(), validator::ValidationError> {
+    match RefCode::parse(code) {
+        Ok(c) if c.parent() == Some("dispute") => Ok(()),
+        _ => Err(code_error()),
+    }
+}
+
 /// No parameters besides the page's.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -14,6 +14,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod disputes;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
@@ -83,6 +84,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inspections::rectify_hazard)
                 .service(inspections::verify_hazard)
                 .service(inspections::reopen_hazard)
+                .service(disputes::create_dispute)
+                .service(disputes::list_disputes)
+                .service(disputes::get_dispute)
+                .service(disputes::add_session)
+                .service(disputes::close_dispute)
                 .service(people::list_people)
                 .service(people::create_person)
                 .service(people::get_person)

@@ -3,7 +3,7 @@
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
-use gridwork_domain::{Role, case, hazard, inspection, profile, schedule, visit};
+use gridwork_domain::{Role, case, dispute, hazard, inspection, profile, schedule, visit};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -117,6 +117,15 @@ pub struct Codes {
     /// The steps of a hazard's rectification.
     #[schema(min_items = 4, max_items = 4)]
     pub hazard_actions: Vec<Label>,
+    /// Where a dispute stands.
+    #[schema(min_items = 2, max_items = 2)]
+    pub dispute_states: Vec<Label>,
+    /// How a mediation ended.
+    #[schema(min_items = 4, max_items = 4)]
+    pub dispute_outcomes: Vec<Label>,
+    /// The sides of a dispute's parties.
+    #[schema(min_items = 3, max_items = 3)]
+    pub party_sides: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -186,6 +195,9 @@ impl Codes {
             occurrence_states: labels!(schedule::OccurrenceState),
             hazard_states: labels!(hazard::HazardState),
             hazard_actions: labels!(hazard::HazardAction),
+            dispute_states: labels!(dispute::DisputeState),
+            dispute_outcomes: labels!(dispute::DisputeOutcome),
+            party_sides: labels!(dispute::PartySide),
         }
     }
 }

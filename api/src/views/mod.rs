@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit_log;
 pub mod auth;
 pub mod cases;
+pub mod disputes;
 pub mod enterprises;
 pub mod grids;
 pub mod health;

@@ -1,0 +1,2 @@
+DROP TABLE dispute_sessions;
+DROP TABLE disputes;
