@@ -1,20 +1,16 @@
-//! Photos: recorded once their bytes are stored, readable by their uploader
-//! until a case, a visit, an inspection or a hazard takes them up, then by
-//! whoever may see that record (a case's reporter only those on public
-//! timeline entries).
+//! Photos: recorded once their bytes are stored, their uploader's until a
+//! case, a visit, an inspection or a hazard takes them up. Who may then read
+//! one is `photos`' to say, above the records photos belong to.
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::attachment::{ImageType, OwnerKind};
 use gridwork_domain::audit::{AuditAction, Entity};
-use gridwork_domain::case::Visibility;
-use gridwork_domain::{AttachmentId, HazardId, InspectionId, Permission, VisitId};
+use gridwork_domain::{AttachmentId, Permission};
 use gridwork_persistence::attachment::{self, AttachmentRow};
-use gridwork_persistence::case::{self, CaseRow};
+use gridwork_persistence::case::CaseRow;
 use gridwork_persistence::{DbConnection, time};
 
-use super::cases::{self as cases_app, Reach};
 use super::{AppError, AuditEvent, FieldCode, FieldError, Origin, Scoped};
-use super::{hazards, inspections, visits};
 
 /// The most photos one report or step carries.
 pub const MAX_PER_STEP: usize = 10;
@@ -109,51 +105,6 @@ pub fn record(
             .write(conn, origin)?;
         Ok(row)
     })
-}
-
-/// A photo the caller may see.
-pub fn find(
-    conn: &mut DbConnection,
-    scoped: &Scoped,
-    id: &AttachmentId,
-    now: DateTime<Utc>,
-) -> Result<AttachmentRow, AppError> {
-    let row = attachment::find(conn, id)?.ok_or(AppError::NotFound)?;
-    if let (Some(kind), Some(owner)) = (row.owner_type, &row.owner_id) {
-        match kind {
-            OwnerKind::Visit => {
-                visits::find_visible(conn, scoped, &VisitId::from(owner.as_str()))?;
-            }
-            OwnerKind::Inspection => {
-                inspections::find(conn, scoped, &InspectionId::from(owner.as_str()))?;
-            }
-            OwnerKind::Hazard => {
-                hazards::find(conn, scoped, &HazardId::from(owner.as_str()))?;
-            }
-        }
-        return Ok(row);
-    }
-    let Some(case_id) = &row.case_id else {
-        let mine = scoped.caller.user_id() == Some(&row.uploader_id);
-        let live = row.expires_at.is_some_and(|e| e > time::to_db(now));
-        return if mine && live {
-            Ok(row)
-        } else {
-            Err(AppError::NotFound)
-        };
-    };
-    let (_, reach) = cases_app::find(conn, scoped, case_id)?;
-    if reach == Reach::Reporter {
-        let public = match &row.timeline_id {
-            Some(entry) => case::timeline_entry(conn, entry)?
-                .is_some_and(|e| e.visibility == Visibility::Public),
-            None => false,
-        };
-        if !public {
-            return Err(AppError::NotFound);
-        }
-    }
-    Ok(row)
 }
 
 /// Checks that `ids` name distinct pending uploads of the caller, to be

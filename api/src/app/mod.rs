@@ -28,6 +28,7 @@ pub mod inspection_templates;
 pub mod inspections;
 pub mod outbox;
 pub mod people;
+pub mod photos;
 pub mod placards;
 pub mod profiles;
 pub mod sessions;

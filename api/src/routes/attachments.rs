@@ -10,6 +10,7 @@ use gridwork_persistence::time;
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 
+use crate::app;
 use crate::app::attachments::{self as photos, Stored};
 use crate::app::{AppError, ErrorCode, Origin, Scoped};
 use crate::http::body::{MULTIPART_SLACK, UploadLimit, read_limited};
@@ -228,7 +229,7 @@ pub async fn get_attachment(
 ) -> Result<HttpResponse, ApiError> {
     let now = time::now();
     let row = state
-        .run(move |conn| photos::find(conn, &scoped, &id, now))
+        .run(move |conn| app::photos::find(conn, &scoped, &id, now))
         .await?;
     let bytes = state.files.get(row.id.as_str()).await.map_err(|e| {
         if e.is_missing() {
