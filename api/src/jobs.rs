@@ -1,6 +1,6 @@
 //! Background work of every instance: the sweeper escalates cases whose
 //! deadlines passed (each with a version check, so once however many
-//! instances run it), makes inspection occurrences a day ahead and moves
+//! instances run it), makes inspection occurrences up to a day ahead and moves
 //! those not done to overdue and missed (unique per window; plain
 //! UPDATEs), and removes expired idempotency keys and login
 //! attempts no lockout looks at any more (idempotent DELETEs).

@@ -323,6 +323,11 @@ pub fn occurrences(
 /// inspections are on workers' lists before they open.
 pub const HORIZON: Duration = Duration::hours(24);
 
+/// A schedule is made ahead again once less than this is left of its
+/// horizon, so each sweep (every minute) touches only the schedules that
+/// need it — each about twice a day — rather than every schedule.
+pub const REFILL: Duration = Duration::hours(12);
+
 /// What a sweep of the schedules did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Swept {
@@ -330,8 +335,9 @@ pub struct Swept {
     pub moved: usize,
 }
 
-/// Makes the occurrences opening before `now + HORIZON` that are not made
-/// yet (from the schedule's creation on, never before it), then moves
+/// For each schedule with less than `REFILL` made ahead, makes the
+/// occurrences opening before `now + HORIZON` that are not made yet (from
+/// the schedule's creation on, never before it); then moves
 /// those not done along (due → overdue → missed). Safe to run on several
 /// instances at once: occurrences are unique per schedule and opening
 /// time, and the moves are plain UPDATEs.
@@ -340,7 +346,7 @@ pub fn sweep(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> Result<Swep
     let mut swept = Swept::default();
     let mut after: Option<ScheduleId> = None;
     loop {
-        let batch = store::behind(conn, time::to_db(until), after.as_ref(), 100)?;
+        let batch = store::behind(conn, time::to_db(now + REFILL), after.as_ref(), 100)?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id.clone());
         for row in batch {

@@ -28,7 +28,7 @@ use crate::views::inspection_schedules::{
 /// an enterprise of your scope, on a recurrence (`FREQ=DAILY`,
 /// `FREQ=WEEKLY;BYDAY=MO`, `FREQ=MONTHLY;BYMONTHDAY=1`), within a window of
 /// local (zone) time, by a person or a role of the grid. Occurrences are
-/// made a day ahead by the sweeper.
+/// made half a day to a day ahead by the sweeper.
 #[utoipa::path(
     tag = "inspections",
     security(("bearer" = [])),
