@@ -47,6 +47,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "assignments", description = "Who serves which grid in which role; defines each user's scope"),
         (name = "placards", description = "\"Who to call\" placards, public pages and QR codes"),
         (name = "attachments", description = "Photos for cases and visits: sniffed, stripped of location metadata, kept in the object store"),
+        (name = "policies", description = "Policy publicity (政策宣传): policies targeted to grids, roles and industries; read receipts, briefings, reach"),
         (name = "stats", description = "The three 100% rates"),
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),

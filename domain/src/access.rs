@@ -24,6 +24,11 @@ pub enum Permission {
     Inspect,
     /// Open disputes in the caller's grids and mediate them (矛盾调解).
     Mediate,
+    /// Publish policies to grids, roles and industries (政策发布) and follow
+    /// their reach anywhere.
+    PublishPolicies,
+    /// Record policy briefings in the caller's grids (政策宣讲).
+    BriefPolicies,
     /// Publish, unpublish and re-key placards.
     PublishPlacards,
     /// See the whole zone's registry rather than assigned grids only.
@@ -67,8 +72,10 @@ impl Permission {
                 Role::CommitteeLeader,
             ],
             Permission::ManageCaseSetup => &[Role::Admin],
-            Permission::ManageInspections => &[Role::Admin, Role::ZoneOfficer],
-            Permission::Mediate | Permission::Inspect => &[
+            Permission::ManageInspections | Permission::PublishPolicies => {
+                &[Role::Admin, Role::ZoneOfficer]
+            }
+            Permission::Mediate | Permission::Inspect | Permission::BriefPolicies => &[
                 Role::Admin,
                 Role::ZoneOfficer,
                 Role::GridLeader,

@@ -19,6 +19,7 @@ crate::closed_set! {
         Visit = "visit", "走访", "Visit";
         Inspection = "inspection", "排查记录", "Inspection";
         Hazard = "hazard", "隐患整改", "Hazard rectification";
+        Briefing = "briefing", "政策宣讲", "Policy briefing";
     }
 }
 

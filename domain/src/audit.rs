@@ -27,6 +27,10 @@ crate::closed_set! {
         DisputeOpen = "dispute.open", "登记矛盾纠纷", "Dispute opened";
         DisputeSession = "dispute.session", "记录调解", "Mediation session recorded";
         DisputeClose = "dispute.close", "矛盾纠纷结案", "Dispute closed";
+        TalkRecord = "talk.record", "记录谈心谈话", "Heart-to-heart talk recorded";
+        PolicyPublish = "policy.publish", "发布政策", "Policy published";
+        PolicyAcknowledge = "policy.acknowledge", "确认已读政策", "Policy acknowledged";
+        BriefingRecord = "policy.briefing", "记录政策宣讲", "Policy briefing recorded";
         PersonCreate = "person.create", "登记人员", "Person registered";
         PersonUpdate = "person.update", "修改人员信息", "Person changed";
         AssignmentCreate = "assignment.create", "人员入格", "Person assigned";
@@ -70,6 +74,8 @@ crate::closed_set! {
         Inspection = "inspection", "排查记录", "Inspection";
         Hazard = "hazard", "隐患", "Hazard";
         Dispute = "dispute", "矛盾纠纷", "Dispute";
+        Talk = "talk", "谈心谈话", "Heart-to-heart talk";
+        Policy = "policy", "政策", "Policy";
     }
 }
 

@@ -4,8 +4,6 @@
 //! the mediation success rate and the same month a year earlier (the
 //! article's "year-on-year fall").
 
-use chrono::{Datelike, NaiveDate};
-
 use crate::coverage::Rate;
 use crate::role::{Role, Roles};
 
@@ -53,6 +51,11 @@ pub fn may_read_restricted(roles: &Roles, is_mediator: bool, in_scope: bool) -> 
         || (in_scope && (roles.contains(Role::GridLeader) || roles.contains(Role::ZoneOfficer)))
 }
 
+/// A high-risk talk must say when the worker will talk again.
+pub fn follow_up_needed(risk: RiskLevel) -> bool {
+    risk == RiskLevel::High
+}
+
 /// 调解成功率: agreements among the disputes closed, those withdrawn by the
 /// parties left out (nothing was left to mediate).
 pub fn success_rate(outcomes: impl IntoIterator<Item = DisputeOutcome>) -> Rate {
@@ -64,19 +67,6 @@ pub fn success_rate(outcomes: impl IntoIterator<Item = DisputeOutcome>) -> Rate 
         }
     }
     Rate::new(agreed, counted)
-}
-
-/// The month a dispute is counted in, `YYYY-MM`.
-pub fn month_of(day: NaiveDate) -> String {
-    format!("{:04}-{:02}", day.year(), day.month())
-}
-
-/// The same month a year earlier, for a `YYYY-MM` month.
-pub fn year_earlier(month: &str) -> Option<String> {
-    let (year, rest) = month.split_once('-')?;
-    let year: i32 = year.parse().ok()?;
-    let number: u32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
-    Some(format!("{:04}-{number:02}", year - 1))
 }
 
 /// The change from a year earlier, as a share of the earlier count
@@ -121,6 +111,13 @@ mod tests {
     }
 
     #[test]
+    fn only_high_risk_talks_need_a_follow_up() {
+        assert!(follow_up_needed(RiskLevel::High));
+        assert!(!follow_up_needed(RiskLevel::Watch));
+        assert!(!follow_up_needed(RiskLevel::None));
+    }
+
+    #[test]
     fn success_leaves_withdrawn_disputes_out() {
         // 6 agreements, 2 referred to arbitration, 1 escalated, 3 withdrawn → 6/9
         let outcomes = [DisputeOutcome::Agreement; 6]
@@ -135,11 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn months_and_the_year_before() {
-        assert_eq!(month_of("2025-07-31".parse().unwrap()), "2025-07");
-        assert_eq!(year_earlier("2026-01").as_deref(), Some("2025-01"));
-        assert_eq!(year_earlier("2026-13"), None);
-        assert_eq!(year_earlier("nope"), None);
+    fn the_change_from_a_year_earlier() {
         // 9 disputes this July against 12 a year earlier: a quarter fewer
         assert_eq!(year_on_year(9, 12), Some(-0.25));
         assert_eq!(year_on_year(3, 0), None);

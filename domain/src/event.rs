@@ -20,6 +20,10 @@ crate::closed_set! {
         DisputeOpened = "dispute.opened", "矛盾纠纷已登记", "Dispute opened";
         DisputeMediated = "dispute.mediated", "已记录调解", "Mediation session recorded";
         DisputeClosed = "dispute.closed", "矛盾纠纷已结案", "Dispute closed";
+        TalkRecorded = "talk.recorded", "已记录谈心谈话", "Heart-to-heart talk recorded";
+        PolicyPublished = "policy.published", "政策已发布", "Policy published";
+        PolicyAcknowledged = "policy.acknowledged", "政策已确认阅读", "Policy acknowledged";
+        PolicyBriefed = "policy.briefed", "已开展政策宣讲", "Policy briefing held";
         PersonCreated = "person.created", "人员已登记", "Person registered";
         PersonUpdated = "person.updated", "人员信息已更新", "Person updated";
         AssignmentCreated = "assignment.created", "人员已入格", "Person assigned";

@@ -57,6 +57,18 @@ crate::id_type!(
     /// A dispute under mediation (矛盾纠纷).
     DisputeId
 );
+crate::id_type!(
+    /// A heart-to-heart talk (谈心谈话).
+    TalkId
+);
+crate::id_type!(
+    /// A policy publicised (政策).
+    PolicyId
+);
+crate::id_type!(
+    /// A policy briefing session (政策宣讲).
+    BriefingId
+);
 
 #[cfg(test)]
 mod tests {

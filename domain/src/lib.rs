@@ -20,9 +20,11 @@ pub mod ids;
 pub mod inspection;
 pub mod inspection_kpi;
 pub mod lockout;
+pub mod month;
 pub mod password;
 pub mod person;
 pub mod placard;
+pub mod policy;
 pub mod profile;
 pub mod refresh_token;
 pub mod role;
@@ -32,8 +34,8 @@ pub mod visit;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, CaseId, DisputeId, EnterpriseId, GridId, HazardId,
-    InspectionId, PersonId, ScheduleId, TemplateId, UserId, VisitId,
+    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, DisputeId, EnterpriseId, GridId,
+    HazardId, InspectionId, PersonId, PolicyId, ScheduleId, TalkId, TemplateId, UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

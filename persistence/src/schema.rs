@@ -504,3 +504,73 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(enterprise_profiles, users);
 diesel::allow_tables_to_appear_in_same_query!(enterprise_visits, users);
+
+diesel::table! {
+    talks (id) {
+        id -> Text,
+        grid_id -> Text,
+        enterprise_id -> Nullable<Text>,
+        dispute_id -> Nullable<Text>,
+        held_on -> Date,
+        topic -> Text,
+        subject -> Text,
+        notes -> Text,
+        risk -> Text,
+        follow_up_on -> Nullable<Date>,
+        talker_id -> Text,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policies (id) {
+        id -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        source_level -> Text,
+        effective_on -> Date,
+        tags -> Text,
+        industries -> Text,
+        roles -> Text,
+        zone_wide -> Bool,
+        published_by -> Nullable<Text>,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_grids (policy_id, grid_id) {
+        policy_id -> Text,
+        grid_id -> Text,
+        grid_code -> Text,
+    }
+}
+
+diesel::table! {
+    policy_acknowledgements (policy_id, user_id) {
+        policy_id -> Text,
+        user_id -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_briefings (id) {
+        id -> Text,
+        policy_id -> Text,
+        grid_id -> Text,
+        held_on -> Date,
+        attendee_count -> Integer,
+        notes -> Nullable<Text>,
+        attachments -> Text,
+        created_by -> Nullable<Text>,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(policy_grids -> policies (policy_id));
+diesel::allow_tables_to_appear_in_same_query!(policies, policy_grids, policy_acknowledgements);

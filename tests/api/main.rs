@@ -33,6 +33,7 @@ mod people;
 mod placard_contacts;
 mod placard_print;
 mod placards;
+mod policies;
 mod profiles;
 mod registry_scope;
 mod users;

@@ -568,6 +568,33 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// A new account serving grid A in a role, logged in.
+    pub async fn staff(
+        &self,
+        app: &TestApp,
+        username: &str,
+        role: &str,
+        grid_role: &str,
+    ) -> String {
+        let user = app.create_user(&self.admin, username, &[role]).await;
+        let person = app
+            .created(
+                "/api/v1/people",
+                &self.admin,
+                &json!({ "name": username, "user_id": user, "grid_id": self.grid_a["id"] }),
+            )
+            .await;
+        app.created(
+            &format!("/api/v1/grids/{}/assignments", id(&self.grid_a)),
+            &self.admin,
+            &json!({ "person_id": person["id"], "role": grid_role }),
+        )
+        .await;
+        app.tokens(username, USER_PASSWORD).await.0
+    }
+}
+
 /// The fields a validation problem names, in order.
 pub fn error_fields(problem: &Value) -> Vec<&str> {
     problem["errors"]

@@ -16,6 +16,7 @@ pub mod case_steps;
 pub mod cases;
 pub mod coverage;
 pub mod departments;
+pub mod dispute_stats;
 pub mod disputes;
 pub mod enterprises;
 pub mod error;
@@ -30,8 +31,10 @@ pub mod outbox;
 pub mod people;
 pub mod photos;
 pub mod placards;
+pub mod policies;
 pub mod profiles;
 pub mod sessions;
+pub mod talks;
 pub mod users;
 pub mod visits;
 

@@ -1,18 +1,18 @@
 //! Who may read a photo: its uploader while it waits to be attached, then
 //! whoever may see the record that took it up — a case (its reporter only
 //! photos on public timeline entries), a visit's enterprise, an inspection
-//! or a hazard. Above `attachments` and those records, which all attach
+//! a hazard or a policy briefing. Above `attachments` and those records, which all attach
 //! photos through `attachments`.
 
 use chrono::{DateTime, Utc};
 use gridwork_domain::attachment::OwnerKind;
 use gridwork_domain::case::Visibility;
-use gridwork_domain::{AttachmentId, HazardId, InspectionId, VisitId};
+use gridwork_domain::{AttachmentId, BriefingId, HazardId, InspectionId, VisitId};
 use gridwork_persistence::attachment::{self, AttachmentRow};
 use gridwork_persistence::{DbConnection, case, time};
 
 use super::cases::{self as cases_app, Reach};
-use super::{AppError, Scoped, hazards, inspections, visits};
+use super::{AppError, Scoped, hazards, inspections, policies, visits};
 
 /// A photo the caller may see.
 pub fn find(
@@ -32,6 +32,9 @@ pub fn find(
             }
             OwnerKind::Hazard => {
                 hazards::find(conn, scoped, &HazardId::from(owner.as_str()))?;
+            }
+            OwnerKind::Briefing => {
+                policies::find_briefing(conn, scoped, &BriefingId::from(owner.as_str()))?;
             }
         }
         return Ok(row);

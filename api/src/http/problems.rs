@@ -78,6 +78,12 @@ error_sets! {
     List = ["401" => Unauthorized, "422" => UnprocessableContent, "503" => ServiceUnavailable];
     /// A keyset-paged list below a record in scope.
     ListUnder = ["401" => Unauthorized, "404" => NotFound, "422" => UnprocessableContent, "503" => ServiceUnavailable];
+    /// A keyset-paged list below a record in scope that only some who see
+    /// the record may read.
+    ListUnderGuarded = [
+        "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
+        "422" => UnprocessableContent, "503" => ServiceUnavailable
+    ];
     /// Creating a record from a JSON body.
     Create = [
         "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "409" => Conflict,

@@ -59,6 +59,13 @@ pub fn dispute_category(code: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// `validator` check: a month, `YYYY-MM`.
+pub fn month(text: &str) -> Result<(), validator::ValidationError> {
+    gridwork_domain::month::Month::parse(text)
+        .map(drop)
+        .map_err(|e| validator::ValidationError::new("pattern").with_message(e.into()))
+}
+
 /// No parameters besides the page's.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]

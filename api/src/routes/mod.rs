@@ -24,9 +24,11 @@ pub mod inspections;
 pub mod meta;
 pub mod people;
 pub mod placards;
+pub mod policies;
 pub mod profiles;
 pub mod reference;
 pub mod stats;
+pub mod talks;
 pub mod users;
 pub mod visits;
 
@@ -89,6 +91,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(disputes::get_dispute)
                 .service(disputes::add_session)
                 .service(disputes::close_dispute)
+                .service(talks::record_talk)
+                .service(talks::list_talks)
+                .service(talks::get_talk)
+                .service(policies::publish_policy)
+                .service(policies::list_policies)
+                .service(policies::get_policy)
+                .service(policies::acknowledge_policy)
+                .service(policies::record_briefing)
+                .service(policies::list_briefings)
+                .service(policies::policy_reach)
                 .service(people::list_people)
                 .service(people::create_person)
                 .service(people::get_person)
@@ -139,6 +151,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::remove_day)
                 .service(stats::case_stats)
                 .service(stats::inspection_stats)
+                .service(stats::dispute_stats)
                 .service(stats::coverage_gaps)
                 .service(stats::coverage)
                 .service(meta::roles)

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use gridwork_domain::GridId;
 use gridwork_domain::coverage::CoverageRate;
+use gridwork_domain::month::Month;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
@@ -13,9 +14,10 @@ use crate::app::{self, Scoped};
 use crate::http::ApiError;
 use crate::http::paging::PageQuery;
 use crate::http::problems as doc;
-use crate::http::query::{Listing, Query, department_code};
+use crate::http::query::{Listing, Query, department_code, month};
 use crate::state::AppState;
 use crate::views::cases::CaseStatsView;
+use crate::views::disputes::DisputeStatsView;
 use crate::views::inspections::InspectionStatsView;
 use crate::views::stats::{Coverage, GapPage, gaps};
 
@@ -180,4 +182,61 @@ pub async fn case_stats(
         })
         .await?;
     Ok(HttpResponse::Ok().json(CaseStatsView::from(stats)))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisputeStatsQuery {
+    /// This grid and everything below it.
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
+    pub grid_id: Option<GridId>,
+    /// The first month, `YYYY-MM`; eleven months before `to` by default.
+    /// At most 24 months before `to`.
+    #[validate(custom(function = "month"))]
+    #[param(
+        min_length = 7,
+        max_length = 7,
+        pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$",
+        example = "2026-01"
+    )]
+    pub from: Option<String>,
+    /// The last month, `YYYY-MM`; this month (in the zone's time zone) by
+    /// default.
+    #[validate(custom(function = "month"))]
+    #[param(
+        min_length = 7,
+        max_length = 7,
+        pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$",
+        example = "2026-12"
+    )]
+    pub to: Option<String>,
+}
+
+/// Dispute figures for the grids you may see (矛盾纠纷统计), by month and
+/// type: how many arose, the mediation success rate of those closed
+/// (agreements / closed, withdrawn left out), the same month a year earlier
+/// and the change; and the heart-to-heart talks held, by risk.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(DisputeStatsQuery),
+    responses((status = 200, body = DisputeStatsView), doc::List)
+)]
+#[get("/stats/disputes")]
+pub async fn dispute_stats(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    Query(q): Query<DisputeStatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let today = gridwork_persistence::time::now()
+        .with_timezone(&state.time_zone)
+        .date_naive();
+    let parse = |text: Option<&str>| text.and_then(|t| Month::parse(t).ok());
+    let to = parse(q.to.as_deref()).unwrap_or_else(|| Month::of(today));
+    let from = parse(q.from.as_deref())
+        .unwrap_or_else(|| (0..11).fold(to.year_earlier(), |m, _| m.next()));
+    let stats = state
+        .run(move |conn| app::dispute_stats::compute(conn, &scoped, q.grid_id.as_ref(), from, to))
+        .await?;
+    Ok(HttpResponse::Ok().json(DisputeStatsView::from(stats)))
 }

@@ -3,13 +3,15 @@
 //! zone officers); to everyone else in scope, null with `redacted: true`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gridwork_domain::dispute::{DisputeOutcome, DisputeState};
+use gridwork_domain::dispute::{DisputeOutcome, DisputeState, RiskLevel};
 use gridwork_persistence::dispute::{DisputeRow, SessionRow};
 use gridwork_persistence::time;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::dispute_stats::{DisputeStats, Tally};
 use crate::app::disputes::Party;
+use crate::views::cases::Ratio;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisputeView {
@@ -131,4 +133,112 @@ pub struct DisputePage {
     /// Pass as `cursor` for the next page; absent on the last page.
     #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
+}
+
+/// Disputes that arose, against the same period a year earlier, and how
+/// mediation went for those closed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisputeTally {
+    /// Disputes that arose.
+    pub count: u64,
+    /// Those that arose in the same month(s) a year earlier.
+    pub year_earlier: u64,
+    /// The change from a year earlier as a share of it (−0.25: a quarter
+    /// fewer); null when there were none a year earlier.
+    pub year_on_year: Option<f64>,
+    /// 调解成功率: agreements / disputes closed, those withdrawn left out.
+    pub success: Ratio,
+}
+
+impl From<&Tally> for DisputeTally {
+    fn from(t: &Tally) -> DisputeTally {
+        DisputeTally {
+            count: t.count,
+            year_earlier: t.year_earlier,
+            year_on_year: t.year_on_year(),
+            success: t.success().into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryTally {
+    #[schema(max_length = 48, pattern = "^dispute\\.[a-z][a-z0-9_]{0,39}$")]
+    pub category: String,
+    #[serde(flatten)]
+    pub tally: DisputeTally,
+}
+
+/// Heart-to-heart talks held in a month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TalkCounts {
+    pub count: u64,
+    /// Of them, left at `watch`.
+    pub watch: u64,
+    /// Of them, left at `high`.
+    pub high: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthDisputes {
+    /// `YYYY-MM`.
+    #[schema(
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-07"
+    )]
+    pub month: String,
+    #[serde(flatten)]
+    pub tally: DisputeTally,
+    /// By type, those with any dispute this month or a year earlier.
+    #[schema(max_items = 200)]
+    pub by_category: Vec<CategoryTally>,
+    pub talks: TalkCounts,
+}
+
+/// Dispute figures by month (矛盾纠纷统计).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisputeStatsView {
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub from: String,
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub to: String,
+    /// The whole period.
+    pub total: DisputeTally,
+    /// Each month of the period, oldest first (at most 24).
+    #[schema(max_items = 24)]
+    pub months: Vec<MonthDisputes>,
+}
+
+impl From<DisputeStats> for DisputeStatsView {
+    fn from(s: DisputeStats) -> DisputeStatsView {
+        DisputeStatsView {
+            from: s.from.to_string(),
+            to: s.to.to_string(),
+            total: (&s.total).into(),
+            months: s
+                .months
+                .iter()
+                .map(|(month, m)| MonthDisputes {
+                    month: month.to_string(),
+                    tally: (&m.all).into(),
+                    by_category: m
+                        .by_category
+                        .iter()
+                        .take(200)
+                        .map(|(category, t)| CategoryTally {
+                            category: category.clone(),
+                            tally: t.into(),
+                        })
+                        .collect(),
+                    talks: TalkCounts {
+                        count: m.talks.values().sum(),
+                        watch: m.talks.get(&RiskLevel::Watch).copied().unwrap_or(0),
+                        high: m.talks.get(&RiskLevel::High).copied().unwrap_or(0),
+                    },
+                })
+                .collect(),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
-use gridwork_domain::{Role, case, dispute, hazard, inspection, profile, schedule, visit};
+use gridwork_domain::{Role, case, dispute, hazard, inspection, policy, profile, schedule, visit};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -126,6 +126,12 @@ pub struct Codes {
     /// The sides of a dispute's parties.
     #[schema(min_items = 3, max_items = 3)]
     pub party_sides: Vec<Label>,
+    /// The risk a heart-to-heart talk left.
+    #[schema(min_items = 3, max_items = 3)]
+    pub risk_levels: Vec<Label>,
+    /// Which level of government issued a policy.
+    #[schema(min_items = 4, max_items = 4)]
+    pub policy_source_levels: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -198,6 +204,8 @@ impl Codes {
             dispute_states: labels!(dispute::DisputeState),
             dispute_outcomes: labels!(dispute::DisputeOutcome),
             party_sides: labels!(dispute::PartySide),
+            risk_levels: labels!(dispute::RiskLevel),
+            policy_source_levels: labels!(policy::SourceLevel),
         }
     }
 }
