@@ -94,7 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(database = %config.database_url.redacted(), "database is up to date");
             Ok(())
         }
-        Command::Seed { demo } => seed(demo),
+        Command::Seed { demo } => seed(demo).await,
         Command::Import { what } => import(what),
         Command::Admin {
             command:
@@ -181,7 +181,7 @@ fn describe(error: &crate::app::AppError) -> String {
     }
 }
 
-fn seed(demo: bool) -> anyhow::Result<()> {
+async fn seed(demo: bool) -> anyhow::Result<()> {
     if !demo {
         anyhow::bail!("give --demo: the demo zone of the article is the only dataset");
     }
@@ -194,7 +194,21 @@ fn seed(demo: bool) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.bind));
     let mut conn = pool.get()?;
-    match crate::demo::seed(&mut conn, &zone_code, &passwords, &public_url)? {
+    // the hazards' evidence photos go to the photo store first
+    let evidence = if crate::demo::loaded(&mut conn)? {
+        Vec::new()
+    } else {
+        let files = crate::files::Files::open(&config.attachment_store, &config.s3_options)?;
+        crate::demo::store_evidence(&files, crate::demo::EVIDENCE_PHOTOS).await?
+    };
+    let outcome = crate::demo::seed(
+        &mut conn,
+        &zone_code,
+        &passwords,
+        &public_url,
+        (&evidence, config.time_zone),
+    )?;
+    match outcome {
         crate::demo::SeedOutcome::AlreadyLoaded => {
             println!(
                 "the demo zone is loaded already; nothing changed (its passwords were printed when it was loaded)"
@@ -206,10 +220,15 @@ fn seed(demo: bool) -> anyhow::Result<()> {
             enterprises,
             people,
             cases,
+            duties,
             placard,
         } => {
             println!(
                 "loaded the demo zone 西华经济开发区: {enterprises} enterprises, {grids} grids, {people} people, all placards published, {cases} cases over the last six months"
+            );
+            println!(
+                "and three months of the four duties: every enterprise described and visited, {} inspections finding {} hazards, {} disputes with talks, {} policies with a briefing",
+                duties.inspections, duties.hazards, duties.disputes, duties.policies
             );
             println!("\naccounts (shown once):");
             for a in &accounts {

@@ -16,6 +16,7 @@ use gridwork_persistence::person::PersonRow;
 use gridwork_persistence::{DbConnection, registry, setting, time};
 
 use crate::app::assignments::{self, CreateAssignment};
+use crate::app::attachments::Stored;
 use crate::app::enterprises::{self, EnterpriseInput};
 use crate::app::grids::{self, CreateGrid};
 use crate::app::people::{self, PersonInput};
@@ -23,6 +24,11 @@ use crate::app::placards::{self, Change};
 use crate::app::users::{self, NewAccount};
 use crate::app::{AppError, AuditEvent, Caller, Origin, Scoped};
 use crate::auth::password::{Passwords, random_password};
+use crate::demo_duties::{DemoFirm, Duties};
+use crate::files::Files;
+use actix_web::web::Bytes;
+use chrono_tz::Tz;
+use gridwork_domain::attachment;
 
 const MARKER: &str = "demo_zone_loaded_at";
 
@@ -482,6 +488,8 @@ pub enum SeedOutcome {
         people: usize,
         /// Cases of the six months' history.
         cases: usize,
+        /// The four duties' three months.
+        duties: Duties,
         placard: String,
     },
     AlreadyLoaded,
@@ -616,11 +624,43 @@ impl Loader<'_> {
     }
 }
 
+/// Whether the demo zone is loaded already.
+pub fn loaded(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    Ok(setting::get(conn, MARKER)?.is_some())
+}
+
+/// How many evidence photos the demo's hazard rectifications may use.
+pub const EVIDENCE_PHOTOS: usize = 24;
+
+/// The demo's evidence photo, a small JPEG (the photo tests' fixture).
+const EVIDENCE_JPEG: &[u8] = include_bytes!("../assets/demo-evidence.jpg");
+
+/// Stores `n` copies of the demo's evidence photo, cleaned like every
+/// upload, for the demo's rectifications to attach.
+pub async fn store_evidence(files: &Files, n: usize) -> anyhow::Result<Vec<Stored>> {
+    let clean = attachment::clean(Bytes::from_static(EVIDENCE_JPEG))
+        .map_err(|e| anyhow::anyhow!("the demo photo: {e}"))?;
+    let sha256 = crate::auth::sha256_hex(&clean.bytes);
+    let mut stored = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = gridwork_domain::AttachmentId::generate();
+        files.put(id.as_str(), clean.bytes.clone()).await?;
+        stored.push(Stored {
+            id,
+            kind: clean.kind,
+            size: clean.bytes.len(),
+            sha256: sha256.clone(),
+        });
+    }
+    Ok(stored)
+}
+
 pub fn seed(
     conn: &mut DbConnection,
     zone_code: &GridCode,
     passwords: &Passwords,
     public_url: &str,
+    (evidence, tz): (&[Stored], Tz),
 ) -> anyhow::Result<SeedOutcome> {
     if setting::get(conn, MARKER)?.is_some() {
         return Ok(SeedOutcome::AlreadyLoaded);
@@ -649,17 +689,23 @@ pub fn seed(
                 .map_err(|e| anyhow::anyhow!("{e}"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let loaded = conn.transaction(|conn| load(conn, zone_code, accounts, hashes))?;
-    let (accounts, grids, people, cases, placard) = loaded;
+    let loaded =
+        conn.transaction(|conn| load(conn, zone_code, accounts, hashes, (evidence, tz)))?;
+    let (accounts, grids, people, cases, placard, duties) = loaded;
     Ok(SeedOutcome::Loaded {
         accounts,
         grids,
         enterprises: FIRMS.len(),
         people,
         cases,
+        duties,
         placard: format!("{public_url}/api/v1/public/placards/{placard}"),
     })
 }
+
+/// The accounts, the grid and people counts, the cases, the placard token
+/// and the duties loaded.
+type Loaded = (Vec<Account>, usize, usize, usize, String, Duties);
 
 /// Loads the zone; returns the accounts, the grid and people counts and the
 /// public token of 河南耕亿达精密制造有限公司's placard.
@@ -668,7 +714,8 @@ fn load(
     zone_code: &GridCode,
     accounts: Vec<Account>,
     hashes: Vec<String>,
-) -> Result<(Vec<Account>, usize, usize, usize, String), AppError> {
+    (evidence, tz): (&[Stored], Tz),
+) -> Result<Loaded, AppError> {
     let mut l = Loader {
         conn,
         system: Scoped::system(),
@@ -701,6 +748,7 @@ fn load(
         .map(|(i, n)| l.person(n, 970 + i, false))
         .collect::<Result<Vec<_>, _>>()?;
     let mut placard_grid = None;
+    let mut firms = Vec::with_capacity(FIRMS.len());
     for (i, (name, section, industry, employees, production, flags)) in FIRMS.iter().enumerate() {
         let principal_name = NAMED_PRINCIPALS
             .iter()
@@ -742,6 +790,13 @@ fn load(
             Some(firm.id.as_str()),
             square(lng, lat, 0.012, 0.014),
         )?;
+        firms.push(DemoFirm {
+            id: firm.id.clone(),
+            grid_id: own.id.clone(),
+            name,
+            section: *section,
+            employees: *employees,
+        });
         let leader = &leaders[(i + 6) % LEADERS.len()];
         l.assign(&own, leader, GridRole::GridLeader)?;
         l.assign(&own, &principal, GridRole::FullTimeWorker)?;
@@ -850,12 +905,20 @@ fn load(
     }
     let now = time::now();
     let cases = crate::demo_history::load(l.conn, now)?;
+    let duties = crate::demo_duties::load(l.conn, &firms, evidence, now, tz)?;
     let now = time::to_db(now);
     setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
     AuditEvent::success(AuditAction::SeedDemo)
         .detail(serde_json::json!({ "grids": l.grids.len(), "enterprises": FIRMS.len(), "people": l.people.len() }))
         .write(l.conn, &l.origin)?;
-    Ok((loaded, l.grids.len(), l.people.len(), cases, placard))
+    Ok((
+        loaded,
+        l.grids.len(),
+        l.people.len(),
+        cases,
+        placard,
+        duties,
+    ))
 }
 
 #[cfg(test)]

@@ -42,12 +42,12 @@ const MIX: [(&str, u32, &str); 14] = [
 ];
 
 /// A demo account acting as itself, with its scope as it is now.
-struct Actor {
-    scoped: Scoped,
-    id: UserId,
+pub(crate) struct Actor {
+    pub(crate) scoped: Scoped,
+    pub(crate) id: UserId,
 }
 
-fn actor(conn: &mut DbConnection, username: &str) -> Result<Actor, AppError> {
+pub(crate) fn actor(conn: &mut DbConnection, username: &str) -> Result<Actor, AppError> {
     let row = user::find_by_username(conn, username)?
         .ok_or_else(|| AppError::Internal(format!("demo account {username} missing")))?;
     let id = row.id.clone();

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_duties;
 pub mod demo_history;
 pub mod extract;
 pub mod files;

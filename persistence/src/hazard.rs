@@ -169,3 +169,12 @@ pub fn facts(
     }
     query.load(conn)
 }
+
+/// The hazards found since `since`, oldest first (`hazards_created_idx`).
+pub fn all_since(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<Vec<HazardRow>> {
+    hazards::table
+        .filter(hazards::created_at.ge(since))
+        .select(HazardRow::as_select())
+        .order((hazards::created_at.asc(), hazards::id.asc()))
+        .load(conn)
+}

@@ -30,6 +30,7 @@ pub mod registry;
 pub mod schema;
 pub mod setting;
 pub mod talk;
+pub mod task;
 pub mod text;
 pub mod time;
 pub mod user;

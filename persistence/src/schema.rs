@@ -574,3 +574,6 @@ diesel::table! {
 
 diesel::joinable!(policy_grids -> policies (policy_id));
 diesel::allow_tables_to_appear_in_same_query!(policies, policy_grids, policy_acknowledgements);
+
+diesel::joinable!(inspection_occurrences -> inspection_templates (template_id));
+diesel::allow_tables_to_appear_in_same_query!(inspection_occurrences, inspection_templates);

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["startup"],
     &["openapi", "demo", "import", "jobs"],
+    &["demo_duties"],
     &["demo_history"],
     &["routes"],
     &["render"],

@@ -3,11 +3,9 @@
 //! same publish rules as the API's, and every change writes its audit entry
 //! and outbox event in its own transaction.
 
-use gridwork_api::auth::password::Passwords;
-use gridwork_api::demo::{SeedOutcome, seed};
+use gridwork_api::demo::SeedOutcome;
 use gridwork_api::import::{self, ImportError};
 use gridwork_domain::event::EventType;
-use gridwork_domain::grid::GridCode;
 use gridwork_persistence::outbox;
 use gridwork_tests::{Backend, TestApp, on_both_backends};
 use serde_json::{Value, json};
@@ -94,14 +92,8 @@ async fn the_demo_publishes_its_placards_through_the_publish_rules(backend: Back
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
+    let loaded = app.load_demo().await.unwrap();
     let mut conn = app.pool.get().unwrap();
-    let loaded = seed(
-        &mut conn,
-        &GridCode::parse("411622000000").unwrap(),
-        &Passwords::new(1).unwrap(),
-        "http://zone.example",
-    )
-    .unwrap();
     assert!(matches!(loaded, SeedOutcome::Loaded { grids: 62, .. }));
     let admin = app.admin_token().await;
 

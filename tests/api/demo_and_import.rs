@@ -1,7 +1,5 @@
-use gridwork_api::auth::password::Passwords;
-use gridwork_api::demo::{SeedOutcome, seed};
+use gridwork_api::demo::SeedOutcome;
 use gridwork_api::import::{self, ImportError};
-use gridwork_domain::grid::GridCode;
 use gridwork_tests::{Backend, TestApp, on_both_backends};
 use serde_json::{Value, json};
 
@@ -10,16 +8,6 @@ on_both_backends!(
     the_demo_refuses_a_database_with_other_data,
     imports_are_all_or_nothing_with_a_report_per_row,
 );
-
-fn load_demo(app: &TestApp) -> anyhow::Result<SeedOutcome> {
-    let mut conn = app.pool.get()?;
-    seed(
-        &mut conn,
-        &GridCode::parse("411622000000")?,
-        &Passwords::new(1).unwrap(),
-        "http://zone.example",
-    )
-}
 
 async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -30,13 +18,13 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         grids,
         enterprises,
         ..
-    } = load_demo(&app).unwrap()
+    } = app.load_demo().await.unwrap()
     else {
         panic!("a fresh database loads the demo");
     };
     assert_eq!((grids, enterprises), (62, 45));
     assert!(
-        matches!(load_demo(&app).unwrap(), SeedOutcome::AlreadyLoaded),
+        matches!(app.load_demo().await.unwrap(), SeedOutcome::AlreadyLoaded),
         "idempotent"
     );
 
@@ -243,7 +231,7 @@ async fn the_demo_refuses_a_database_with_other_data(backend: Backend) {
         &json!({ "name": "真实企业" }),
     )
     .await;
-    let err = load_demo(&app).err().expect("refused");
+    let err = app.load_demo().await.err().expect("refused");
     assert!(err.to_string().contains("fresh database"), "{err}");
     let list = app.ok("/api/v1/enterprises", &admin).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1, "nothing added");
@@ -348,4 +336,123 @@ async fn imports_are_all_or_nothing_with_a_report_per_row(backend: Backend) {
     let listed = app.ok("/api/v1/people", &admin).await;
     assert_eq!(listed["items"][0]["id_card"]["last4"], "002X");
     assert_eq!(listed["items"][0]["party_member"], true);
+}
+
+on_both_backends!(the_demo_plays_the_four_duties_and_leaves_every_field_account_work);
+
+async fn the_demo_plays_the_four_duties_and_leaves_every_field_account_work(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let SeedOutcome::Loaded {
+        accounts, duties, ..
+    } = app.load_demo().await.unwrap()
+    else {
+        panic!("a fresh database loads the demo");
+    };
+    assert!(
+        duties.inspections >= 10 && duties.hazards >= 3,
+        "{duties:?}"
+    );
+    let login = |name: &'static str| {
+        let password = accounts
+            .iter()
+            .find(|a| a.username == name)
+            .unwrap()
+            .password
+            .clone();
+        let app = &app;
+        async move { app.tokens(name, &password).await.0 }
+    };
+    let mut seen = Vec::new();
+    for name in [
+        "zhangyc", "nanbk", "songgh", "rider.li", "wangyx", "em.li", "nr.wu",
+    ] {
+        let token = login(name).await;
+        let tasks = app.ok("/api/v1/me/tasks?limit=200", &token).await;
+        let kinds: std::collections::BTreeSet<String> = tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["kind"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!kinds.is_empty(), "{name} has nothing to do");
+        seen.push((name, kinds));
+    }
+    let has = |name: &str, kind: &str| seen.iter().any(|(n, k)| *n == name && k.contains(kind));
+    // the article's wage arrears: settled, its follow-up due within the week
+    assert!(has("songgh", "dispute_follow_up"), "{seen:?}");
+    assert!(has("songgh", "stale_enterprise"), "{seen:?}");
+    assert!(
+        has("zhangyc", "policy"),
+        "the pharmaceutical rules: {seen:?}"
+    );
+    assert!(has("rider.li", "policy"), "the winter notice: {seen:?}");
+    assert!(
+        !has("nanbk", "policy"),
+        "an electricity firm, and he read the notice: {seen:?}"
+    );
+    assert!(
+        has("nanbk", "inspection"),
+        "the weekly walk-round: {seen:?}"
+    );
+
+    // the zone office's figures hold the history
+    let office = login("zhangdl").await;
+    let stats = app
+        .ok(
+            "/api/v1/stats/inspections?from=2000-01-01T00:00:00Z",
+            &office,
+        )
+        .await;
+    assert!(
+        stats["completion"]["due"].as_u64().unwrap() >= 10,
+        "{stats}"
+    );
+    let hazards = app.ok("/api/v1/hazards?limit=200", &office).await;
+    let states: Vec<&str> = hazards["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"verified") && states.contains(&"rectified"),
+        "{states:?}"
+    );
+    assert!(
+        hazards["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["case_id"].is_string()),
+        "an overdue hazard became a case"
+    );
+    let disputes = app.ok("/api/v1/stats/disputes", &office).await;
+    assert!(
+        disputes["total"]["count"].as_u64().unwrap() >= 4,
+        "{disputes}"
+    );
+    assert!(
+        disputes["total"]["year_earlier"].as_u64().unwrap() >= 1,
+        "{disputes}"
+    );
+    let policies = app.ok("/api/v1/policies", &office).await;
+    let pharma = policies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap().contains("药品"))
+        .unwrap()
+        .clone();
+    let briefings = app
+        .ok(
+            &format!(
+                "/api/v1/policies/{}/briefings",
+                pharma["id"].as_str().unwrap()
+            ),
+            &office,
+        )
+        .await;
+    assert_eq!(briefings["items"][0]["attendee_count"], 36);
 }

@@ -281,6 +281,11 @@ async fn talks_carry_a_risk_and_are_redacted_like_disputes(backend: Backend) {
     );
     // counted in the month's figures
     let stats = app.ok("/api/v1/stats/disputes", &leader).await;
+    assert_eq!(
+        stats["months"].as_array().unwrap().len(),
+        12,
+        "the last twelve months by default"
+    );
     let this_month = stats["months"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         this_month["talks"],

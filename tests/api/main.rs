@@ -36,5 +36,6 @@ mod placards;
 mod policies;
 mod profiles;
 mod registry_scope;
+mod tasks;
 mod users;
 mod visits;

@@ -247,6 +247,25 @@ impl TestApp {
         }
     }
 
+    /// Loads the demo zone as `gridwork seed --demo` does, evidence photos
+    /// first.
+    pub async fn load_demo(&self) -> anyhow::Result<gridwork_api::demo::SeedOutcome> {
+        use gridwork_api::demo;
+        let files = gridwork_api::files::Files::open(
+            &self.config.attachment_store,
+            &self.config.s3_options,
+        )?;
+        let evidence = demo::store_evidence(&files, demo::EVIDENCE_PHOTOS).await?;
+        let mut conn = self.pool.get()?;
+        demo::seed(
+            &mut conn,
+            &gridwork_domain::grid::GridCode::parse("411622000000")?,
+            &gridwork_api::auth::password::Passwords::new(1)?,
+            "http://zone.example",
+            (&evidence, self.config.time_zone),
+        )
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -35,6 +35,7 @@ pub mod policies;
 pub mod profiles;
 pub mod sessions;
 pub mod talks;
+pub mod tasks;
 pub mod users;
 pub mod visits;
 

@@ -8,7 +8,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::dispute::{self as rules, RiskLevel};
 use gridwork_domain::event::EventType;
+use gridwork_domain::task::FOLLOW_UP_HORIZON;
 use gridwork_domain::{DisputeId, EnterpriseId, GridId, Permission, TalkId};
+use gridwork_persistence::dispute::{self as dispute_store, DisputeRow};
 use gridwork_persistence::talk::{self as store, TalkFilter, TalkRow};
 use gridwork_persistence::{DbConnection, time};
 use serde::{Deserialize, Serialize};
@@ -179,7 +181,7 @@ pub fn record(
             id: id.clone(),
             grid_id,
             enterprise_id,
-            dispute_id: dispute.map(|d| d.id),
+            dispute_id: dispute.as_ref().map(|d| d.id.clone()),
             held_on: input.held_on,
             topic: input.topic.trim().to_owned(),
             subject: input.subject.trim().to_owned(),
@@ -191,6 +193,9 @@ pub fn record(
             created_at: time::to_db(now),
         };
         store::insert(conn, &row)?;
+        if let Some(dispute) = dispute {
+            settle_follow_up(conn, scoped, dispute, &row, now)?;
+        }
         AuditEvent::success(AuditAction::TalkRecord)
             .by(&scoped.caller)
             .on(Entity::Talk, &row.id)
@@ -202,6 +207,34 @@ pub fn record(
             .write(conn, origin)?;
         Ok(Recorded { row, created: true })
     })
+}
+
+/// A talk for a dispute whose follow-up is on the task list (due within
+/// the week, or past) is that follow-up (回访): the dispute's next one
+/// becomes the talk's, or none. Only those who mediate it move it.
+fn settle_follow_up(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    dispute: DisputeRow,
+    talk: &TalkRow,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let due = dispute
+        .follow_up_on
+        .is_some_and(|day| talk.held_on >= day - FOLLOW_UP_HORIZON);
+    if !due || !disputes::may_read(scoped, &dispute) {
+        return Ok(());
+    }
+    let next = DisputeRow {
+        follow_up_on: talk.follow_up_on,
+        updated_at: time::to_db(now),
+        version: dispute.version + 1,
+        ..dispute
+    };
+    if !dispute_store::update(conn, &next)? {
+        return Err(AppError::Stale);
+    }
+    Ok(())
 }
 
 /// A talk in the caller's scope.

@@ -139,7 +139,7 @@ impl Page {
 
 /// A position that is not what the list issues (only a server change can
 /// make one: positions are signed).
-fn unreadable() -> ApiError {
+pub fn unreadable() -> ApiError {
     ApiError::BadRequest {
         code: ErrorCode::InvalidCursor,
         detail: "`cursor` belongs to another list; start again without one.".into(),

@@ -29,6 +29,7 @@ pub mod profiles;
 pub mod reference;
 pub mod stats;
 pub mod talks;
+pub mod tasks;
 pub mod users;
 pub mod visits;
 
@@ -94,6 +95,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(talks::record_talk)
                 .service(talks::list_talks)
                 .service(talks::get_talk)
+                .service(tasks::my_tasks)
                 .service(policies::publish_policy)
                 .service(policies::list_policies)
                 .service(policies::get_policy)

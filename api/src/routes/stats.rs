@@ -233,8 +233,7 @@ pub async fn dispute_stats(
         .date_naive();
     let parse = |text: Option<&str>| text.and_then(|t| Month::parse(t).ok());
     let to = parse(q.to.as_deref()).unwrap_or_else(|| Month::of(today));
-    let from = parse(q.from.as_deref())
-        .unwrap_or_else(|| (0..11).fold(to.year_earlier(), |m, _| m.next()));
+    let from = parse(q.from.as_deref()).unwrap_or_else(|| to.year_earlier().next());
     let stats = state
         .run(move |conn| app::dispute_stats::compute(conn, &scoped, q.grid_id.as_ref(), from, to))
         .await?;

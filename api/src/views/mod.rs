@@ -23,5 +23,6 @@ pub mod profiles;
 pub mod reference;
 pub mod stats;
 pub mod talks;
+pub mod tasks;
 pub mod users;
 pub mod visits;
