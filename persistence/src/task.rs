@@ -46,7 +46,8 @@ macro_rules! after {
     ($query:expr, $due:expr, $id:expr, $after:expr) => {{
         let mut query = $query;
         if let Some((at, id)) = $after {
-            query = query.filter($due.gt(at).or($due.eq(at).and($id.gt(id))));
+            // `due >= at` first: an index range start, not a scan
+            query = query.filter($due.ge(at)).filter($due.gt(at).or($id.gt(id)));
         }
         query.order(($due.asc(), $id.asc()))
     }};

@@ -3,7 +3,9 @@
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::enterprise::{HazardFlag, INDUSTRY_SECTIONS, RecordField};
 use gridwork_domain::grid::GridKind;
-use gridwork_domain::{Role, case, dispute, hazard, inspection, policy, profile, schedule, visit};
+use gridwork_domain::{
+    Role, case, dispute, hazard, inspection, policy, profile, schedule, task, visit,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -132,6 +134,9 @@ pub struct Codes {
     /// Which level of government issued a policy.
     #[schema(min_items = 4, max_items = 4)]
     pub policy_source_levels: Vec<Label>,
+    /// The kinds of work on "my tasks".
+    #[schema(min_items = 12, max_items = 12)]
+    pub task_kinds: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -206,6 +211,7 @@ impl Codes {
             party_sides: labels!(dispute::PartySide),
             risk_levels: labels!(dispute::RiskLevel),
             policy_source_levels: labels!(policy::SourceLevel),
+            task_kinds: labels!(task::TaskKind),
         }
     }
 }

@@ -1,3 +1,9 @@
+DROP INDEX hazards_state_idx;
+CREATE INDEX hazards_state_idx ON hazards (state, rectify_due_at);
+DROP INDEX cases_open_due_idx;
+CREATE INDEX cases_open_due_idx ON cases (state, resolve_due_at);
+DROP INDEX cases_accept_due_idx;
+CREATE INDEX cases_accept_due_idx ON cases (state, accept_due_at);
 DROP INDEX enterprises_grid_verified_idx;
 DROP INDEX disputes_mediator_follow_up_idx;
 DROP INDEX cases_reporter_closed_idx;
