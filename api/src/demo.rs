@@ -794,7 +794,6 @@ fn load(
             id: firm.id.clone(),
             grid_id: own.id.clone(),
             name,
-            section: *section,
             employees: *employees,
         });
         let leader = &leaders[(i + 6) % LEADERS.len()];

@@ -34,7 +34,6 @@ pub struct DemoFirm {
     pub id: EnterpriseId,
     pub grid_id: GridId,
     pub name: &'static str,
-    pub section: char,
     pub employees: i32,
 }
 

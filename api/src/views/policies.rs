@@ -160,6 +160,9 @@ pub struct PendingPerson {
     pub role: GridRole,
 }
 
+/// The most people one grid's `pending` lists.
+const MAX_PENDING: usize = 10_000;
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GridReachView {
     #[schema(format = Uuid, max_length = 36)]
@@ -172,7 +175,7 @@ pub struct GridReachView {
     pub targeted: u64,
     /// Of them, those who acknowledged it.
     pub acknowledged: u64,
-    /// Who has not acknowledged it yet.
+    /// Who has not acknowledged it yet (the first 10,000 in a grid).
     #[schema(max_items = 10000)]
     pub pending: Vec<PendingPerson>,
 }
@@ -188,6 +191,7 @@ impl From<GridReach> for GridReachView {
             pending: g
                 .pending
                 .into_iter()
+                .take(MAX_PENDING)
                 .map(|p| PendingPerson {
                     person_id: p.person_id,
                     name: p.name,
