@@ -1,7 +1,7 @@
 //! Policies publicised (政策宣传), their target grids, read receipts and
 //! briefings.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -84,13 +84,25 @@ pub fn find(conn: &mut DbConnection, id: &PolicyId) -> QueryResult<Option<Policy
         .optional()
 }
 
-/// The grids a policy targets, `(id, code)`, in code order.
-pub fn grids_of(conn: &mut DbConnection, id: &PolicyId) -> QueryResult<Vec<(GridId, String)>> {
-    policy_grids::table
-        .filter(policy_grids::policy_id.eq(id))
-        .select((policy_grids::grid_id, policy_grids::grid_code))
-        .order(policy_grids::grid_code.asc())
-        .load(conn)
+/// The grids each of these policies targets, `(id, code)` in code order.
+pub fn grids_of(
+    conn: &mut DbConnection,
+    ids: &[PolicyId],
+) -> QueryResult<BTreeMap<PolicyId, Vec<(GridId, String)>>> {
+    let rows: Vec<(PolicyId, GridId, String)> = policy_grids::table
+        .filter(policy_grids::policy_id.eq_any(ids.to_vec()))
+        .select((
+            policy_grids::policy_id,
+            policy_grids::grid_id,
+            policy_grids::grid_code,
+        ))
+        .order((policy_grids::policy_id.asc(), policy_grids::grid_code.asc()))
+        .load(conn)?;
+    let mut grids: BTreeMap<PolicyId, Vec<(GridId, String)>> = BTreeMap::new();
+    for (policy, grid, code) in rows {
+        grids.entry(policy).or_default().push((grid, code));
+    }
+    Ok(grids)
 }
 
 /// Which policies a page reads: all of them, or those that may concern
@@ -138,17 +150,20 @@ pub fn page(
     query.order(policies::id.desc()).limit(limit).load(conn)
 }
 
-/// Which of `ids` the user has acknowledged.
+/// Which of `ids` the user has acknowledged, and when.
 pub fn acknowledged_among(
     conn: &mut DbConnection,
     user: &UserId,
     ids: &[PolicyId],
-) -> QueryResult<BTreeSet<PolicyId>> {
+) -> QueryResult<BTreeMap<PolicyId, NaiveDateTime>> {
     Ok(policy_acknowledgements::table
         .filter(policy_acknowledgements::user_id.eq(user))
         .filter(policy_acknowledgements::policy_id.eq_any(ids.to_vec()))
-        .select(policy_acknowledgements::policy_id)
-        .load::<PolicyId>(conn)?
+        .select((
+            policy_acknowledgements::policy_id,
+            policy_acknowledgements::acknowledged_at,
+        ))
+        .load::<(PolicyId, NaiveDateTime)>(conn)?
         .into_iter()
         .collect())
 }

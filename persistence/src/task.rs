@@ -53,6 +53,18 @@ macro_rules! after {
     }};
 }
 
+/// One page of task rows: `query` continued after `after` by `(due, id)`,
+/// at most `limit`.
+macro_rules! page {
+    ($conn:expr, $query:expr, $due:expr, $id:expr, $after:expr, $limit:expr) => {
+        Ok(rows(
+            after!($query, $due, $id, $after)
+                .limit($limit)
+                .load($conn)?,
+        ))
+    };
+}
+
 /// `(due, id)` to continue after, if not the first page.
 pub type After = Option<(NaiveDateTime, String)>;
 
@@ -120,11 +132,7 @@ pub fn occurrences(
     if let Some(grid) = grid {
         query = query.filter(o::grid_id.eq(grid.clone()));
     }
-    Ok(rows(
-        after!(query, o::closes_at, o::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(conn, query, o::closes_at, o::id, after, limit)
 }
 
 /// Hazards awaiting rectification that `person` is responsible for, or in
@@ -159,11 +167,14 @@ pub fn hazards_to_rectify(
     if let Some(grid) = grid {
         query = query.filter(hazards::grid_id.eq(grid.clone()));
     }
-    Ok(rows(
-        after!(query, hazards::rectify_due_at, hazards::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(
+        conn,
+        query,
+        hazards::rectify_due_at,
+        hazards::id,
+        after,
+        limit
+    )
 }
 
 /// Rectified hazards awaiting verification in these grids (None: all).
@@ -186,11 +197,14 @@ pub fn hazards_to_verify(
     if let Some(grids) = grids {
         query = query.filter(hazards::grid_id.eq_any(grids.to_vec()));
     }
-    Ok(rows(
-        after!(query, hazards::rectify_due_at, hazards::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(
+        conn,
+        query,
+        hazards::rectify_due_at,
+        hazards::id,
+        after,
+        limit
+    )
 }
 
 /// Cases reported at one of `levels` in these grids (None: all), to accept.
@@ -215,11 +229,7 @@ pub fn cases_to_accept(
     if let Some(grids) = grids {
         query = query.filter(cases::grid_id.eq_any(grids.to_vec()));
     }
-    Ok(rows(
-        after!(query, cases::accept_due_at, cases::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(conn, query, cases::accept_due_at, cases::id, after, limit)
 }
 
 /// The states in which whoever handles a case has work to do on it.
@@ -251,11 +261,7 @@ pub fn cases_assigned(
     if let Some(grid) = grid {
         query = query.filter(cases::grid_id.eq(grid.clone()));
     }
-    Ok(rows(
-        after!(query, cases::resolve_due_at, cases::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(conn, query, cases::resolve_due_at, cases::id, after, limit)
 }
 
 /// Open cases dispatched to `department` that it has not reported in on.
@@ -288,16 +294,14 @@ pub fn cases_to_report_in(
     if let Some(grid) = grid {
         query = query.filter(cases::grid_id.eq(grid.clone()));
     }
-    Ok(rows(
-        after!(
-            query,
-            cases::report_in_due_at.assume_not_null(),
-            cases::id,
-            after
-        )
-        .limit(limit)
-        .load(conn)?,
-    ))
+    page!(
+        conn,
+        query,
+        cases::report_in_due_at.assume_not_null(),
+        cases::id,
+        after,
+        limit
+    )
 }
 
 /// Cases `department` leads at the departments' level, to resolve.
@@ -325,11 +329,7 @@ pub fn cases_led(
     if let Some(grid) = grid {
         query = query.filter(cases::grid_id.eq(grid.clone()));
     }
-    Ok(rows(
-        after!(query, cases::resolve_due_at, cases::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(conn, query, cases::resolve_due_at, cases::id, after, limit)
 }
 
 /// Resolved cases awaiting verification in these grids (None: all).
@@ -352,11 +352,7 @@ pub fn cases_to_verify(
     if let Some(grids) = grids {
         query = query.filter(cases::grid_id.eq_any(grids.to_vec()));
     }
-    Ok(rows(
-        after!(query, cases::resolve_due_at, cases::id, after)
-            .limit(limit)
-            .load(conn)?,
-    ))
+    page!(conn, query, cases::resolve_due_at, cases::id, after, limit)
 }
 
 /// Closed cases `user` reported and has yet to evaluate; due `window`

@@ -231,17 +231,15 @@ pub fn create(
     let id = super::input::client_id(input.id, DisputeId::generate)?;
     let fingerprint = fingerprint(input)?;
     super::transaction(conn, |conn| {
-        if let Some(existing) = store::find(conn, &id)? {
-            if existing.fingerprint == fingerprint && scoped.scope.covers(Some(&existing.grid_id)) {
-                return Ok(Recorded {
-                    row: existing,
-                    created: false,
-                });
-            }
-            return Err(AppError::conflict(
-                ErrorCode::DisputeExists,
-                "Another dispute has this id already; send a new UUIDv7.",
-            ));
+        let same =
+            |d: &DisputeRow| d.fingerprint == fingerprint && scoped.scope.covers(Some(&d.grid_id));
+        let stored = store::find(conn, &id)?;
+        if let Some(row) = super::input::resent(stored, same, ErrorCode::DisputeExists, "dispute")?
+        {
+            return Ok(Recorded {
+                row,
+                created: false,
+            });
         }
         case_category::find(conn, &input.category)?
             .filter(|c| c.archived_at.is_none() && c.code.starts_with("dispute."))

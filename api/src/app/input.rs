@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::{AppError, FieldCode};
+use super::{AppError, ErrorCode, FieldCode};
 
 /// For fields that may be cleared: absent → None, `null` → Some(None).
 pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -33,4 +33,23 @@ pub fn client_id<T: From<String>>(
 /// Trims text input; blank becomes None.
 pub fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// What is stored under an offline record's id: None when the id is new;
+/// the stored record when `same` holds (the device sent it again); 409
+/// `code` otherwise.
+pub fn resent<T>(
+    existing: Option<T>,
+    same: impl FnOnce(&T) -> bool,
+    code: ErrorCode,
+    what: &str,
+) -> Result<Option<T>, AppError> {
+    match existing {
+        None => Ok(None),
+        Some(row) if same(&row) => Ok(Some(row)),
+        Some(_) => Err(AppError::conflict(
+            code,
+            format!("Another {what} has this id already; send a new UUIDv7."),
+        )),
+    }
 }

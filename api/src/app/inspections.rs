@@ -205,19 +205,19 @@ pub fn create(
     let id = super::input::client_id(input.id, InspectionId::generate)?;
     let fingerprint = fingerprint(input)?;
     super::transaction(conn, |conn| {
-        if let Some(existing) = store::find(conn, &id)? {
-            if existing.fingerprint == fingerprint && scoped.scope.covers(Some(&existing.grid_id)) {
-                let hazards = hazard::of_inspection(conn, &existing.id)?;
-                return Ok(Recorded {
-                    row: existing,
-                    hazards,
-                    created: false,
-                });
-            }
-            return Err(AppError::conflict(
-                ErrorCode::InspectionExists,
-                "Another inspection has this id already; send a new UUIDv7.",
-            ));
+        let same = |i: &InspectionRow| {
+            i.fingerprint == fingerprint && scoped.scope.covers(Some(&i.grid_id))
+        };
+        let stored = store::find(conn, &id)?;
+        if let Some(row) =
+            super::input::resent(stored, same, ErrorCode::InspectionExists, "inspection")?
+        {
+            let hazards = hazard::of_inspection(conn, &row.id)?;
+            return Ok(Recorded {
+                row,
+                hazards,
+                created: false,
+            });
         }
         let target = target(conn, scoped, input)?;
         let version = inspection_templates::find(conn, &target.template, input.template_version)

@@ -158,7 +158,7 @@ impl Standing {
 /// Where the caller sits: their active assignments with the industries of
 /// each grid's enterprises.
 #[derive(Debug, Clone, Default)]
-pub struct Seats(Vec<Seat>);
+pub struct Seats(Vec<(Member, Seat)>);
 
 impl Seats {
     pub fn of(conn: &mut DbConnection, user: Option<&UserId>) -> Result<Seats, AppError> {
@@ -166,27 +166,33 @@ impl Seats {
             return Ok(Seats::default());
         };
         let members = store::members(conn, None, Some(user))?;
-        Ok(Seats(
-            seat_members(conn, &members)?
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect(),
-        ))
+        Ok(Seats(seat_members(conn, &members)?))
+    }
+
+    /// The grids where the caller holds each role.
+    pub fn grids_by_role(&self) -> Vec<(GridRole, Vec<GridId>)> {
+        let mut by_role: BTreeMap<GridRole, Vec<GridId>> = BTreeMap::new();
+        for (m, _) in &self.0 {
+            by_role.entry(m.role).or_default().push(m.grid_id.clone());
+        }
+        by_role.into_iter().collect()
+    }
+
+    fn seats(&self) -> impl Iterator<Item = &Seat> {
+        self.0.iter().map(|(_, s)| s)
     }
 
     /// The codes of the grids a policy reaching these seats may target.
     fn concerning(&self, leader: bool) -> Concerning {
         Concerning {
             codes: self
-                .0
-                .iter()
+                .seats()
                 .flat_map(|s| covering_codes(&s.grid_code))
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect(),
             under: if leader {
-                self.0
-                    .iter()
+                self.seats()
                     .filter(|s| s.role == GridRole::GridLeader)
                     .map(|s| s.grid_code.clone())
                     .collect()
@@ -228,14 +234,15 @@ fn seat_members(
         .collect())
 }
 
-/// A stored policy's target, and the ids of the grids it names.
-pub fn target_of(
-    conn: &mut DbConnection,
+/// A stored policy's target, from the grids it names `(id, code)`, and
+/// the ids of those grids.
+fn target_of(
     row: &PolicyRow,
+    grids: Vec<(GridId, String)>,
 ) -> Result<(Target, Vec<GridId>), AppError> {
     let roles: Vec<GridRole> = serde_json::from_str(&row.roles)
         .map_err(|e| AppError::Internal(format!("stored roles: {e}")))?;
-    let (grid_ids, grid_codes) = store::grids_of(conn, &row.id)?.into_iter().unzip();
+    let (grid_ids, grid_codes) = grids.into_iter().unzip();
     Ok((
         Target {
             grid_codes,
@@ -251,12 +258,11 @@ pub fn standing(scoped: &Scoped, target: &Target, seats: &Seats) -> Standing {
     let office = scoped.caller.has(Permission::PublishPolicies);
     let leader = scoped.caller.roles.contains(Role::GridLeader);
     Standing {
-        targeted: seats.0.iter().any(|s| target.reaches(s)),
+        targeted: seats.seats().any(|s| target.reaches(s)),
         oversees: office
             || (leader
                 && seats
-                    .0
-                    .iter()
+                    .seats()
                     .any(|s| s.role == GridRole::GridLeader && target.touches(&s.grid_code))),
     }
 }
@@ -319,14 +325,10 @@ pub fn publish(
         ..input.clone()
     })?;
     super::transaction(conn, |conn| {
-        if let Some(existing) = store::find(conn, &id)? {
-            if existing.fingerprint == fingerprint {
-                return Ok((existing, false));
-            }
-            return Err(AppError::conflict(
-                ErrorCode::PolicyExists,
-                "Another policy has this id already; send a new UUIDv7.",
-            ));
+        let same = |p: &PolicyRow| p.fingerprint == fingerprint;
+        let stored = store::find(conn, &id)?;
+        if let Some(row) = super::input::resent(stored, same, ErrorCode::PolicyExists, "policy")? {
+            return Ok((row, false));
         }
         let mut grids = Vec::new();
         let mut errors = Vec::new();
@@ -398,7 +400,10 @@ pub struct Listed {
 /// A policy the caller sees.
 pub fn find(conn: &mut DbConnection, scoped: &Scoped, id: &PolicyId) -> Result<Listed, AppError> {
     let row = store::find(conn, id)?.ok_or(AppError::NotFound)?;
-    let (target, grid_ids) = target_of(conn, &row)?;
+    let grids = store::grids_of(conn, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let (target, grid_ids) = target_of(&row, grids)?;
     let seats = Seats::of(conn, scoped.caller.user_id())?;
     let standing = standing(scoped, &target, &seats);
     if !standing.sees() {
@@ -428,6 +433,17 @@ pub fn list(
     fetch: i64,
 ) -> Result<Vec<Listed>, AppError> {
     let seats = Seats::of(conn, scoped.caller.user_id())?;
+    list_for(conn, scoped, &seats, pending, before, fetch)
+}
+
+fn list_for(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    seats: &Seats,
+    pending: bool,
+    before: Option<&str>,
+    fetch: i64,
+) -> Result<Vec<Listed>, AppError> {
     let office = scoped.caller.has(Permission::PublishPolicies);
     let concerning =
         (!office).then(|| seats.concerning(scoped.caller.roles.contains(Role::GridLeader)));
@@ -443,19 +459,16 @@ pub fn list(
         let ids: Vec<PolicyId> = chunk.iter().map(|r| r.id.clone()).collect();
         let acked = match me {
             Some(me) => store::acknowledged_among(conn, me, &ids)?,
-            None => BTreeSet::new(),
+            None => BTreeMap::new(),
         };
+        let mut grids = store::grids_of(conn, &ids)?;
         for row in chunk {
-            let (target, grid_ids) = target_of(conn, &row)?;
-            let standing = standing(scoped, &target, &seats);
-            let done = acked.contains(&row.id);
-            if !standing.sees() || (pending && (done || !standing.targeted)) {
+            let (target, grid_ids) = target_of(&row, grids.remove(&row.id).unwrap_or_default())?;
+            let standing = standing(scoped, &target, seats);
+            let acknowledged_at = acked.get(&row.id).copied().map(time::from_db);
+            if !standing.sees() || (pending && (acknowledged_at.is_some() || !standing.targeted)) {
                 continue;
             }
-            let acknowledged_at = match (done, me) {
-                (true, Some(me)) => store::acknowledgement(conn, &row.id, me)?.map(time::from_db),
-                _ => None,
-            };
             out.push(Listed {
                 row,
                 target,
@@ -533,14 +546,12 @@ pub fn record_briefing(
     })?;
     super::transaction(conn, |conn| {
         let policy = find(conn, scoped, id)?.row;
-        if let Some(existing) = store::find_briefing(conn, &briefing_id)? {
-            if existing.fingerprint == fingerprint && existing.policy_id == policy.id {
-                return Ok((existing, false));
-            }
-            return Err(AppError::conflict(
-                ErrorCode::BriefingExists,
-                "Another briefing has this id already; send a new UUIDv7.",
-            ));
+        let same = |b: &BriefingRow| b.fingerprint == fingerprint && b.policy_id == policy.id;
+        let stored = store::find_briefing(conn, &briefing_id)?;
+        if let Some(row) =
+            super::input::resent(stored, same, ErrorCode::BriefingExists, "briefing")?
+        {
+            return Ok((row, false));
         }
         grid::find(conn, &input.grid_id)?
             .filter(|g| g.archived_at.is_none() && scoped.scope.covers(Some(&g.id)))
@@ -740,8 +751,9 @@ pub fn reach(
 pub fn unacknowledged(
     conn: &mut DbConnection,
     scoped: &Scoped,
+    seats: &Seats,
 ) -> Result<Vec<PolicyRow>, AppError> {
-    Ok(list(conn, scoped, true, None, 500)?
+    Ok(list_for(conn, scoped, seats, true, None, 500)?
         .into_iter()
         .map(|l| l.row)
         .collect())

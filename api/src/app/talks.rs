@@ -144,17 +144,14 @@ pub fn record(
     let id = super::input::client_id(input.id, TalkId::generate)?;
     let fingerprint = fingerprint(input)?;
     super::transaction(conn, |conn| {
-        if let Some(existing) = store::find(conn, &id)? {
-            if existing.fingerprint == fingerprint && scoped.scope.covers(Some(&existing.grid_id)) {
-                return Ok(Recorded {
-                    row: existing,
-                    created: false,
-                });
-            }
-            return Err(AppError::conflict(
-                ErrorCode::TalkExists,
-                "Another talk has this id already; send a new UUIDv7.",
-            ));
+        let same =
+            |t: &TalkRow| t.fingerprint == fingerprint && scoped.scope.covers(Some(&t.grid_id));
+        let stored = store::find(conn, &id)?;
+        if let Some(row) = super::input::resent(stored, same, ErrorCode::TalkExists, "talk")? {
+            return Ok(Recorded {
+                row,
+                created: false,
+            });
         }
         let dispute = match &input.dispute_id {
             Some(dispute_id) => {

@@ -9,15 +9,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use gridwork_domain::assignment::GridRole;
 use gridwork_domain::case::deadline::DeadlineStatus;
 use gridwork_domain::case::{CaseState, Level};
 use gridwork_domain::task::{self as rules, Position, TaskKind};
 use gridwork_domain::{GridId, Permission, Role};
 use gridwork_persistence::task::{self as store, TaskRow};
-use gridwork_persistence::{DbConnection, enterprise, person, policy, time};
+use gridwork_persistence::{DbConnection, enterprise, person, time};
 
-use super::{AppError, Scoped, policies};
+use super::policies::{self, Seats};
+use super::{AppError, Scoped};
 
 /// One item of work.
 #[derive(Debug, Clone)]
@@ -163,13 +163,10 @@ pub fn mine(
         found.extend(rows.into_iter().map(|r| (kind, r)));
     };
 
+    // where the caller sits: read once for inspections and policies
+    let seats = Seats::of(conn, Some(me))?;
     if wants(TaskKind::Inspection) {
-        let members = policy::members(conn, None, Some(me))?;
-        let mut by_role: BTreeMap<GridRole, Vec<GridId>> = BTreeMap::new();
-        for m in members {
-            by_role.entry(m.role).or_default().push(m.grid_id);
-        }
-        let by_role: Vec<_> = by_role.into_iter().collect();
+        let by_role = seats.grids_by_role();
         add(
             TaskKind::Inspection,
             store::occurrences(conn, me, &by_role, grid, naive(TaskKind::Inspection), fetch)?,
@@ -314,7 +311,7 @@ pub fn mine(
     if wants(TaskKind::Policy) && grid.is_none() {
         let tz = clock.time_zone;
         let after = position(TaskKind::Policy);
-        let rows = policies::unacknowledged(conn, scoped)?
+        let rows = policies::unacknowledged(conn, scoped, &seats)?
             .into_iter()
             .map(|p| TaskRow {
                 id: p.id.to_string(),

@@ -107,23 +107,16 @@ pub fn create(
     let id = super::input::client_id(input.id, VisitId::generate)?;
     let fingerprint = fingerprint(enterprise_id, input)?;
     super::transaction(conn, |conn| {
-        if let Some(existing) = store::find(conn, &id)? {
-            if existing.fingerprint == fingerprint && existing.enterprise_id == firm.id {
-                let visitor_name = (existing.visitor_id == visitor)
-                    .then(|| visitor_name(scoped))
-                    .flatten();
-                return Ok(Recorded {
-                    visit: Visited {
-                        row: existing,
-                        visitor_name,
-                    },
-                    created: false,
-                });
-            }
-            return Err(AppError::conflict(
-                ErrorCode::VisitExists,
-                "Another visit has this id already; send a new UUIDv7.",
-            ));
+        let same = |v: &VisitRow| v.fingerprint == fingerprint && v.enterprise_id == firm.id;
+        let stored = store::find(conn, &id)?;
+        if let Some(row) = super::input::resent(stored, same, ErrorCode::VisitExists, "visit")? {
+            let visitor_name = (row.visitor_id == visitor)
+                .then(|| visitor_name(scoped))
+                .flatten();
+            return Ok(Recorded {
+                visit: Visited { row, visitor_name },
+                created: false,
+            });
         }
         attachments::check(conn, scoped, "attachments", &input.attachments, now)?;
         let row = VisitRow {
