@@ -67,52 +67,90 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 /// The authenticated account: a valid access token of an enabled account
 /// whose token version still matches, or a working personal access token
 /// of an enabled account, with the roles the token may use today.
+fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
+    let state = state(req);
+    // verified here, synchronously: the middleware may have done it already
+    let credential = match &state {
+        Ok(state) => bearer(req).and_then(|token| {
+            let credential = state.verify_once(req, &token)?;
+            Ok((token, credential))
+        }),
+        Err(e) => Err(e.clone()),
+    };
+    Box::pin(async move {
+        let state = state?;
+        let (token, credential) = credential?;
+        let caller = match credential {
+            Credential::Access(claims) => {
+                let user_id = UserId::from(claims.sub.as_str());
+                let row = state
+                    .run(move |conn| Ok(user::find(conn, &user_id)?))
+                    .await?
+                    .filter(|u| !u.disabled && u.token_version == claims.tv)
+                    .ok_or(TokenError::Invalid)?;
+                let roles = Roles::parse_stored(&row.roles).map_err(|e| {
+                    AppError::Internal(format!("user {} has bad roles: {e}", row.id))
+                })?;
+                Caller {
+                    roles,
+                    user: Some(row),
+                    token: None,
+                }
+            }
+            Credential::Personal(id) => {
+                let now = time::now();
+                state
+                    .run(move |conn| access_tokens::authenticate(conn, &id, &token, now))
+                    .await?
+            }
+        };
+        if let Some(user) = &caller.user {
+            tracing::Span::current().record("user_id", user.id.as_str());
+        }
+        Ok(caller)
+    })
+}
+
+/// The authenticated account, once it chose its own password: until then
+/// (an admin created or reset it) every operation but `/me` and
+/// `/me/password` answers 403 `password_change_required`.
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = state(req);
-        // verified here, synchronously: the middleware may have done it already
-        let credential = match &state {
-            Ok(state) => bearer(req).and_then(|token| {
-                let credential = state.verify_once(req, &token)?;
-                Ok((token, credential))
-            }),
-            Err(e) => Err(e.clone()),
-        };
+        let caller = authenticate(req);
         Box::pin(async move {
-            let state = state?;
-            let (token, credential) = credential?;
-            let caller = match credential {
-                Credential::Access(claims) => {
-                    let user_id = UserId::from(claims.sub.as_str());
-                    let row = state
-                        .run(move |conn| Ok(user::find(conn, &user_id)?))
-                        .await?
-                        .filter(|u| !u.disabled && u.token_version == claims.tv)
-                        .ok_or(TokenError::Invalid)?;
-                    let roles = Roles::parse_stored(&row.roles).map_err(|e| {
-                        AppError::Internal(format!("user {} has bad roles: {e}", row.id))
-                    })?;
-                    Caller {
-                        roles,
-                        user: Some(row),
-                        token: None,
-                    }
+            let caller = caller.await?;
+            if caller
+                .user
+                .as_ref()
+                .is_some_and(|u| u.password_change_required)
+            {
+                return Err(AppError::Refused {
+                    code: ErrorCode::PasswordChangeRequired,
+                    detail: "An administrator set this account's password: choose your own \
+                             with `POST /api/v1/me/password` first."
+                        .into(),
                 }
-                Credential::Personal(id) => {
-                    let now = time::now();
-                    state
-                        .run(move |conn| access_tokens::authenticate(conn, &id, &token, now))
-                        .await?
-                }
-            };
-            if let Some(user) = &caller.user {
-                tracing::Span::current().record("user_id", user.id.as_str());
+                .into());
             }
             Ok(caller)
         })
+    }
+}
+
+/// The authenticated account, even before it chose its own password: for
+/// the operations that let it do so.
+pub struct Account(pub Caller);
+
+impl FromRequest for Account {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Account, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = authenticate(req);
+        Box::pin(async move { Ok(Account(caller.await?)) })
     }
 }
 

@@ -89,7 +89,8 @@ impl Modify for BearerAuth {
 /// whatever the handler: 429 (rate limits) under `/api/`; 400 where a query
 /// is read (unknown parameters, foreign cursors); 422 where a path segment
 /// or query value is checked; 400, 409 and 422 where `Idempotency-Key`
-/// applies; 304 where a GET answers with an `ETag`.
+/// applies; 304 where a GET answers with an `ETag`; 403 wherever a login is
+/// needed (`password_change_required`).
 struct Contract;
 
 impl Modify for Contract {
@@ -111,6 +112,11 @@ impl Modify for Contract {
                     params.iter().any(|p| p.parameter_in == place)
                 };
                 let keyed = params.iter().any(|p| p.name == "Idempotency-Key");
+                // an account whose password an admin set may only change it
+                let authenticated = op.responses.responses.contains_key("401")
+                    && !path.starts_with("/api/v1/auth/")
+                    && !path.starts_with("/api/v1/me/password")
+                    && path != "/api/v1/me";
                 let conditional = params.iter().any(|p| p.name == "If-Match");
                 let mut add = |status: &str, response: &str| {
                     op.responses
@@ -120,6 +126,9 @@ impl Modify for Contract {
                 };
                 if api {
                     add("429", "TooManyRequests");
+                }
+                if authenticated {
+                    add("403", "Forbidden");
                 }
                 if has(utoipa::openapi::path::ParameterIn::Query) {
                     add("400", "BadRequest");
@@ -160,6 +169,162 @@ impl Modify for Contract {
     }
 }
 
+/// Declares the headers the server's own layers put on answers, and bounds
+/// every header a handler declares: `X-Content-Type-Options` and
+/// `Cache-Control` on every answer; `RateLimit` and `RateLimit-Policy` on
+/// every answer under `/api/`; `Access-Control-Allow-Origin` where CORS is
+/// configured.
+struct Headers;
+
+impl Modify for Headers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let limited = path.starts_with("/api/");
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        declare_headers(response, Some(limited));
+                    }
+                }
+            }
+        }
+        if let Some(components) = openapi.components.as_mut() {
+            for response in components.responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    declare_headers(response, None);
+                }
+            }
+        }
+    }
+}
+
+/// `api`: whether the operation lies under `/api/` (rate limited); `None` for
+/// a shared response of the components, which serves both.
+fn declare_headers(response: &mut utoipa::openapi::Response, api: Option<bool>) {
+    use utoipa::openapi::header::{Header, HeaderBuilder};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let text = |max: usize, description: &str| -> Header {
+        HeaderBuilder::new()
+            .schema(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(max)),
+            )
+            .description(Some(description))
+            .build()
+    };
+    let fixed = |value: &str, description: &str| -> Header {
+        HeaderBuilder::new()
+            .schema(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([value])),
+            )
+            .description(Some(description))
+            .build()
+    };
+    let headers = &mut response.headers;
+    let described =
+        |headers: &std::collections::BTreeMap<String, Header>, name: &str, default: &str| {
+            headers
+                .get(name)
+                .and_then(|h| h.description.clone())
+                .unwrap_or_else(|| default.to_owned())
+        };
+    // what handlers declare, bounded
+    for (name, max, default) in [
+        (
+            "ETag",
+            68,
+            "The version's entity tag, for `If-Match` and `If-None-Match`",
+        ),
+        ("Location", 2048, "The URL of the record created"),
+        ("WWW-Authenticate", 256, "Bearer challenge"),
+    ] {
+        if headers.contains_key(name) {
+            let description = described(headers, name, default);
+            headers.insert(name.to_owned(), text(max, &description));
+        }
+    }
+    if headers.contains_key("Retry-After") {
+        let description = described(headers, "Retry-After", "Seconds to wait before retrying");
+        headers.insert(
+            "Retry-After".to_owned(),
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                            utoipa::openapi::KnownFormat::Int32,
+                        )))
+                        .minimum(Some(1))
+                        .maximum(Some(86_400)),
+                )
+                .description(Some(description))
+                .build(),
+        );
+    }
+    // what the server's layers add
+    headers.insert(
+        "X-Content-Type-Options".to_owned(),
+        fixed(
+            "nosniff",
+            "Always `nosniff`: clients take the declared media type",
+        ),
+    );
+    let cache = match (api, headers.get("Cache-Control")) {
+        // the handler chose its own policy (the public placard)
+        (_, Some(own)) => text(
+            64,
+            own.description
+                .as_deref()
+                .unwrap_or("The answer's own policy"),
+        ),
+        (Some(_), None) => fixed(
+            "no-store",
+            "`no-store`: answers hold personal data and must not sit in any cache",
+        ),
+        (None, None) => text(
+            64,
+            "`no-store` (answers hold personal data), except `no-cache` on the public placard's pages",
+        ),
+    };
+    headers.insert("Cache-Control".to_owned(), cache);
+    if api != Some(false) {
+        headers.insert(
+            "RateLimit-Policy".to_owned(),
+            text(
+                64,
+                "Under `/api/`: the IETF rate-limit policy applied, e.g. `\"caller\";q=600;w=60` \
+                 (a quota per minute per caller, or per address for anonymous calls)",
+            ),
+        );
+        headers.insert(
+            "RateLimit".to_owned(),
+            text(
+                64,
+                "Under `/api/`: requests left in the window and seconds until it refills, \
+                 e.g. `\"caller\";r=599;t=1`",
+            ),
+        );
+    }
+    headers.insert(
+        "Access-Control-Allow-Origin".to_owned(),
+        text(
+            2048,
+            "Only when `GRIDWORK_CORS_ORIGINS` lists the request's `Origin`: that origin",
+        ),
+    );
+}
+
 /// The document, as generated from the route table.
 pub fn spec() -> utoipa::openapi::OpenApi {
     let (_, mut api) = App::new()
@@ -169,6 +334,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     // after the routes are in: the contract covers every operation
     Contract.modify(&mut api);
+    Headers.modify(&mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     api
 }

@@ -277,6 +277,7 @@ impl Application {
                 .wrap(from_fn(ratelimit::limit))
                 .wrap(from_fn(error::render_problems))
                 .wrap(from_fn(manners::head_and_conditional))
+                .wrap(from_fn(manners::hardening))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .wrap(from_fn(request_id::assign))

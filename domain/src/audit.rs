@@ -8,6 +8,7 @@ crate::closed_set! {
         Logout = "auth.logout", "退出登录", "Logout";
         UserCreate = "user.create", "创建账号", "Account created";
         UserUpdate = "user.update", "修改账号", "Account changed";
+        PasswordChange = "user.password_change", "修改本人密码", "Own password changed";
         TokenCreate = "access_token.create", "创建个人访问令牌", "Personal access token created";
         TokenRevoke = "access_token.revoke", "吊销个人访问令牌", "Personal access token revoked";
         BootstrapAdmin = "system.bootstrap_admin", "创建初始管理员", "First administrator created";

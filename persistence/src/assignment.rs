@@ -114,6 +114,24 @@ pub fn assigned_grid_codes(conn: &mut DbConnection, user_id: &UserId) -> QueryRe
         .load(conn)
 }
 
+/// A person's active assignments with their grids' codes and names, in
+/// code order, at most `limit`.
+pub fn active_of_person(
+    conn: &mut DbConnection,
+    person_id: &PersonId,
+    limit: i64,
+) -> QueryResult<Vec<(AssignmentRow, String, String)>> {
+    assignments::table
+        .inner_join(grids::table)
+        .filter(assignments::person_id.eq(person_id))
+        .filter(assignments::ended_at.is_null())
+        .filter(grids::archived_at.is_null())
+        .order((grids::code.asc(), assignments::id.asc()))
+        .limit(limit)
+        .select((AssignmentRow::as_select(), grids::code, grids::name))
+        .load(conn)
+}
+
 /// Ends an assignment now, if still active and at the expected version;
 /// returns it as stored afterwards.
 pub fn end(

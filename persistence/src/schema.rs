@@ -13,6 +13,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         department_code -> Nullable<Text>,
+        password_change_required -> Bool,
     }
 }
 

@@ -27,6 +27,9 @@ pub struct UserRow {
     pub version: i32,
     /// The department of a `department_staff` account.
     pub department_code: Option<String>,
+    /// Someone else chose the password (an admin creating or resetting the
+    /// account): the holder must choose their own before anything else.
+    pub password_change_required: bool,
 }
 
 impl UserRow {
@@ -50,6 +53,7 @@ impl UserRow {
             updated_at: now,
             version: 1,
             department_code: None,
+            password_change_required: false,
         }
     }
 }
@@ -156,6 +160,7 @@ pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<bool> {
         users::updated_at.eq(row.updated_at),
         users::version.eq(row.version),
         users::department_code.eq(&row.department_code),
+        users::password_change_required.eq(row.password_change_required),
     ))
     .execute(conn)?;
     Ok(updated == 1)

@@ -2,7 +2,7 @@
 //! community reports → the committee blows the whistle → departments report
 //! in → collaborative disposal → verification → evaluation.
 
-use gridwork_tests::{Backend, TestApp, USER_PASSWORD, Zone, id, on_both_backends};
+use gridwork_tests::{Backend, INITIAL_PASSWORD, TestApp, Zone, id, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(the_flood_story_runs_from_report_to_evaluation);
@@ -22,13 +22,13 @@ async fn user(
         .post(
             "/api/v1/users",
             Some(admin),
-            &json!({ "username": name, "password": USER_PASSWORD, "roles": roles, "department_code": department }),
+            &json!({ "username": name, "password": INITIAL_PASSWORD, "roles": roles, "department_code": department }),
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text);
     (
         id(&res.body).to_owned(),
-        app.tokens(name, USER_PASSWORD).await.0,
+        app.choose_password(name, INITIAL_PASSWORD).await,
     )
 }
 

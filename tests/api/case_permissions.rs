@@ -4,7 +4,7 @@
 //! and never changes it. (The flood story, `case_flow.rs`, takes the
 //! committee's and the departments' cells.)
 
-use gridwork_tests::{Backend, TestApp, USER_PASSWORD, Zone, case_step, id, on_both_backends};
+use gridwork_tests::{Backend, INITIAL_PASSWORD, TestApp, Zone, case_step, id, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -53,11 +53,11 @@ async fn refused_steps_answer_403_or_404_and_change_nothing(backend: Backend) {
                 .post(
                     "/api/v1/users",
                     Some(&admin),
-                    &json!({ "username": name, "password": USER_PASSWORD, "roles": roles, "department_code": department }),
+                    &json!({ "username": name, "password": INITIAL_PASSWORD, "roles": roles, "department_code": department }),
                 )
                 .await;
             assert_eq!(res.status, 201, "{}", res.text);
-            app.tokens(name, USER_PASSWORD).await.0
+            app.choose_password(name, INITIAL_PASSWORD).await
         }
     };
     let auditor = make("audit_li", json!(["auditor"]), Value::Null).await;
@@ -113,7 +113,7 @@ async fn account(
         .post(
             "/api/v1/users",
             Some(&z.admin),
-            &json!({ "username": name, "password": USER_PASSWORD, "roles": roles }),
+            &json!({ "username": name, "password": INITIAL_PASSWORD, "roles": roles }),
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -132,7 +132,7 @@ async fn account(
         )
         .await;
     }
-    app.tokens(name, USER_PASSWORD).await.0
+    app.choose_password(name, INITIAL_PASSWORD).await
 }
 
 async fn every_allowed_cell_takes_its_step(backend: Backend) {

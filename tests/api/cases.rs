@@ -161,12 +161,14 @@ async fn cases_of_another_grid_are_not_there(backend: Backend) {
         .post(
             "/api/v1/users",
             Some(&z.admin),
-            &json!({ "username": "fire_li", "password": gridwork_tests::USER_PASSWORD,
+            &json!({ "username": "fire_li", "password": gridwork_tests::INITIAL_PASSWORD,
                      "roles": ["department_staff"], "department_code": "fire_rescue" }),
         )
         .await;
     assert_eq!(staff.status, 201, "{}", staff.text);
-    let fire = app.tokens("fire_li", gridwork_tests::USER_PASSWORD).await.0;
+    let fire = app
+        .choose_password("fire_li", gridwork_tests::INITIAL_PASSWORD)
+        .await;
     app.get(&path, Some(&fire))
         .await
         .assert_problem(404, "not_found");

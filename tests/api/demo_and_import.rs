@@ -102,6 +102,8 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
     assert_eq!(public.status, 200);
     assert_eq!(public.body["enterprise_name"], "河南耕亿达精密制造有限公司");
     assert_eq!(public.body["members"][0]["name"], "王勇翔");
+    // the public board alone may sit in a browser's cache, revalidated
+    assert_eq!(public.header("cache-control"), Some("no-cache"));
 
     // most demo people let their mobile be shown, so the boards can be called
     let zone = app.ok("/api/v1/grids?kind=zone", &token).await;
@@ -115,6 +117,11 @@ async fn the_demo_zone_reads_100_percent_until_something_changes(backend: Backen
         )
         .await;
     assert_eq!(print.text.matches("<section class=\"sheet\">").count(), 62);
+    assert_eq!(
+        print.header("cache-control"),
+        Some("no-store"),
+        "names and phones"
+    );
     assert!(
         !print.text.contains("****"),
         "every number on the boards is callable"

@@ -1,6 +1,7 @@
 //! HTTP manners: HEAD wherever GET is, OPTIONS with the right Allow (literal
 //! segments win over `{id}`), 304 for an ETag the client holds, and gzip or
-//! brotli when asked for.
+//! brotli when asked for; `nosniff` and `no-store` on every answer, a CSP on
+//! the docs.
 
 use actix_web::http::Method;
 use gridwork_tests::{Backend, TestApp, Zone, id, on_both_backends};
@@ -73,6 +74,40 @@ async fn head_options_etags_and_compression(backend: Backend) {
         .await;
     assert_eq!(changed.status, 200);
     assert_ne!(changed.header("etag"), Some(etag.as_str()));
+
+    // hardening: every API answer, success or problem, is kept out of caches
+    let unauthenticated = app.get(&grid, None).await;
+    let answers = [
+        ("200", &get),
+        (
+            "304",
+            &app.request(
+                Method::GET,
+                &grid,
+                admin,
+                None,
+                &[("If-None-Match", etag.as_str())],
+            )
+            .await,
+        ),
+        ("404", &missing),
+        ("405", &put),
+        ("401", &unauthenticated),
+    ];
+    for (what, res) in answers {
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{what}");
+        assert!(res.header("ratelimit").is_some(), "{what}");
+    }
+    let docs = app.get("/docs/", None).await;
+    assert_eq!(docs.status, 200);
+    let csp = docs.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(docs.header("x-content-type-options"), Some("nosniff"));
 
     // compression when the client asks for it
     for coding in ["gzip", "br"] {

@@ -1,5 +1,7 @@
 use actix_web::http::Method;
-use gridwork_tests::{Backend, TestApp, USER_PASSWORD, on_both_backends};
+use gridwork_tests::{
+    Backend, INITIAL_PASSWORD, TestApp, USER_PASSWORD, Zone, error_fields, id, on_both_backends,
+};
 use serde_json::json;
 
 on_both_backends!(
@@ -8,6 +10,9 @@ on_both_backends!(
     duplicate_usernames_conflict,
     updates_check_if_match_and_bump_the_version,
     admins_cannot_lock_themselves_out,
+    a_worker_changes_their_password,
+    an_account_an_admin_set_up_must_choose_its_password_first,
+    me_says_who_the_caller_is_in_the_zone,
 );
 
 async fn an_admin_creates_reads_and_lists_users(backend: Backend) {
@@ -157,6 +162,7 @@ async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
         return;
     };
     let admin = app.admin_token().await;
+    // at version 2: its holder chose their password
     let id = app.create_user(&admin, "zhengh", &["zone_officer"]).await;
     let path = format!("/api/v1/users/{id}");
     let body = json!({ "display_name": "郑昊" });
@@ -183,13 +189,13 @@ async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
             &path,
             Some(&admin),
             Some(&body),
-            &[("If-Match", "\"1\"")],
+            &[("If-Match", "\"2\"")],
         )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert_eq!(ok.body["display_name"], "郑昊");
-    assert_eq!(ok.body["version"], 2);
-    assert_eq!(ok.header("etag"), Some("\"2\""));
+    assert_eq!(ok.body["version"], 3);
+    assert_eq!(ok.header("etag"), Some("\"3\""));
 
     // the same stale ETag no longer matches
     let again = app
@@ -198,7 +204,7 @@ async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
             &path,
             Some(&admin),
             Some(&body),
-            &[("If-Match", "\"1\"")],
+            &[("If-Match", "\"2\"")],
         )
         .await;
     again.assert_problem(412, "precondition_failed");
@@ -221,7 +227,10 @@ async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["user.update", "user.create"]);
+    assert_eq!(
+        actions,
+        ["user.update", "user.password_change", "user.create"]
+    );
     assert!(!log.text.contains(USER_PASSWORD));
 }
 
@@ -243,6 +252,220 @@ async fn admins_cannot_lock_themselves_out(backend: Backend) {
         200,
         "still an admin"
     );
+}
+
+async fn a_worker_changes_their_password(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let (phone, refresh) = app.tokens("worker_a", USER_PASSWORD).await;
+    let change =
+        |current: &str, new: &str| json!({ "current_password": current, "new_password": new });
+    const NEW: &str = "Lanterns-over-the-canal-9";
+
+    // a wrong current password is a field error, and counts as a failed login
+    let wrong = app
+        .post(
+            "/api/v1/me/password",
+            Some(&z.worker_a),
+            &change("guess-1", NEW),
+        )
+        .await;
+    wrong.assert_problem(422, "validation_failed");
+    assert_eq!(wrong.body["errors"][0]["code"], "wrong_password");
+    let weak = app
+        .post(
+            "/api/v1/me/password",
+            Some(&z.worker_a),
+            &change(USER_PASSWORD, "worker_a-1234"),
+        )
+        .await;
+    weak.assert_problem(422, "validation_failed");
+    assert_eq!(error_fields(&weak.body), ["new_password"]);
+    let same = app
+        .post(
+            "/api/v1/me/password",
+            Some(&z.worker_a),
+            &change(USER_PASSWORD, USER_PASSWORD),
+        )
+        .await;
+    assert_eq!(same.body["errors"][0]["code"], "reused", "{}", same.text);
+    assert_eq!(
+        app.login("worker_a", USER_PASSWORD).await.status,
+        200,
+        "unchanged"
+    );
+
+    let done = app
+        .post(
+            "/api/v1/me/password",
+            Some(&z.worker_a),
+            &change(USER_PASSWORD, NEW),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let fresh = done.body["access_token"].as_str().unwrap();
+    // the old password fails; the new one logs in
+    app.login("worker_a", USER_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    assert_eq!(app.login("worker_a", NEW).await.status, 200);
+    // the other logins ended: their access tokens at once, their refresh tokens too
+    for token in [&z.worker_a, &phone] {
+        app.get("/api/v1/me", Some(token))
+            .await
+            .assert_problem(401, "invalid_token");
+    }
+    let refreshed = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({ "refresh_token": refresh }),
+        )
+        .await;
+    assert_eq!(refreshed.status, 401);
+    // this device goes on with the login it was given
+    assert_eq!(app.get("/api/v1/me", Some(fresh)).await.status, 200);
+    let log = app
+        .get(
+            "/api/v1/audit-log?action=user.password_change",
+            Some(&z.admin),
+        )
+        .await;
+    let outcomes: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        outcomes.contains(&"success") && outcomes.contains(&"failure"),
+        "{outcomes:?}"
+    );
+    assert!(!log.text.contains(NEW) && !log.text.contains(USER_PASSWORD));
+}
+
+async fn an_account_an_admin_set_up_must_choose_its_password_first(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&z.admin),
+            &json!({ "username": "newhire", "password": INITIAL_PASSWORD, "roles": ["grid_worker"] }),
+        )
+        .await;
+    assert_eq!(created.body["password_change_required"], true);
+    let user = id(&created.body).to_owned();
+    let (token, _) = app.tokens("newhire", INITIAL_PASSWORD).await;
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["password_change_required"], true);
+    // nothing else answers until the password is the holder's own
+    for path in [
+        "/api/v1/grids",
+        "/api/v1/me/tasks",
+        "/api/v1/cases",
+        "/api/v1/me/tokens",
+    ] {
+        app.get(path, Some(&token))
+            .await
+            .assert_problem(403, "password_change_required");
+    }
+    app.post(
+        "/api/v1/me/tokens",
+        Some(&token),
+        &json!({ "name": "scripts" }),
+    )
+    .await
+    .assert_problem(403, "password_change_required");
+    let token = app.choose_password("newhire", INITIAL_PASSWORD).await;
+    assert_eq!(app.get("/api/v1/grids", Some(&token)).await.status, 200);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.body["password_change_required"],
+        false
+    );
+
+    // an admin's reset: the same again
+    let path = format!("/api/v1/users/{user}");
+    let etag = app
+        .get(&path, Some(&z.admin))
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    let reset = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&z.admin),
+            Some(&json!({ "password": "Reset-at-the-desk-44" })),
+            &[("If-Match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
+    assert_eq!(reset.body["password_change_required"], true);
+    let (token, _) = app.tokens("newhire", "Reset-at-the-desk-44").await;
+    app.get("/api/v1/grids", Some(&token))
+        .await
+        .assert_problem(403, "password_change_required");
+
+    // an admin who sets their own password chose it
+    let me = app.get("/api/v1/me", Some(&z.admin)).await;
+    let own = format!("/api/v1/users/{}", id(&me.body));
+    let mine = app
+        .request(
+            Method::PATCH,
+            &own,
+            Some(&z.admin),
+            Some(&json!({ "password": "Keeper-of-the-keys-88" })),
+            &[("If-Match", me.header("etag").unwrap())],
+        )
+        .await;
+    assert_eq!(
+        mine.body["password_change_required"], false,
+        "{}",
+        mine.text
+    );
+}
+
+async fn me_says_who_the_caller_is_in_the_zone(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let me = app.get("/api/v1/me", Some(&z.worker_a)).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(me.body["username"], "worker_a");
+    assert_eq!(me.body["person"]["id"], z.person_a["id"]);
+    let assignments = me.body["assignments"].as_array().unwrap();
+    assert_eq!(assignments.len(), 1, "{assignments:?}");
+    assert_eq!(assignments[0]["grid_id"], z.grid_a["id"]);
+    assert_eq!(assignments[0]["grid_code"], z.grid_a["code"]);
+    assert_eq!(assignments[0]["grid_name"], "耕德网格");
+    assert_eq!(assignments[0]["role"], "full_time_worker");
+    assert_eq!(assignments[0]["id"], z.assignment_a["id"]);
+    // an ended assignment is gone from it
+    let etag = format!("\"{}\"", z.assignment_a["version"]);
+    let ended = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
+            Some(&z.admin),
+            None,
+            &[("If-Match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    let me = app.get("/api/v1/me", Some(&z.worker_a)).await;
+    assert_eq!(me.body["assignments"], json!([]));
+    // an account without a person
+    let admin = app.get("/api/v1/me", Some(&z.admin)).await;
+    assert_eq!(admin.body["person"], json!(null));
+    assert_eq!(admin.body["assignments"], json!([]));
 }
 
 #[test]

@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 pub const ADMIN_PASSWORD: &str = "Zone-keeper-for-tests-2025";
 pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub const USER_PASSWORD: &str = "Rain-in-the-workshop-7";
+/// What an admin hands a new account; its holder changes it at once.
+pub const INITIAL_PASSWORD: &str = "Handed-over-at-the-desk-3";
 pub const POSTGRES_URL_VAR: &str = "GRIDWORK_TEST_POSTGRES_URL";
 /// Where the S3 tests find their store (set by `.ci/run`).
 pub const S3_URL_VAR: &str = "GRIDWORK_TEST_S3_URL";
@@ -449,17 +451,38 @@ impl TestApp {
         self.tokens("admin", ADMIN_PASSWORD).await.0
     }
 
-    /// Creates a user with `USER_PASSWORD` and these roles; returns its id.
+    /// Creates a user with these roles as an admin does, and has its holder
+    /// replace the admin's password with `USER_PASSWORD` at the first
+    /// login, as they must; returns its id.
     pub async fn create_user(&self, admin: &str, username: &str, roles: &[&str]) -> String {
         let res = self
             .post(
                 "/api/v1/users",
                 Some(admin),
-                &json!({ "username": username, "password": USER_PASSWORD, "roles": roles }),
+                &json!({ "username": username, "password": INITIAL_PASSWORD, "roles": roles }),
             )
             .await;
         assert_eq!(res.status, 201, "create {username}: {}", res.text);
+        self.choose_password(username, INITIAL_PASSWORD).await;
         res.body["id"].as_str().expect("user id").to_owned()
+    }
+
+    /// Logs in with the password an admin chose and changes it to
+    /// `USER_PASSWORD`; returns the new access token.
+    pub async fn choose_password(&self, username: &str, given: &str) -> String {
+        let (token, _) = self.tokens(username, given).await;
+        let res = self
+            .post(
+                "/api/v1/me/password",
+                Some(&token),
+                &json!({ "current_password": given, "new_password": USER_PASSWORD }),
+            )
+            .await;
+        assert_eq!(res.status, 200, "password of {username}: {}", res.text);
+        res.body["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
     }
 
     /// POSTs and asserts 201 Created; returns the body.

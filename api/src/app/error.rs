@@ -47,6 +47,7 @@ codes! {
         RefreshTokenReused = "refresh_token_reused",
         RefreshTokenExpired = "refresh_token_expired",
         Forbidden = "forbidden",
+        PasswordChangeRequired = "password_change_required",
         NotFound = "not_found",
         MethodNotAllowed = "method_not_allowed",
         PreconditionFailed = "precondition_failed",
@@ -116,6 +117,7 @@ codes! {
         InvalidPhone = "invalid_phone",
         InvalidIdCard = "invalid_id_card",
         WeakPassword = "weak_password",
+        WrongPassword = "wrong_password",
         Reused = "reused",
         NotHeld = "not_held",
     }
@@ -187,6 +189,10 @@ pub enum AppError {
     /// The caller's roles do not allow this.
     #[error("forbidden")]
     Forbidden,
+    /// The caller may not act until it has done something first (`code`
+    /// says what).
+    #[error("{detail}")]
+    Refused { code: ErrorCode, detail: String },
     /// No such record, or outside the caller's scope.
     #[error("not found")]
     NotFound,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_domain::lockout::{Attempt, LockState, LockoutPolicy};
+use gridwork_domain::password::PasswordPolicy;
 use gridwork_domain::refresh_token::{RedeemError, RefreshToken};
 use gridwork_domain::{UserId, Username};
 use gridwork_persistence::login_attempt::{self, NewLoginAttempt};
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{AppError, AuditEvent, ErrorCode, Origin};
+use super::{AppError, AuditEvent, Caller, ErrorCode, FieldCode, Origin};
 use crate::auth::refresh as opaque;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -106,21 +107,44 @@ pub fn check_login(
         .chars()
         .take(Username::MAX_LEN + 1)
         .collect();
+    let found = match Username::parse(&key) {
+        Ok(name) => user::find_by_username(conn, name.as_str())?,
+        Err(_) => None,
+    };
+    refuse_if_locked(
+        conn,
+        origin,
+        policy,
+        AuditAction::Login,
+        &key,
+        found.as_ref(),
+        now,
+    )?;
+    Ok(LoginCheck { key, found })
+}
+
+/// 429 `account_locked` (audited as a failed `action`) while the username's
+/// recent failures lock it.
+fn refuse_if_locked(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    policy: LockoutPolicy,
+    action: AuditAction,
+    key: &str,
+    found: Option<&UserRow>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let since = time::to_db(policy.relevant_since(now));
-    let attempts: Vec<Attempt> = login_attempt::since(conn, &key, since)?
+    let attempts: Vec<Attempt> = login_attempt::since(conn, key, since)?
         .into_iter()
         .map(|(at, succeeded)| Attempt {
             at: time::from_db(at),
             succeeded,
         })
         .collect();
-    let found = match Username::parse(&key) {
-        Ok(name) => user::find_by_username(conn, name.as_str())?,
-        Err(_) => None,
-    };
     if let LockState::Locked { until } = policy.state(&attempts, now) {
-        AuditEvent::new(AuditAction::Login, Outcome::Failure)
-            .by_user(found.as_ref().map(|u| &u.id), Some(&key))
+        AuditEvent::new(action, Outcome::Failure)
+            .by_user(found.map(|u| &u.id), Some(key))
             .detail(serde_json::json!({ "reason": "locked" }))
             .write(conn, origin)?;
         return Err(AppError::Throttled {
@@ -130,7 +154,122 @@ pub fn check_login(
                 .max(1),
         });
     }
-    Ok(LoginCheck { key, found })
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password the caller logs in with today.
+    #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
+    pub current_password: String,
+    /// Under the password policy, as for a new account (8–128 characters
+    /// by default, not a common password, not containing the username), and
+    /// not the current one.
+    #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
+    pub new_password: String,
+}
+
+/// Checks a change of the caller's own password before anything is hashed:
+/// the new one under the policy, and the login lockout (a wrong current
+/// password counts as a failed login, so a stolen access token cannot be
+/// used to guess the password).
+pub fn check_password_change(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    caller: &Caller,
+    lockout: LockoutPolicy,
+    policy: &PasswordPolicy,
+    input: &PasswordChange,
+    now: DateTime<Utc>,
+) -> Result<UserRow, AppError> {
+    input.validate()?;
+    let account = caller.user.clone().ok_or(AppError::Forbidden)?;
+    policy
+        .check(&input.new_password, &account.username)
+        .map_err(|e| AppError::invalid("new_password", FieldCode::WeakPassword, e))?;
+    if input.new_password == input.current_password {
+        return Err(AppError::invalid(
+            "new_password",
+            FieldCode::Reused,
+            "The new password must differ from the current one.",
+        ));
+    }
+    refuse_if_locked(
+        conn,
+        origin,
+        lockout,
+        AuditAction::PasswordChange,
+        &account.username,
+        Some(&account),
+        now,
+    )?;
+    Ok(account)
+}
+
+/// Records the attempt and, when the current password was right, sets the
+/// new one: the account's other logins end (its access tokens at once) and
+/// this device gets a new login.
+pub fn finish_password_change(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    account: UserRow,
+    current_ok: bool,
+    new_hash: String,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<Issued, AppError> {
+    let at = time::to_db(now);
+    let issued = super::transaction(conn, |conn| {
+        login_attempt::insert(
+            conn,
+            &NewLoginAttempt {
+                id: uuid::Uuid::now_v7().to_string(),
+                username: &account.username,
+                attempted_at: at,
+                succeeded: current_ok,
+                client_ip: origin.client_ip.as_deref(),
+            },
+        )?;
+        if !current_ok {
+            AuditEvent::new(AuditAction::PasswordChange, Outcome::Failure)
+                .by_user(Some(&account.id), Some(&account.username))
+                .detail(serde_json::json!({ "reason": "wrong_password" }))
+                .write(conn, origin)?;
+            return Ok(None);
+        }
+        let next = UserRow {
+            password_hash: new_hash,
+            password_change_required: false,
+            token_version: account.token_version + 1,
+            updated_at: at,
+            version: account.version + 1,
+            ..account.clone()
+        };
+        if !user::update(conn, &next)? {
+            return Err(AppError::conflict(
+                ErrorCode::ConcurrentChange,
+                "The account changed meanwhile; try again.",
+            ));
+        }
+        store::revoke_all_for_user(conn, &next.id, at)?;
+        AuditEvent::new(AuditAction::PasswordChange, Outcome::Success)
+            .by_user(Some(&next.id), Some(&next.username))
+            .on(Entity::User, &next.id)
+            .detail(serde_json::json!({ "was_required": account.password_change_required }))
+            .write(conn, origin)?;
+        let row = issue_refresh(conn, &next.id, &opaque::generate(), None, ttl, now)?;
+        Ok(Some(row.issued(next, now)))
+    })?;
+    issued.ok_or_else(|| {
+        AppError::invalid(
+            "current_password",
+            FieldCode::WrongPassword,
+            "This is not the account's current password.",
+        )
+    })
 }
 
 /// Records the attempt and, when the password was right and the account is

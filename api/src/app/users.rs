@@ -4,6 +4,8 @@
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::password::PasswordPolicy;
 use gridwork_domain::{Permission, Role, Roles, UserId, Username};
+use gridwork_persistence::assignment::{self, AssignmentRow};
+use gridwork_persistence::person::{self, PersonRow};
 use gridwork_persistence::user::{self, UserFilter, UserRow};
 use gridwork_persistence::{DbConnection, department, refresh_token, time};
 use serde::Deserialize;
@@ -139,6 +141,8 @@ pub fn create(
 ) -> Result<UserRow, AppError> {
     let row = UserRow {
         department_code: account.department_code,
+        // an admin chose this password; the console and the demo are exempt
+        password_change_required: caller.user.is_some(),
         ..UserRow::new(
             account.username.as_str(),
             account.display_name,
@@ -288,6 +292,8 @@ pub fn apply_update(
     }
     if let Some(hash) = password_hash {
         next.password_hash = hash;
+        // a password someone else chose is to be changed at the next login
+        next.password_change_required = caller.user_id() != Some(&current.id);
         changed.push("password");
     }
     if let Some(code) = input.department_code {
@@ -321,8 +327,35 @@ pub fn apply_update(
                 "roles": next.roles,
                 "disabled": next.disabled,
                 "sessions_ended": end_sessions,
+                "password_change_required": next.password_change_required,
             }))
             .write(conn, origin)?;
         Ok(next)
+    })
+}
+
+/// The caller's account with the person linked to it and that person's
+/// active assignments.
+#[derive(Debug)]
+pub struct Me {
+    pub account: UserRow,
+    pub person: Option<PersonRow>,
+    pub assignments: Vec<(AssignmentRow, String, String)>,
+}
+
+/// At most this many assignments on `/me`.
+const MY_ASSIGNMENTS: i64 = 200;
+
+pub fn me(conn: &mut DbConnection, caller: &Caller) -> Result<Me, AppError> {
+    let account = caller.user.clone().ok_or(AppError::NotFound)?;
+    let person = person::find_by_user(conn, &account.id)?.filter(|p| p.archived_at.is_none());
+    let assignments = match &person {
+        Some(p) => assignment::active_of_person(conn, &p.id, MY_ASSIGNMENTS)?,
+        None => Vec::new(),
+    };
+    Ok(Me {
+        account,
+        person,
+        assignments,
     })
 }

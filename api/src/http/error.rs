@@ -102,7 +102,9 @@ impl ApiError {
         match self {
             ApiError::App(app) => match app {
                 AppError::Invalid(_) => ErrorCode::ValidationFailed,
-                AppError::Unauthenticated { code, .. } | AppError::Conflict { code, .. } => *code,
+                AppError::Unauthenticated { code, .. }
+                | AppError::Conflict { code, .. }
+                | AppError::Refused { code, .. } => *code,
                 AppError::Forbidden => ErrorCode::Forbidden,
                 AppError::NotFound => ErrorCode::NotFound,
                 AppError::Stale => ErrorCode::PreconditionFailed,
@@ -123,9 +125,9 @@ impl ApiError {
         match self {
             ApiError::App(app) => match app {
                 AppError::Invalid(_) => "The request has invalid fields; see `errors`.".into(),
-                AppError::Unauthenticated { detail, .. } | AppError::Conflict { detail, .. } => {
-                    detail.clone()
-                }
+                AppError::Unauthenticated { detail, .. }
+                | AppError::Conflict { detail, .. }
+                | AppError::Refused { detail, .. } => detail.clone(),
                 AppError::Forbidden => "Your roles do not allow this operation.".into(),
                 AppError::NotFound => "No such resource.".into(),
                 AppError::Stale => {
@@ -233,7 +235,7 @@ impl ResponseError for ApiError {
             ApiError::App(app) => match app {
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::Forbidden | AppError::Refused { .. } => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
                 AppError::Stale => StatusCode::PRECONDITION_FAILED,

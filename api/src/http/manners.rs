@@ -1,5 +1,6 @@
-//! HTTP manners every resource keeps: `HEAD` wherever `GET` is, and
-//! `If-None-Match` answered with 304 when the ETag still matches.
+//! HTTP manners every resource keeps: `HEAD` wherever `GET` is,
+//! `If-None-Match` answered with 304 when the ETag still matches, and the
+//! hardening headers on every answer.
 
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody};
@@ -32,10 +33,11 @@ pub async fn head_and_conditional(
             )
             .is_some_and(|(wanted, etag)| matches_any(wanted, etag));
     if not_modified {
+        // the 200's headers but those describing its body
         let mut answer = HttpResponse::NotModified();
-        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
-            if let Some(value) = res.headers().get(&name) {
-                answer.insert_header((name, value.clone()));
+        for (name, value) in res.headers() {
+            if !name.as_str().starts_with("content-") {
+                answer.append_header((name.clone(), value.clone()));
             }
         }
         return Ok(res.into_response(answer.finish()));
@@ -56,6 +58,44 @@ pub async fn head_and_conditional(
         return Ok(ServiceResponse::new(req, response));
     }
     Ok(res.map_into_boxed_body())
+}
+
+/// The Content-Security-Policy of the Swagger UI under `/docs/`: its own
+/// scripts and styles only (it sets inline styles and draws icons as data
+/// URIs), talking to this origin alone, never framed.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+
+/// Middleware: `X-Content-Type-Options: nosniff` on every answer, and
+/// `Cache-Control: no-store` on every answer whose handler did not choose a
+/// policy itself — API answers hold personal data and must not sit in shared
+/// caches; the public placard (`no-cache`) and photo bytes (`private`) choose
+/// their own. The Swagger UI's static files keep the defaults of the crate
+/// serving them, plus a Content-Security-Policy.
+pub async fn hardening(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let docs = req.path().starts_with("/docs");
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    if docs {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(DOCS_CSP),
+        );
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
 }
 
 /// Weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal to `etag`

@@ -41,7 +41,7 @@ fn problem_response(description: &str, headers: &[(&str, &str)]) -> RefOr<Respon
 problem_responses! {
     BadRequest => "Malformed request: the body is not valid JSON (`malformed_json`), an unknown query parameter (`unknown_parameter`), a cursor the server did not issue (`invalid_cursor`), or a malformed `Idempotency-Key` (`invalid_idempotency_key`).";
     Unauthorized => "Missing, malformed, forged or expired access token (`missing_token`, `invalid_token`, `token_expired`), or bad credentials.", header "WWW-Authenticate": "Bearer challenge";
-    Forbidden => "The caller's roles do not allow this operation (`forbidden`).";
+    Forbidden => "The caller's roles do not allow this operation (`forbidden`), or an administrator set the account's password and its holder has not chosen their own yet (`password_change_required`: only `GET /api/v1/me` and `POST /api/v1/me/password` answer until then).";
     NotFound => "No such resource, or it lies outside the caller's scope (`not_found`).";
     Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`, `idempotency_key_in_use`; `reasons` lists what stands in the way).";
     PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";

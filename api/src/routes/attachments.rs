@@ -241,8 +241,6 @@ pub async fn get_attachment(
     Ok(HttpResponse::Ok()
         .content_type(row.content_type.code())
         .insert_header((header::ETAG, format!("\"{}\"", row.sha256)))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=86400, immutable"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // photos are compressed already
         .insert_header(header::ContentEncoding::Identity)
         .insert_header((

@@ -13,7 +13,11 @@ use crate::state::AppState;
 use crate::views::auth::TokenResponse;
 
 /// The pair of a login or rotation; the same rotation gives the same pair.
-fn tokens(state: &AppState, issued: &Issued, now: DateTime<Utc>) -> Result<HttpResponse, ApiError> {
+pub fn tokens(
+    state: &AppState,
+    issued: &Issued,
+    now: DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
     let access_ttl = state.tokens.ttl().as_secs();
     let age = u64::try_from((now - issued.issued_at).num_seconds()).unwrap_or(0);
     Ok(HttpResponse::Ok().json(TokenResponse {

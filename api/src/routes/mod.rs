@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(users::me)
+                .service(users::change_password)
                 .service(access_tokens::create_access_token)
                 .service(access_tokens::list_access_tokens)
                 .service(access_tokens::get_access_token)

@@ -180,17 +180,30 @@ fn wants_html(req: &HttpRequest) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// An HTML page under the placard pages' CSP. Print views hold names and
+/// phones: they get the API's `no-store`; the public pages say `no-cache`.
 fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
         ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(body)
 }
+
+/// The public placard's pages may be kept by a phone's browser, revalidated
+/// on each view (the board changes when staff change).
+fn public_page(status: StatusCode, body: String) -> HttpResponse {
+    let mut page = html_response(status, body);
+    page.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static(PUBLIC_CACHE),
+    );
+    page
+}
+
+const PUBLIC_CACHE: &str = "no-cache";
 
 /// The public placard (no login): a small Chinese page for browsers
 /// (`Accept: text/html`), JSON for apps. Unknown, rotated or unpublished
@@ -199,7 +212,7 @@ fn html_response(status: StatusCode, body: String) -> HttpResponse {
     tag = "placards",
     params(("token" = String, Path, description = "The placard's public token (from its QR code)", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
-        (status = 200, description = "The placard", content(
+        (status = 200, description = "The placard", headers(("Cache-Control" = String, description = "`no-cache`: a browser may keep the page but asks again on each view")), content(
             (PublicPlacard = "application/json"),
             (String = "text/html")
         )),
@@ -217,17 +230,14 @@ pub async fn public_placard(
         .run(move |conn| placards::published(conn, &token.0))
         .await?;
     match (board, wants_html(&req)) {
-        (Some(board), true) => Ok(html_response(
+        (Some(board), true) => Ok(public_page(
             StatusCode::OK,
             render::public_page(&PublicPlacard::from(&board)),
         )),
         (Some(board), false) => Ok(HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
             .json(PublicPlacard::from(&board))),
-        (None, true) => Ok(html_response(
-            StatusCode::NOT_FOUND,
-            render::not_found_page(),
-        )),
+        (None, true) => Ok(public_page(StatusCode::NOT_FOUND, render::not_found_page())),
         (None, false) => Err(AppError::NotFound.into()),
     }
 }
@@ -237,7 +247,7 @@ pub async fn public_placard(
     tag = "placards",
     params(("token" = String, Path, description = "The placard's public token", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
-        (status = 200, description = "QR code", content_type = "image/svg+xml", body = String),
+        (status = 200, description = "QR code", content_type = "image/svg+xml", body = String, headers(("Cache-Control" = String, description = "`no-cache`"))),
         (status = 404, response = doc::NotFound),
         (status = 503, response = doc::ServiceUnavailable),
     )
@@ -255,7 +265,7 @@ pub async fn placard_qr(
     let svg = render::qr_svg(&public_url(&state.public_url, token))?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
         .body(svg))
 }
 

@@ -2,13 +2,16 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use gridwork_domain::{Role, UserId};
+use gridwork_persistence::time;
 use gridwork_persistence::user::{UserFilter, UserRow};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
+use crate::app::sessions::{self, PasswordChange};
 use crate::app::users::{self, CreateUser, UpdateUser};
 use crate::app::{AppError, Caller, Origin};
+use crate::extract::Account;
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
@@ -16,8 +19,10 @@ use crate::http::precondition::{IfMatch, IfMatchHeader, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
+use crate::routes::auth::tokens;
 use crate::state::AppState;
-use crate::views::users::{UserPage, UserView};
+use crate::views::auth::TokenResponse;
+use crate::views::users::{MeView, UserPage, UserView};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -38,23 +43,89 @@ fn respond(
     Ok(with_etag(builder, row.version, &UserView::try_from(row)?))
 }
 
-/// The caller's own account.
+/// The caller's own account, with the person linked to it and that
+/// person's active assignments (grid id, code, name, role): what an app
+/// needs at start. Answers even while `password_change_required` holds.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = UserView),
+        (status = 200, body = MeView, headers(("ETag" = String))),
         (status = 401, response = doc::Unauthorized),
         (status = 503, response = doc::ServiceUnavailable),
     )
 )]
 #[get("/me")]
-pub async fn me(caller: Caller) -> Result<HttpResponse, ApiError> {
-    // the extractor read the account for this request already
-    respond(
-        caller.user.as_ref().ok_or(AppError::NotFound)?,
+pub async fn me(
+    state: web::Data<AppState>,
+    Account(caller): Account,
+) -> Result<HttpResponse, ApiError> {
+    let me = state.run(move |conn| users::me(conn, &caller)).await?;
+    Ok(with_etag(
         HttpResponse::Ok(),
+        me.account.version,
+        &MeView::new(&me)?,
+    ))
+}
+
+/// Change the caller's own password: the current one and a new one under
+/// the password policy. Ends the account's other logins (their access
+/// tokens stop working at once) and answers a new login for this device.
+/// A wrong current password counts as a failed login: after 5 in 15
+/// minutes the account is locked (429 `account_locked`). Like a login it
+/// takes no `Idempotency-Key` (its answer holds secrets the server does not
+/// keep): a client whose answer was lost logs in with the new password.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed: the new login of this device", body = TokenResponse),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 409, response = doc::Conflict),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableContent),
+        (status = 429, response = doc::TooManyRequests),
+        (status = 503, response = doc::ServiceUnavailable),
     )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    Account(caller): Account,
+    origin: Origin,
+    body: Json<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let now = time::now();
+    let (lockout, ttl) = (state.lockout, state.rotation.ttl);
+    let input = body.into_inner();
+    let (seen, policy) = (origin.clone(), state.password_policy);
+    let checked = input.current_password.clone();
+    let account = state
+        .run(move |conn| {
+            sessions::check_password_change(conn, &seen, &caller, lockout, &policy, &input, now)
+                .map(|account| (account, input.new_password))
+        })
+        .await?;
+    let (account, new_password) = account;
+    let current_ok = state
+        .passwords
+        .verify_async(checked, Some(account.password_hash.clone()))
+        .await
+        .map_err(AppError::from)?;
+    let new_hash = state
+        .passwords
+        .hash_async(new_password)
+        .await
+        .map_err(AppError::from)?;
+    let issued = state
+        .run(move |conn| {
+            sessions::finish_password_change(conn, &origin, account, current_ok, new_hash, ttl, now)
+        })
+        .await?;
+    tokens(&state, &issued, now)
 }
 
 /// List user accounts in creation order (admin).
