@@ -36,6 +36,8 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// How long after its last visit an enterprise is stale.
     pub stale_after: Duration,
+    /// How long a sync cursor keeps working unused.
+    pub sync_max_age: Duration,
     /// Where photos are kept: a folder, or an `s3://bucket/prefix` URL.
     pub attachment_store: String,
     /// The `AWS_*` settings of an S3 store that are set (name, value).
@@ -337,6 +339,15 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Invalid {
                         name: "GRIDWORK_STALE_AFTER_DAYS",
+                        reason: "must be 1 to 3650 days".into(),
+                    });
+                }
+            },
+            sync_max_age: match parse("GRIDWORK_SYNC_MAX_AGE_DAYS", 30)? {
+                days @ 1..=3650 => Duration::from_secs(days * 24 * 3600),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "GRIDWORK_SYNC_MAX_AGE_DAYS",
                         reason: "must be 1 to 3650 days".into(),
                     });
                 }

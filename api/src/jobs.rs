@@ -76,9 +76,24 @@ pub async fn sweep_forever(
     every: Duration,
 ) {
     let mut ticks = actix_web::rt::time::interval(every);
+    // how far this instance compacted the sync log (from 0 after a restart:
+    // one pass over the log, then only what is new)
+    let mut compacted = 0;
     loop {
         ticks.tick().await;
         limits.forget_idle();
+        match state::run(&state.pool, move |conn| {
+            crate::app::sync::compact(conn, compacted, 5_000, 20)
+        })
+        .await
+        {
+            Ok((through, 0)) => compacted = through,
+            Ok((through, removed)) => {
+                compacted = through;
+                tracing::info!(removed, through, "compacted the sync log");
+            }
+            Err(e) => tracing::warn!(error = %e, "compacting the sync log failed; retrying"),
+        }
         match sweep(&state.pool, state.lockout, state.time_zone).await {
             Ok(swept)
                 if swept.cases_escalated

@@ -9,8 +9,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::problems::{
-    BadRequest, Conflict, Forbidden, NotAnImage, NotFound, PayloadTooLarge, PreconditionFailed,
-    ServiceUnavailable, TooManyRequests, Unauthorized, UnprocessableContent, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, Gone, NotAnImage, NotFound, PayloadTooLarge,
+    PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnprocessableContent,
+    UnsupportedMediaType,
 };
 
 #[derive(OpenApi)]
@@ -32,7 +33,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
             gridwork_domain::audit::Outcome, gridwork_domain::coverage::CoverageRate,
         ),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
+            BadRequest, Unauthorized, Forbidden, NotFound, Gone, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, TooManyRequests,
             ServiceUnavailable, NotAnImage
         )
@@ -52,6 +53,7 @@ All errors are RFC 9457 `application/problem+json` documents with a stable `code
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),
         (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
+        (name = "sync", description = "Delta sync for offline apps: changes in commit order, tombstones, a cursor"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
     )

@@ -210,6 +210,7 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         files: crate::files::Files::open(&config.attachment_store, &config.s3_options)?,
         attachment_ttl: to_chrono(config.attachment_ttl),
         stale_after: to_chrono(config.stale_after),
+        sync_max_age: to_chrono(config.sync_max_age),
         time_zone: config.time_zone,
     })
 }

@@ -79,6 +79,8 @@ pub struct AppState {
     pub attachment_ttl: chrono::Duration,
     /// How long after its last visit an enterprise is stale.
     pub stale_after: chrono::Duration,
+    /// How long a sync cursor keeps working unused.
+    pub sync_max_age: chrono::Duration,
     /// The zone's time zone (inspection windows).
     pub time_zone: chrono_tz::Tz,
 }

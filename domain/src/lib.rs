@@ -29,6 +29,7 @@ pub mod profile;
 pub mod refresh_token;
 pub mod role;
 pub mod schedule;
+pub mod sync;
 pub mod task;
 pub mod user;
 pub mod visit;

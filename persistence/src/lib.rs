@@ -29,6 +29,7 @@ pub mod refresh_token;
 pub mod registry;
 pub mod schema;
 pub mod setting;
+pub mod sync;
 pub mod talk;
 pub mod task;
 pub mod text;

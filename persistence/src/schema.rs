@@ -578,3 +578,14 @@ diesel::allow_tables_to_appear_in_same_query!(policies, policy_grids, policy_ack
 
 diesel::joinable!(inspection_occurrences -> inspection_templates (template_id));
 diesel::allow_tables_to_appear_in_same_query!(inspection_occurrences, inspection_templates);
+
+diesel::table! {
+    sync_changes (seq) {
+        seq -> BigInt,
+        entity -> Text,
+        entity_id -> Text,
+        grid_id -> Nullable<Text>,
+        department_code -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}

@@ -36,6 +36,7 @@ mod placards;
 mod policies;
 mod profiles;
 mod registry_scope;
+mod sync;
 mod tasks;
 mod users;
 mod visits;

@@ -378,7 +378,7 @@ async fn an_account_an_admin_set_up_must_choose_its_password_first(backend: Back
     app.post(
         "/api/v1/me/tokens",
         Some(&token),
-        &json!({ "name": "scripts" }),
+        &json!({ "name": "scripts", "expires_in_days": 30 }),
     )
     .await
     .assert_problem(403, "password_change_required");
@@ -449,17 +449,7 @@ async fn me_says_who_the_caller_is_in_the_zone(backend: Backend) {
     assert_eq!(assignments[0]["role"], "full_time_worker");
     assert_eq!(assignments[0]["id"], z.assignment_a["id"]);
     // an ended assignment is gone from it
-    let etag = format!("\"{}\"", z.assignment_a["version"]);
-    let ended = app
-        .request(
-            Method::DELETE,
-            &format!("/api/v1/assignments/{}", id(&z.assignment_a)),
-            Some(&z.admin),
-            None,
-            &[("If-Match", etag.as_str())],
-        )
-        .await;
-    assert_eq!(ended.status, 200, "{}", ended.text);
+    z.end_assignment_a(&app).await;
     let me = app.get("/api/v1/me", Some(&z.worker_a)).await;
     assert_eq!(me.body["assignments"], json!([]));
     // an account without a person

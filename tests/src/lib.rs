@@ -612,6 +612,21 @@ impl Zone {
 
 impl Zone {
     /// A new account serving grid A in a role, logged in.
+    /// An admin ends worker A's assignment to grid A.
+    pub async fn end_assignment_a(&self, app: &TestApp) {
+        let etag = format!("\"{}\"", self.assignment_a["version"]);
+        let ended = app
+            .request(
+                actix_web::http::Method::DELETE,
+                &format!("/api/v1/assignments/{}", id(&self.assignment_a)),
+                Some(&self.admin),
+                None,
+                &[("If-Match", etag.as_str())],
+            )
+            .await;
+        assert_eq!(ended.status, 200, "{}", ended.text);
+    }
+
     pub async fn staff(
         &self,
         app: &TestApp,

@@ -48,6 +48,7 @@ codes! {
         RefreshTokenExpired = "refresh_token_expired",
         Forbidden = "forbidden",
         PasswordChangeRequired = "password_change_required",
+        SyncCursorExpired = "sync_cursor_expired",
         NotFound = "not_found",
         MethodNotAllowed = "method_not_allowed",
         PreconditionFailed = "precondition_failed",
@@ -203,6 +204,10 @@ pub enum AppError {
         detail: String,
         reasons: Vec<Reason>,
     },
+    /// What the request continues is gone for good (an expired sync
+    /// cursor): start again.
+    #[error("{detail}")]
+    Gone { code: ErrorCode, detail: String },
     /// The record changed since the caller read it (optimistic concurrency).
     #[error("stale version")]
     Stale,

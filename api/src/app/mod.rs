@@ -34,6 +34,7 @@ pub mod placards;
 pub mod policies;
 pub mod profiles;
 pub mod sessions;
+pub mod sync;
 pub mod talks;
 pub mod tasks;
 pub mod users;

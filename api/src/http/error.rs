@@ -104,7 +104,8 @@ impl ApiError {
                 AppError::Invalid(_) => ErrorCode::ValidationFailed,
                 AppError::Unauthenticated { code, .. }
                 | AppError::Conflict { code, .. }
-                | AppError::Refused { code, .. } => *code,
+                | AppError::Refused { code, .. }
+                | AppError::Gone { code, .. } => *code,
                 AppError::Forbidden => ErrorCode::Forbidden,
                 AppError::NotFound => ErrorCode::NotFound,
                 AppError::Stale => ErrorCode::PreconditionFailed,
@@ -127,7 +128,8 @@ impl ApiError {
                 AppError::Invalid(_) => "The request has invalid fields; see `errors`.".into(),
                 AppError::Unauthenticated { detail, .. }
                 | AppError::Conflict { detail, .. }
-                | AppError::Refused { detail, .. } => detail.clone(),
+                | AppError::Refused { detail, .. }
+                | AppError::Gone { detail, .. } => detail.clone(),
                 AppError::Forbidden => "Your roles do not allow this operation.".into(),
                 AppError::NotFound => "No such resource.".into(),
                 AppError::Stale => {
@@ -238,6 +240,7 @@ impl ResponseError for ApiError {
                 AppError::Forbidden | AppError::Refused { .. } => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
+                AppError::Gone { .. } => StatusCode::GONE,
                 AppError::Stale => StatusCode::PRECONDITION_FAILED,
                 AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

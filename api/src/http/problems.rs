@@ -43,6 +43,7 @@ problem_responses! {
     Unauthorized => "Missing, malformed, forged or expired access token (`missing_token`, `invalid_token`, `token_expired`), or bad credentials.", header "WWW-Authenticate": "Bearer challenge";
     Forbidden => "The caller's roles do not allow this operation (`forbidden`), or an administrator set the account's password and its holder has not chosen their own yet (`password_change_required`: only `GET /api/v1/me` and `POST /api/v1/me/password` answer until then).";
     NotFound => "No such resource, or it lies outside the caller's scope (`not_found`).";
+    Gone => "The sync cursor no longer works (`sync_cursor_expired`): the caller's scope (an assignment, a role, a department) or the kinds asked for changed since it was issued, or it went unused longer than the server keeps deletions. Sync again without `since`.";
     Conflict => "The request conflicts with the current state (for example `username_taken`, `grid_not_empty`, `placard_not_ready`, `concurrent_change`, `idempotency_key_in_use`; `reasons` lists what stands in the way).";
     PreconditionFailed => "`If-Match` does not match the resource's current ETag (`precondition_failed`).";
     PayloadTooLarge => "The request body exceeds the configured limit (`payload_too_large`).";

@@ -5,14 +5,14 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use gridwork_domain::DisputeId;
 use gridwork_domain::dispute::DisputeState;
-use gridwork_persistence::dispute::{DisputeFilter, DisputeRow};
+use gridwork_persistence::dispute::DisputeFilter;
 use gridwork_persistence::time;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
 use crate::app::disputes::{self, CloseInput, CreateDispute, SessionInput};
-use crate::app::{AppError, Origin, Scoped};
+use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
 use crate::http::paging::PageQuery;
@@ -24,15 +24,6 @@ use crate::state::AppState;
 use crate::views::disputes::{DisputeDetail, DisputePage, DisputeView, SessionView};
 
 /// The view of a dispute as the caller may read it.
-fn view(scoped: &Scoped, row: &DisputeRow) -> Result<DisputeView, AppError> {
-    let parties = if disputes::may_read(scoped, row) {
-        Some(disputes::parties(row)?)
-    } else {
-        None
-    };
-    Ok(DisputeView::new(row, parties))
-}
-
 /// Open a dispute (矛盾纠纷登记) in a grid or enterprise of your scope: its
 /// `dispute.*` category, a summary without names, the parties (restricted),
 /// the amount and the employees involved, the mediator (you by default).
@@ -66,7 +57,7 @@ pub async fn create_dispute(
             let reply = Reply::created(
                 location,
                 recorded.row.version,
-                &view(&scoped, &recorded.row)?,
+                &DisputeView::read(&scoped, &recorded.row)?,
             )?;
             Ok(if recorded.created {
                 reply
@@ -123,7 +114,7 @@ pub async fn list_disputes(
     let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     let items = rows
         .iter()
-        .map(|r| view(&reader, r))
+        .map(|r| DisputeView::read(&reader, r))
         .collect::<Result<Vec<_>, _>>()
         .map_err(ApiError::from)?;
     Ok(HttpResponse::Ok().json(DisputePage { items, next_cursor }))
@@ -147,7 +138,7 @@ pub async fn get_dispute(
     let (row, sessions) = state
         .run(move |conn| disputes::find(conn, &scoped, &id))
         .await?;
-    let dispute = view(&reader, &row).map_err(ApiError::from)?;
+    let dispute = DisputeView::read(&reader, &row).map_err(ApiError::from)?;
     let restricted = !dispute.redacted;
     Ok(with_etag(
         HttpResponse::Ok(),
@@ -214,8 +205,10 @@ pub async fn close_dispute(
     state
         .write(claim, move |conn| {
             let row = disputes::close(conn, &scoped, &origin, &id, &expected, &body, now)?;
-            Ok(Reply::json(StatusCode::OK, &view(&scoped, &row)?)?
-                .header(header::ETAG, etag(row.version)))
+            Ok(
+                Reply::json(StatusCode::OK, &DisputeView::read(&scoped, &row)?)?
+                    .header(header::ETAG, etag(row.version)),
+            )
         })
         .await
 }

@@ -28,6 +28,7 @@ pub mod policies;
 pub mod profiles;
 pub mod reference;
 pub mod stats;
+pub mod sync;
 pub mod talks;
 pub mod tasks;
 pub mod users;
@@ -97,6 +98,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(talks::list_talks)
                 .service(talks::get_talk)
                 .service(tasks::my_tasks)
+                .service(sync::delta_sync)
                 .service(policies::publish_policy)
                 .service(policies::list_policies)
                 .service(policies::get_policy)

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use crate::app::policies::{self, BriefingInput, Listed, PolicyInput};
+use crate::app::policies::{self, BriefingInput, PolicyInput};
 use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
@@ -22,13 +22,6 @@ use crate::views::policies::{
     Acknowledgement, BriefingPage, BriefingView, PolicyPage, PolicySummary, PolicyView, ReachPage,
     ReachTotals,
 };
-
-fn view(listed: &Listed) -> PolicyView {
-    PolicyView {
-        policy: PolicySummary::new(listed),
-        body: listed.row.body.clone(),
-    }
-}
 
 /// Publish a policy (政策发布; the zone office): title, a plain-words
 /// summary, the text, its source level and effective date, tags, and whom
@@ -64,7 +57,7 @@ pub async fn publish_policy(
             } else {
                 StatusCode::OK
             };
-            Ok(Reply::json(status, &view(&listed))?.header(
+            Ok(Reply::json(status, &PolicyView::from(&listed))?.header(
                 header::LOCATION,
                 format!("{API_PREFIX}/policies/{}", row.id),
             ))
@@ -122,7 +115,7 @@ pub async fn get_policy(
     let listed = state
         .run(move |conn| policies::find(conn, &scoped, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(view(&listed)))
+    Ok(HttpResponse::Ok().json(PolicyView::from(&listed)))
 }
 
 /// Acknowledge a policy addressed to you (a timestamped read receipt): it

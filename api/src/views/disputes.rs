@@ -10,7 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::dispute_stats::{DisputeStats, Tally};
-use crate::app::disputes::Party;
+use crate::app::disputes::{self, Party};
+use crate::app::{AppError, Scoped};
 use crate::views::cases::Ratio;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,6 +59,17 @@ pub struct DisputeView {
 }
 
 impl DisputeView {
+    /// The dispute as `scoped` may read it: the parties only for its
+    /// mediator, grid leaders and zone officers.
+    pub fn read(scoped: &Scoped, row: &DisputeRow) -> Result<DisputeView, AppError> {
+        let parties = if disputes::may_read(scoped, row) {
+            Some(disputes::parties(row)?)
+        } else {
+            None
+        };
+        Ok(DisputeView::new(row, parties))
+    }
+
     pub fn new(row: &DisputeRow, parties: Option<Vec<Party>>) -> DisputeView {
         let redacted = parties.is_none();
         DisputeView {

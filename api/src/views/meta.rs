@@ -137,6 +137,9 @@ pub struct Codes {
     /// The kinds of work on "my tasks".
     #[schema(min_items = 12, max_items = 12)]
     pub task_kinds: Vec<Label>,
+    /// The kinds of record `GET /api/v1/sync` carries.
+    #[schema(min_items = 9, max_items = 9)]
+    pub sync_types: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -212,6 +215,7 @@ impl Codes {
             risk_levels: labels!(dispute::RiskLevel),
             policy_source_levels: labels!(policy::SourceLevel),
             task_kinds: labels!(task::TaskKind),
+            sync_types: labels!(gridwork_domain::sync::SyncType),
         }
     }
 }

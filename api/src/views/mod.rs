@@ -22,6 +22,7 @@ pub mod policies;
 pub mod profiles;
 pub mod reference;
 pub mod stats;
+pub mod sync;
 pub mod talks;
 pub mod tasks;
 pub mod users;

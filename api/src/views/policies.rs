@@ -86,6 +86,15 @@ pub struct PolicyView {
     pub body: String,
 }
 
+impl From<&Listed> for PolicyView {
+    fn from(listed: &Listed) -> PolicyView {
+        PolicyView {
+            policy: PolicySummary::new(listed),
+            body: listed.row.body.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyPage {
     /// One page: at most `limit` (1–200) policies, newest first.

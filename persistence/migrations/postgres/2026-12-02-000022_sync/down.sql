@@ -1,0 +1,14 @@
+DROP TRIGGER cases_sync ON cases;
+DROP TRIGGER case_departments_sync ON case_departments;
+DROP TRIGGER hazards_sync ON hazards;
+DROP TRIGGER inspection_occurrences_sync ON inspection_occurrences;
+DROP TRIGGER disputes_sync ON disputes;
+DROP TRIGGER policies_sync ON policies;
+DROP TRIGGER grids_sync ON grids;
+DROP TRIGGER enterprises_sync ON enterprises;
+DROP TRIGGER people_sync ON people;
+DROP TRIGGER assignments_sync ON assignments;
+DROP FUNCTION sync_row();
+DROP FUNCTION sync_note(TEXT, TEXT, TEXT, TEXT);
+DROP TABLE sync_changes;
+DROP SEQUENCE sync_seq;
