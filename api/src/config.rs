@@ -164,6 +164,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long browsers may cache a CORS preflight answer",
     ),
     (
+        "GRIDWORK_SYNC_MAX_AGE_DAYS",
+        "30",
+        "a sync cursor unused this many days answers 410 (1–3650)",
+    ),
+    (
         "GRIDWORK_SWEEP_INTERVAL_SECS",
         "60",
         "how often cases past a deadline are escalated and expired records removed",

@@ -18,8 +18,14 @@ use crate::http::problems::{
 #[openapi(
     info(
         title = "Gridwork API",
-        description = "Grid-based service and governance of an economic development zone: grids, enterprises, people, cases. \
-All errors are RFC 9457 `application/problem+json` documents with a stable `code`.",
+        description = "Grid-based service and governance of an economic development zone: grids, enterprises, people, cases, the four duties. \
+All errors are RFC 9457 `application/problem+json` documents with a stable `code`.\n\n\
+Guides, each runnable with curl on the demo zone, in the repository's `docs/` folder: \
+`docs/contract.md` (errors, lists, retry-safe writes, ETags, rate limits, caching, accounts), \
+`docs/registry.md` (grids, enterprises, people, placards), \
+`docs/cases.md` (the closed loop of case handling), \
+`docs/duties.md` (the four duties and my tasks), \
+`docs/app-builders.md` (offline apps: the sync loop, writing offline).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&BearerAuth),
@@ -338,7 +344,107 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     Contract.modify(&mut api);
     Headers.modify(&mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    api
+    bounded(api)
+}
+
+/// The bounds a type implies, stated wherever a schema leaves them out, so
+/// that clients can size every value: times (`format: date` is 10
+/// characters; `date-time` at most `TIME_MAX`, which requests are held to),
+/// and integers (the range of their format, int64 where none is given).
+/// And ids in request paths typed as in answers: `format: uuid` (a
+/// malformed one answers 404 or 422, never another record).
+fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut doc) = serde_json::to_value(&api) else {
+        return api;
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                for param in op
+                    .get_mut("parameters")
+                    .and_then(|p| p.as_array_mut())
+                    .into_iter()
+                    .flatten()
+                {
+                    let name = param["name"].as_str().unwrap_or_default().to_owned();
+                    let in_path = param["in"] == "path";
+                    if let Some(schema) = param.get_mut("schema").filter(|_| in_path) {
+                        uuid_if_id(&name, schema);
+                    }
+                }
+            }
+        }
+    }
+    complete(&mut doc);
+    serde_json::from_value(doc).unwrap_or(api)
+}
+
+/// A path's record id as a UUID, as answers give it.
+fn uuid_if_id(name: &str, schema: &mut serde_json::Value) {
+    if name == "id"
+        && schema["type"] == "string"
+        && let Some(obj) = schema.as_object_mut()
+    {
+        obj.insert("format".into(), serde_json::json!("uuid"));
+        obj.insert("maxLength".into(), serde_json::json!(36));
+        obj.remove("pattern");
+        obj.remove("minLength");
+    }
+}
+
+/// Adds the bounds types imply to every schema in `v`.
+fn complete(v: &mut serde_json::Value) {
+    use serde_json::json;
+    match v {
+        serde_json::Value::Object(o) => {
+            let types: Vec<String> = match o.get("type") {
+                Some(serde_json::Value::String(t)) => vec![t.clone()],
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let has = |t: &str| types.iter().any(|x| x == t);
+            let format = o.get("format").and_then(|f| f.as_str()).map(str::to_owned);
+            if has("string") && !o.contains_key("maxLength") {
+                match format.as_deref() {
+                    Some("date") => {
+                        o.insert("maxLength".into(), json!(10));
+                    }
+                    Some("uuid") => {
+                        o.insert("maxLength".into(), json!(36));
+                    }
+                    Some("date-time") => {
+                        o.insert(
+                            "maxLength".into(),
+                            json!(crate::app::input::time_text::TIME_MAX),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            if has("integer") {
+                let (min, max) = match format.as_deref() {
+                    Some("int32") => (json!(i32::MIN), json!(i32::MAX)),
+                    Some("uint32") => (json!(0), json!(u32::MAX)),
+                    Some("uint64") => (json!(0), json!(u64::MAX)),
+                    _ => (json!(i64::MIN), json!(i64::MAX)),
+                };
+                if format.is_none() {
+                    o.insert("format".into(), json!("int64"));
+                }
+                o.entry("minimum").or_insert(min);
+                o.entry("maximum").or_insert(max);
+            }
+            o.values_mut().for_each(complete);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(complete),
+        _ => {}
+    }
 }
 
 /// The document as committed: pretty JSON with a final newline.

@@ -275,6 +275,7 @@ impl Application {
                 )
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::claim_keys))
+                .wrap(from_fn(literal_paths))
                 .wrap(from_fn(ratelimit::limit))
                 .wrap(from_fn(error::render_problems))
                 .wrap(from_fn(manners::head_and_conditional))
@@ -349,6 +350,23 @@ async fn docs_redirect() -> HttpResponse {
 
 /// What no route answered: `OPTIONS` on a known path lists its methods;
 /// another method on a known path is 405 with `Allow`; the rest is 404.
+/// Middleware: a method the most specific documented path lacks answers
+/// 405 before routing, so a literal segment wins over `{id}` for every
+/// method (`PATCH /grids/locate` is not `PATCH /grids/{id}`).
+async fn literal_paths(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let refused = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|routes| routes.allowed(req.path()))
+        .filter(|allow| !allow.iter().any(|m| m == req.method().as_str()));
+    match refused {
+        Some(allow) => Ok(req.error_response(ApiError::MethodNotAllowed { allow })),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}
+
 async fn fallback(
     req: HttpRequest,
     routes: web::Data<RouteTable>,

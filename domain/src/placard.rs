@@ -40,6 +40,10 @@ pub struct Member<'a> {
     pub consented: bool,
 }
 
+/// The most people one board shows (a physical board has room for about
+/// this many): the first by role, the grid leader first.
+pub const BOARD_MEMBERS: usize = 30;
+
 /// Something that keeps a placard from being published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {

@@ -56,6 +56,29 @@ async fn photos_are_sniffed_stripped_and_served_as_stored(backend: Backend) {
     assert_eq!(got.status, 200);
     assert_eq!(got.header("content-type"), Some("image/jpeg"));
     assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(got.header("cache-control"), Some("no-store"));
+    // bytes as bytes for clients that ask so (generated clients do)
+    let (raw, same) = app
+        .bytes(
+            Method::GET,
+            &path,
+            Some(&z.worker_a),
+            &[("Accept", "application/octet-stream")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(raw.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(same, stored);
+    let (either, _) = app
+        .bytes(
+            Method::GET,
+            &path,
+            Some(&z.worker_a),
+            &[("Accept", "image/jpeg, application/octet-stream;q=0.5")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(either.header("content-type"), Some("image/jpeg"));
     // the position, the camera and the XMP packet are gone; the picture is not
     assert!(contains(JPEG, b"GridPhone") && contains(JPEG, b"xmpmeta"));
     assert!(!contains(&stored, b"GridPhone") && !contains(&stored, b"xmpmeta"));

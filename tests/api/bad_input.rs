@@ -110,6 +110,18 @@ async fn bad_input_never_reaches_the_database_as_a_500(backend: Backend) {
         cursor.assert_problem(422, "validation_failed")["errors"][0]["field"],
         "cursor"
     );
+    // times: RFC 3339 within the spec's 40 characters, else named
+    let long = format!("2026-12-02T08:00:00.{}Z", "0".repeat(20));
+    app.get(&format!("/api/v1/audit-log?from={long}"), admin)
+        .await
+        .assert_problem(422, "validation_failed");
+    let fine = "2026-12-02T08:00:00.123456789%2B08:00";
+    assert_eq!(
+        app.get(&format!("/api/v1/audit-log?from={fine}"), admin)
+            .await
+            .status,
+        200
+    );
     for point in ["lat=NaN&lng=114", "lat=33&lng=inf", "lat=-Infinity&lng=1"] {
         app.get(&format!("/api/v1/grids/locate?{point}"), admin)
             .await

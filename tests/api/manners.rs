@@ -50,6 +50,16 @@ async fn head_options_etags_and_compression(backend: Backend) {
         .await;
     put.assert_problem(405, "method_not_allowed");
     assert_eq!(put.header("allow"), Some("GET, HEAD, OPTIONS"));
+    // the literal segment wins for methods `{id}` has too
+    let patch = app
+        .patch(
+            "/api/v1/grids/locate",
+            admin,
+            &serde_json::json!({ "name": "x" }),
+        )
+        .await;
+    patch.assert_problem(405, "method_not_allowed");
+    assert_eq!(patch.header("allow"), Some("GET, HEAD, OPTIONS"));
 
     // If-None-Match: 304 while the version holds, 200 once it changed
     let etag = get.header("etag").unwrap().to_owned();

@@ -53,3 +53,37 @@ pub fn resent<T>(
         )),
     }
 }
+
+/// RFC 3339 times at most as long as the spec allows (`TIME_MAX`
+/// characters: nanoseconds and an offset fit), then chrono's parse: the
+/// spec's `maxLength` holds for every time a request carries.
+pub mod time_text {
+    use chrono::{DateTime, Utc};
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    /// Characters of the longest time accepted.
+    pub const TIME_MAX: usize = 40;
+
+    fn parse<E: Error>(text: &str) -> Result<DateTime<Utc>, E> {
+        if text.len() > TIME_MAX {
+            return Err(E::custom(format!(
+                "a time of at most {TIME_MAX} characters (RFC 3339)"
+            )));
+        }
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| E::custom(format!("not an RFC 3339 time: {e}")))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        parse(&String::deserialize(d)?)
+    }
+
+    /// For optional fields (with `#[serde(default)]`).
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| parse(&t))
+            .transpose()
+    }
+}

@@ -57,9 +57,11 @@ pub struct CreateInspection {
     pub grid_id: Option<GridId>,
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub enterprise_id: Option<EnterpriseId>,
+    #[serde(deserialize_with = "crate::app::input::time_text::deserialize")]
     pub started_at: DateTime<Utc>,
     /// Not before `started_at`, not in the future (5 minutes of clock
     /// difference allowed), at most a year ago.
+    #[serde(deserialize_with = "crate::app::input::time_text::deserialize")]
     pub finished_at: DateTime<Utc>,
     /// Where it was done (WGS 84), with `lng`.
     #[validate(range(min = -90.0, max = 90.0))]

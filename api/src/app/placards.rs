@@ -29,6 +29,7 @@ fn load_board(conn: &mut DbConnection, grid: GridRow) -> Result<Board, AppError>
     };
     let mut members = assignment::for_grid(conn, &grid.id, false)?;
     members.sort_by_key(|(a, _)| a.role.rank());
+    members.truncate(gridwork_domain::placard::BOARD_MEMBERS);
     Ok(Board {
         grid,
         enterprise_name,

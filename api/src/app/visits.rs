@@ -28,6 +28,7 @@ pub struct CreateVisit {
     pub id: Option<uuid::Uuid>,
     /// When the visit took place: not in the future (5 minutes of clock
     /// difference allowed), at most a year ago.
+    #[serde(deserialize_with = "crate::app::input::time_text::deserialize")]
     pub visited_at: DateTime<Utc>,
     pub purpose: VisitPurpose,
     /// What was found: 1–4000 characters, not blank.

@@ -228,6 +228,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_longest_placard_address_draws_within_the_spec_bound() {
+        // a 1024-character public URL (the most the config takes), the
+        // path and a 64-character token
+        let base = format!("https://{}", "x".repeat(1024 - 8));
+        let url = crate::views::placards::public_url(&base, &"t".repeat(64));
+        let svg = qr_svg(&url).unwrap();
+        assert!(
+            svg.len() <= crate::views::placards::QR_SVG_MAX,
+            "{} bytes",
+            svg.len()
+        );
+    }
+
+    #[test]
     fn html_is_escaped() {
         assert_eq!(
             escape("<script>\"x\" & 'y'"),

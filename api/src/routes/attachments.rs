@@ -28,6 +28,10 @@ impl utoipa::PartialSchema for PhotoBytes {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .max_length(usize::try_from(crate::config::ATTACHMENT_MAX_BYTES_CEILING).ok())
+            .description(Some(
+                "The image's bytes: at most `GRIDWORK_ATTACHMENT_MAX_BYTES` (10 MiB by default; never more than 100 MiB)",
+            ))
             .into()
     }
 }
@@ -48,6 +52,23 @@ impl utoipa::PartialSchema for PhotoForm {
 }
 
 impl utoipa::ToSchema for PhotoForm {}
+
+/// The media type to send bytes of type `actual` as: `application/octet-stream`
+/// when the client asks for that and not for `actual` (clients generated
+/// from the spec take bytes so), else `actual`.
+pub fn bytes_type<'a>(req: &HttpRequest, actual: &'a str) -> &'a str {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if accept.contains("application/octet-stream") && !accept.contains(actual) {
+        "application/octet-stream"
+    } else {
+        actual
+    }
+}
 
 fn refused(e: ImageError) -> ApiError {
     ApiError::NotAnImage(e.to_string())
@@ -104,10 +125,7 @@ async fn file_part(
     tag = "attachments",
     security(("bearer" = [])),
     params(IdempotencyKey),
-    request_body(description = "The photo", content(
-        (PhotoBytes = "image/jpeg"),
-        (PhotoBytes = "image/png"),
-        (PhotoBytes = "image/webp"),
+    request_body(description = "The photo: its bytes, or a form with a `file` part. A body sent as `image/jpeg`, `image/png` or `image/webp` is taken too: the type is read from the bytes either way.", content(
         (PhotoBytes = "application/octet-stream"),
         (PhotoForm = "multipart/form-data"),
     )),
@@ -213,16 +231,18 @@ pub async fn upload_attachment(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Attachment id", min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
     responses(
-        (status = 200, description = "The photo", content(
+        (status = 200, description = "The photo, as its own image type, or as `application/octet-stream` when `Accept` asks for that and not the image type", content(
             (PhotoBytes = "image/jpeg"),
             (PhotoBytes = "image/png"),
             (PhotoBytes = "image/webp"),
+            (PhotoBytes = "application/octet-stream"),
         ), headers(("ETag" = String))),
         doc::ReadOne,
     )
 )]
 #[get("/attachments/{id}")]
 pub async fn get_attachment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     scoped: Scoped,
     id: web::Path<AttachmentId>,
@@ -239,7 +259,7 @@ pub async fn get_attachment(
     })?;
     let extension = row.content_type.code().trim_start_matches("image/");
     Ok(HttpResponse::Ok()
-        .content_type(row.content_type.code())
+        .content_type(bytes_type(&req, row.content_type.code()))
         .insert_header((header::ETAG, format!("\"{}\"", row.sha256)))
         // photos are compressed already
         .insert_header(header::ContentEncoding::Identity)

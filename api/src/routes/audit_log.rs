@@ -34,8 +34,10 @@ pub struct AuditQuery {
     #[param(min_length = 1, max_length = 64)]
     pub target_id: Option<String>,
     /// Entries at or after this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub from: Option<DateTime<Utc>>,
     /// Entries before this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub to: Option<DateTime<Utc>>,
 }
 

@@ -43,6 +43,7 @@ pub fn tokens(
 /// in 15 minutes (configurable) the username is locked: 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
+    security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
@@ -88,6 +89,7 @@ pub async fn login(
 /// whole login (every token descended from it): someone copied it.
 #[utoipa::path(
     tag = "auth",
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
@@ -119,6 +121,7 @@ pub async fn refresh(
 /// access token stays valid until it expires (15 minutes by default).
 #[utoipa::path(
     tag = "auth",
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),

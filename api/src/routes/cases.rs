@@ -104,8 +104,10 @@ pub struct CaseQuery {
     /// Only cases I reported (true).
     pub reported_by_me: Option<bool>,
     /// Reported at or after this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub from: Option<DateTime<Utc>>,
     /// Reported before this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub to: Option<DateTime<Utc>>,
 }
 

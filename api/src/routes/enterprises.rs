@@ -35,7 +35,7 @@ pub struct EnterpriseQuery {
     pub q: Option<String>,
     /// GB/T 4754-2017 section letter.
     #[validate(custom(function = "section_letter"))]
-    #[param(pattern = "^[A-Ta-t]$")]
+    #[param(min_length = 1, max_length = 1, pattern = "^[A-Ta-t]$")]
     pub industry_section: Option<String>,
     /// Carrying this hazard flag.
     pub flag: Option<HazardFlag>,

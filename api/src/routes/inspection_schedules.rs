@@ -149,8 +149,10 @@ pub struct OccurrenceQuery {
     pub grid_id: Option<GridId>,
     pub state: Option<OccurrenceState>,
     /// Windows closing at or after this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub from: Option<DateTime<Utc>>,
     /// Windows opening before this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub to: Option<DateTime<Utc>>,
 }
 

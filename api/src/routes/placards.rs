@@ -22,7 +22,7 @@ use crate::http::problems as doc;
 use crate::http::query::Query;
 use crate::render::placards::{self as render, Skipped};
 use crate::state::AppState;
-use crate::views::placards::{PlacardPreview, PrintLinkView, PublicPlacard, public_url};
+use crate::views::placards::{PlacardPreview, PrintLinkView, PublicPlacard, QrSvg, public_url};
 
 /// The placard as it would be published, with what is still missing.
 #[utoipa::path(
@@ -247,13 +247,17 @@ pub async fn public_placard(
     tag = "placards",
     params(("token" = String, Path, description = "The placard's public token", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
-        (status = 200, description = "QR code", content_type = "image/svg+xml", body = String, headers(("Cache-Control" = String, description = "`no-cache`"))),
+        (status = 200, description = "QR code: SVG, or its bytes as `application/octet-stream` when `Accept` asks for that and not `image/svg+xml`", content(
+            (QrSvg = "image/svg+xml"),
+            (QrSvg = "application/octet-stream"),
+        ), headers(("Cache-Control" = String, description = "`no-cache`"))),
         (status = 404, response = doc::NotFound),
         (status = 503, response = doc::ServiceUnavailable),
     )
 )]
 #[get("/public/placards/{token}/qr.svg")]
 pub async fn placard_qr(
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<Token>,
 ) -> Result<HttpResponse, ApiError> {
@@ -264,7 +268,7 @@ pub async fn placard_qr(
     let token = board.published_token().unwrap_or_default();
     let svg = render::qr_svg(&public_url(&state.public_url, token))?;
     Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml")
+        .content_type(super::attachments::bytes_type(&req, "image/svg+xml"))
         .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE))
         .body(svg))
 }

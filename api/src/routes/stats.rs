@@ -107,8 +107,10 @@ pub struct InspectionStatsQuery {
     pub grid_id: Option<GridId>,
     /// Windows closing (and hazards found) at or after this time; thirty
     /// days before `to` by default.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub from: Option<DateTime<Utc>>,
     /// …and before this time (at most now).
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub to: Option<DateTime<Utc>>,
 }
 
@@ -147,8 +149,10 @@ pub struct CaseStatsQuery {
     #[param(min_length = 1, max_length = 40, pattern = "^[a-z][a-z0-9_]{0,39}$")]
     pub department_id: Option<String>,
     /// Reported at or after this time.
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub from: Option<DateTime<Utc>>,
     /// Reported before this time (the period's end; at most now).
+    #[serde(default, deserialize_with = "crate::app::input::time_text::optional")]
     pub to: Option<DateTime<Utc>>,
 }
 

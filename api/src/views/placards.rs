@@ -88,6 +88,8 @@ pub struct PlacardPreview {
     pub grid_name: String,
     #[schema(max_length = 200)]
     pub enterprise_name: Option<String>,
+    /// The members the board shows: at most 30, by role, the grid leader first.
+    #[schema(max_items = 30)]
     pub members: Vec<PreviewMember>,
     #[schema(schema_with = duties_schema)]
     pub duties_zh: Vec<&'static str>,
@@ -98,7 +100,9 @@ pub struct PlacardPreview {
     pub public_url: Option<String>,
     /// True when it may be published now.
     pub ready: bool,
-    /// What keeps it from being published.
+    /// What keeps it from being published: a missing grid leader or
+    /// full-time worker, and each member who has not consented.
+    #[schema(max_items = 32)]
     pub missing: Vec<Reason>,
 }
 
@@ -151,6 +155,9 @@ pub struct PublicPlacard {
     pub grid_code: String,
     #[schema(max_length = 200)]
     pub enterprise_name: Option<String>,
+    /// The members who consented to be shown, of the 30 a board shows at
+    /// most.
+    #[schema(max_items = 30)]
     pub members: Vec<PlacardMember>,
     #[schema(schema_with = duties_schema)]
     pub duties_zh: Vec<&'static str>,
@@ -182,3 +189,23 @@ pub struct PrintLinkView {
     pub url: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// A placard's QR code as SVG: its public address (at most 1,112
+/// characters: the configured public URL, the path, the token) drawn as
+/// paths.
+pub struct QrSvg;
+
+impl utoipa::PartialSchema for QrSvg {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(QR_SVG_MAX))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for QrSvg {}
+
+/// The most bytes a placard's QR code SVG takes (a test draws the longest
+/// address the server makes).
+pub const QR_SVG_MAX: usize = 262_144;
