@@ -1,8 +1,8 @@
 """Drives a Python client generated from openapi/openapi.json (by
 openapi-python-client, as an integrator would make it) through reporting and
 accepting a case on the demo zone: the worker's grid read from /me goes into
-the report, the case's id from the answer (a UUID) into the accept step's
-path (a UUID).
+the report, and the case's id from the answer into the accept step, each as
+the UUID the client typed it.
 
     python3 client_test.py http://127.0.0.1:8080 seed.log   # with the client on PYTHONPATH
 """
@@ -41,8 +41,7 @@ reported = create_case.sync(
         severity=Severity.URGENT,
         source=Source.GRID_WORKER,
         description="生成的客户端上报：车间屋顶漏雨",
-        # ids in bodies are still plain strings in the spec (paths are UUIDs)
-        grid_id=str(grid),
+        grid_id=grid,
     ),
 )
 assert isinstance(reported, ReportedCase), reported

@@ -351,8 +351,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
 /// that clients can size every value: times (`format: date` is 10
 /// characters; `date-time` at most `TIME_MAX`, which requests are held to),
 /// and integers (the range of their format, int64 where none is given).
-/// And ids in request paths typed as in answers: `format: uuid` (a
-/// malformed one answers 404 or 422, never another record).
+/// And ids in requests typed as in answers: `format: uuid`.
 fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let Ok(mut doc) = serde_json::to_value(&api) else {
         return api;
@@ -370,11 +369,20 @@ fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     .flatten()
                 {
                     let name = param["name"].as_str().unwrap_or_default().to_owned();
-                    let in_path = param["in"] == "path";
-                    if let Some(schema) = param.get_mut("schema").filter(|_| in_path) {
+                    if let Some(schema) = param.get_mut("schema") {
                         uuid_if_id(&name, schema);
                     }
                 }
+            }
+        }
+    }
+    for name in request_schemas(&doc) {
+        if let Some(props) = doc
+            .pointer_mut(&format!("/components/schemas/{name}/properties"))
+            .and_then(|p| p.as_object_mut())
+        {
+            for (field, schema) in props.iter_mut() {
+                uuid_if_id(field, schema);
             }
         }
     }
@@ -382,17 +390,72 @@ fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     serde_json::from_value(doc).unwrap_or(api)
 }
 
-/// A path's record id as a UUID, as answers give it.
+/// Ids in requests that are not UUIDs: the audit log's target may be any
+/// record's (a category's code too); departments go by code.
+const NOT_UUIDS: &[&str] = &["target_id", "department_id"];
+
+/// Lists of ids not named `…_ids`: photos.
+const ID_LISTS: &[&str] = &["attachments", "evidence"];
+
+/// A request's record id (`id`, `…_id`, a list `…_ids`) as a UUID, as
+/// answers give it; the server holds every one to that (422, or 404 for a
+/// path).
 fn uuid_if_id(name: &str, schema: &mut serde_json::Value) {
-    if name == "id"
-        && schema["type"] == "string"
-        && let Some(obj) = schema.as_object_mut()
+    let list = name.ends_with("_ids") || ID_LISTS.contains(&name);
+    if !(name == "id" || name.ends_with("_id") || list) || NOT_UUIDS.contains(&name) {
+        return;
+    }
+    let target = match (list, schema.get_mut("items")) {
+        (false, _) => schema,
+        (true, Some(items)) => items,
+        (true, None) => return,
+    };
+    let is_string = |t: &serde_json::Value| {
+        t == "string"
+            || t.as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "string"))
+    };
+    if target.get("type").is_some_and(is_string)
+        && let Some(obj) = target.as_object_mut()
     {
         obj.insert("format".into(), serde_json::json!("uuid"));
         obj.insert("maxLength".into(), serde_json::json!(36));
         obj.remove("pattern");
         obj.remove("minLength");
     }
+}
+
+/// The component schemas request bodies use, with those they refer to.
+fn request_schemas(doc: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(r) = o.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.rsplit('/').next().unwrap_or_default().to_owned());
+                }
+                o.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut todo = Vec::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            refs(&op["requestBody"], &mut todo);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            refs(&doc["components"]["schemas"][&name], &mut todo);
+        }
+    }
+    seen
 }
 
 /// Adds the bounds types imply to every schema in `v`.

@@ -90,17 +90,13 @@ macro_rules! closed_set {
     };
 }
 
-/// The longest id a request may carry (ours are 36-character UUIDs).
-pub const ID_MAX_LEN: usize = 64;
-
 /// Why text from a request cannot be an id.
 pub fn check_id(text: &str) -> Result<(), &'static str> {
-    if text.is_empty() || text.chars().count() > ID_MAX_LEN {
-        Err("an id has 1 to 64 characters")
-    } else if text.chars().any(char::is_control) {
-        Err("an id has no control characters")
-    } else {
+    // every record's id is a UUID in its hyphenated text form
+    if text.len() == 36 && uuid::Uuid::try_parse(text).is_ok() {
         Ok(())
+    } else {
+        Err("an id is a UUID: 36 characters, 8-4-4-4-12 hexadecimal digits")
     }
 }
 
@@ -149,8 +145,8 @@ macro_rules! id_type {
             }
         }
 
-        /// From a request: at most `ID_MAX_LEN` printable characters, so that
-        /// nothing a database cannot store (NUL) ever reaches a query.
+        /// From a request: a UUID (every record's id is one), so that nothing
+        /// else — a NUL, a word — ever reaches a query.
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
                 let text = String::deserialize(deserializer)?;

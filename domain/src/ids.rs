@@ -87,12 +87,23 @@ mod tests {
     }
 
     #[test]
-    fn ids_from_requests_refuse_nul_and_excess() {
-        assert!(serde_json::from_str::<PersonId>("\"a\\u0000b\"").is_err());
-        assert!(serde_json::from_str::<PersonId>("\"\"").is_err());
-        assert!(serde_json::from_str::<PersonId>(&format!("\"{}\"", "x".repeat(65))).is_err());
-        assert!(
-            serde_json::from_str::<PersonId>("\"nope\"").is_ok(),
+    fn ids_from_requests_are_uuids_and_nothing_else() {
+        for bad in [
+            "\"a\\u0000b\"".to_owned(),
+            "\"\"".to_owned(),
+            format!("\"{}\"", "x".repeat(65)),
+            "\"nope\"".to_owned(),
+            // the simple and braced forms are UUIDs too, but not the text ours take
+            "\"0193a1f47c9e7d219a1b3f4e5d6c7b8a\"".to_owned(),
+            "\"{0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a}\"".to_owned(),
+        ] {
+            assert!(serde_json::from_str::<PersonId>(&bad).is_err(), "{bad}");
+        }
+        let unknown: PersonId =
+            serde_json::from_str("\"0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a\"").unwrap();
+        assert_eq!(
+            unknown.as_str(),
+            "0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a",
             "unknown, not invalid"
         );
     }

@@ -24,7 +24,13 @@ async fn head_options_etags_and_compression(backend: Backend) {
     assert_eq!(head.header("etag"), get.header("etag"));
     assert_eq!(head.header("content-type"), Some("application/json"));
     let missing = app
-        .request(Method::HEAD, "/api/v1/grids/nope", admin, None, &[])
+        .request(
+            Method::HEAD,
+            "/api/v1/grids/0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a",
+            admin,
+            None,
+            &[],
+        )
         .await;
     assert_eq!(missing.status, 404);
     assert_eq!(

@@ -115,7 +115,8 @@ async fn person_input_is_validated_field_by_field(backend: Backend) {
         .post(
             "/api/v1/people",
             Some(&z.admin),
-            &json!({ "name": " ", "mobile": "12800001234", "work_phone": "call me", "user_id": "nobody" }),
+            &json!({ "name": " ", "mobile": "12800001234", "work_phone": "call me",
+                     "user_id": "0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a" }),
         )
         .await;
     let fields: Vec<&str> = res.assert_problem(422, "validation_failed")["errors"]
@@ -125,6 +126,18 @@ async fn person_input_is_validated_field_by_field(backend: Backend) {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "mobile", "work_phone"]);
+    // an id is a UUID, or refused before anything is looked up
+    let nobody = app
+        .post(
+            "/api/v1/people",
+            Some(&z.admin),
+            &json!({ "name": "某人", "user_id": "nobody" }),
+        )
+        .await;
+    assert_eq!(
+        nobody.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "user_id"
+    );
     // consent is recorded with its time, and withdrawn without one
     let path = format!("/api/v1/people/{}", id(&z.person_a));
     let before = app.ok(&path, &z.admin).await;

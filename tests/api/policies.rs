@@ -48,7 +48,9 @@ async fn a_policy_reaches_only_its_targets_who_acknowledge_it(backend: Backend) 
     app.post("/api/v1/policies", Some(&z.admin), &other)
         .await
         .assert_problem(409, "policy_exists");
-    let mut bad = policy(json!({ "grid_ids": ["no-such-grid"], "industries": ["Z"] }));
+    let mut bad = policy(
+        json!({ "grid_ids": ["0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a"], "industries": ["Z"] }),
+    );
     bad["tags"] = json!([" "]);
     let refused = app.post("/api/v1/policies", Some(&z.admin), &bad).await;
     refused.assert_problem(422, "validation_failed");

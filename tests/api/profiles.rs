@@ -220,7 +220,10 @@ async fn a_profile_is_out_of_reach_for_another_grid(backend: Backend) {
     app.put_if(&path, &z.worker_b, "\"1\"", &profile())
         .await
         .assert_problem(404, "not_found");
-    app.get("/api/v1/enterprises/nope/profile", Some(&z.admin))
-        .await
-        .assert_problem(404, "not_found");
+    app.get(
+        "/api/v1/enterprises/0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a/profile",
+        Some(&z.admin),
+    )
+    .await
+    .assert_problem(404, "not_found");
 }

@@ -45,9 +45,18 @@ async fn an_admin_creates_reads_and_lists_users(backend: Backend) {
     let got = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
     assert_eq!(got.status, 200);
     assert_eq!(got.body, res.body);
-    app.get("/api/v1/users/does-not-exist", Some(&admin))
-        .await
-        .assert_problem(404, "not_found");
+    app.get(
+        "/api/v1/users/0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a",
+        Some(&admin),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    // an id is a UUID: anything else is refused, naming it
+    let malformed = app.get("/api/v1/users/does-not-exist", Some(&admin)).await;
+    assert_eq!(
+        malformed.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "id"
+    );
 
     // the new user can log in
     assert_eq!(app.login("wangyx", USER_PASSWORD).await.status, 200);
@@ -213,9 +222,13 @@ async fn updates_check_if_match_and_bump_the_version(backend: Backend) {
         .patch(&path, Some(&admin), &json!({ "is_admin": true }))
         .await;
     unknown_field.assert_problem(422, "validation_failed");
-    app.patch("/api/v1/users/nope", Some(&admin), &body)
-        .await
-        .assert_problem(404, "not_found");
+    app.patch(
+        "/api/v1/users/0193a1f4-7c9e-7d21-9a1b-3f4e5d6c7b8a",
+        Some(&admin),
+        &body,
+    )
+    .await
+    .assert_problem(404, "not_found");
 
     // the change is audited without secrets
     let log = app

@@ -17,7 +17,10 @@ use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, grids};
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAssignment {
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[schema(min_length = 1, max_length = 64)]
     pub person_id: String,
     #[schema(value_type = GridRole, example = "full_time_worker")]

@@ -70,7 +70,7 @@ pub struct EnterpriseInput {
     pub lng: Option<Option<f64>>,
     #[serde(default, deserialize_with = "nullable")]
     /// A registered person.
-    #[validate(length(max = 64))]
+    #[validate(length(max = 64), custom(function = "crate::app::input::uuid_text"))]
     #[schema(value_type = Option<String>, max_length = 64)]
     pub principal_person_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -83,7 +83,7 @@ pub struct EnterpriseInput {
     pub flags: Option<Vec<String>>,
     /// An area (`general`) grid, or the enterprise's own enterprise grid.
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(max = 64))]
+    #[validate(length(max = 64), custom(function = "crate::app::input::uuid_text"))]
     #[schema(value_type = Option<String>, max_length = 64)]
     pub grid_id: Option<Option<String>>,
 }

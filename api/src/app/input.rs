@@ -30,6 +30,12 @@ pub fn client_id<T: From<String>>(
     }
 }
 
+/// `validator` check: a record's id, a UUID (`format: uuid` in the spec).
+pub fn uuid_text(text: &str) -> Result<(), validator::ValidationError> {
+    gridwork_domain::code::check_id(text)
+        .map_err(|e| validator::ValidationError::new("uuid").with_message(e.into()))
+}
+
 /// Trims text input; blank becomes None.
 pub fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())

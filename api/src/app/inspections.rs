@@ -44,7 +44,10 @@ pub struct CreateInspection {
         max_length = 64,
         pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"
     )]
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     pub occurrence_id: Option<String>,
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")]
     pub template_id: Option<TemplateId>,

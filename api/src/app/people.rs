@@ -43,12 +43,12 @@ pub struct PersonInput {
     pub party_member: Option<bool>,
     /// Links the person to a login account.
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(max = 64))]
+    #[validate(length(max = 64), custom(function = "crate::app::input::uuid_text"))]
     #[schema(value_type = Option<String>, max_length = 64)]
     pub user_id: Option<Option<String>>,
     /// The grid the person is registered in.
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(max = 64))]
+    #[validate(length(max = 64), custom(function = "crate::app::input::uuid_text"))]
     #[schema(value_type = Option<String>, max_length = 64)]
     pub grid_id: Option<Option<String>>,
     /// Consent to appear on public placards; recorded with its time.

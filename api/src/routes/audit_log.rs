@@ -24,7 +24,10 @@ pub struct AuditQuery {
     /// Only this action.
     pub action: Option<AuditAction>,
     /// Only entries by this user id.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub actor_id: Option<String>,
     /// Only entries about this kind of record.

@@ -26,7 +26,10 @@ use crate::views::enterprises::{EnterprisePage, EnterpriseView, Freshness};
 #[into_params(parameter_in = Query)]
 pub struct EnterpriseQuery {
     /// Only this grid's enterprises.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub grid_id: Option<String>,
     /// Text in the name, or the start of the unified social credit code.

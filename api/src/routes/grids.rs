@@ -24,11 +24,17 @@ use crate::views::grids::{GridPage, GridView};
 #[into_params(parameter_in = Query)]
 pub struct GridQuery {
     /// Only the children of this grid.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
     pub parent_id: Option<String>,
     /// Only this enterprise's grid and sub-grids.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub enterprise_id: Option<String>,
     pub kind: Option<GridKind>,

@@ -35,7 +35,10 @@ fn respond(row: &PersonRow, full: bool, builder: actix_web::HttpResponseBuilder)
 #[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// People of this grid and every grid below it.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub grid_id: Option<String>,
     /// Actively assigned in this role.

@@ -25,7 +25,10 @@ use crate::views::stats::{Coverage, GapPage, gaps};
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// Measure this grid and everything below it.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub grid_id: Option<String>,
 }
@@ -36,7 +39,10 @@ pub struct GapQuery {
     /// Whose gaps.
     pub rate: CoverageRate,
     /// Measure this grid and everything below it.
-    #[validate(length(min = 1, max = 64))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
     #[param(min_length = 1, max_length = 64)]
     pub grid_id: Option<String>,
 }
