@@ -518,17 +518,49 @@ pub fn spec_json() -> Result<String, serde_json::Error> {
 /// Known paths and their methods, to answer 405 (with `Allow`) rather than 404
 /// when a path exists but not for the method used.
 #[derive(Debug, Clone, Default)]
-pub struct RouteTable(Vec<(Vec<String>, Vec<String>)>);
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<String>)>,
+    /// Literal paths an `{id}` route beside them would take for methods
+    /// they lack (`PATCH /grids/locate` is not `PATCH /grids/{id}`), with
+    /// the methods they allow: found once, looked up on every request.
+    shadowed: std::collections::HashMap<String, Vec<String>>,
+}
 
 impl RouteTable {
     pub fn from_spec(api: &utoipa::openapi::OpenApi) -> RouteTable {
-        let routes = api
+        let mut table = RouteTable {
+            routes: api
+                .paths
+                .paths
+                .iter()
+                .map(|(path, item)| (segments(path), methods(item)))
+                .collect(),
+            shadowed: Default::default(),
+        };
+        let shadowed = api
             .paths
             .paths
-            .iter()
-            .map(|(path, item)| (segments(path), methods(item)))
+            .keys()
+            .filter(|path| !path.contains('{'))
+            .filter_map(|path| {
+                let own = table.allowed(path)?;
+                let wanted = segments(path);
+                let taken = table.routes.iter().any(|(pattern, methods)| {
+                    pattern.iter().any(|p| p.starts_with('{'))
+                        && matches(pattern, &wanted)
+                        && methods.iter().any(|m| !own.contains(m))
+                });
+                taken.then(|| (path.clone(), own))
+            })
             .collect();
-        RouteTable(routes)
+        table.shadowed = shadowed;
+        table
+    }
+
+    /// The methods of a literal path that an `{id}` route would otherwise
+    /// take for methods it lacks; `None` for every other path.
+    pub fn shadowed(&self, path: &str) -> Option<&[String]> {
+        self.shadowed.get(path).map(Vec::as_slice)
     }
 
     /// The methods allowed on `path`, if any route matches it: those of the
@@ -537,15 +569,9 @@ impl RouteTable {
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let wanted = segments(path);
         let matching: Vec<(usize, &Vec<String>)> = self
-            .0
+            .routes
             .iter()
-            .filter(|(pattern, _)| {
-                pattern.len() == wanted.len()
-                    && pattern
-                        .iter()
-                        .zip(&wanted)
-                        .all(|(p, w)| p.starts_with('{') || p == w)
-            })
+            .filter(|(pattern, _)| matches(pattern, &wanted))
             .map(|(pattern, methods)| {
                 (
                     pattern.iter().filter(|p| !p.starts_with('{')).count(),
@@ -567,6 +593,15 @@ impl RouteTable {
         allowed.dedup();
         Some(allowed)
     }
+}
+
+/// Whether `pattern` (with `{…}` segments) matches the segments `wanted`.
+fn matches(pattern: &[String], wanted: &[String]) -> bool {
+    pattern.len() == wanted.len()
+        && pattern
+            .iter()
+            .zip(wanted)
+            .all(|(p, w)| p.starts_with('{') || p == w)
 }
 
 fn segments(path: &str) -> Vec<String> {
@@ -616,5 +651,12 @@ mod tests {
             Some("DELETE, GET, HEAD, OPTIONS, PATCH")
         );
         assert_eq!(allowed("/api/v1/nothing"), None);
+        // the one literal path an `{id}` route beside it would take
+        assert_eq!(
+            table.shadowed("/api/v1/grids/locate").map(|m| m.join(", ")),
+            Some("GET, HEAD, OPTIONS".to_owned())
+        );
+        assert_eq!(table.shadowed("/api/v1/grids"), None);
+        assert_eq!(table.shadowed("/api/v1/grids/0193a1f4"), None);
     }
 }

@@ -350,17 +350,19 @@ async fn docs_redirect() -> HttpResponse {
 
 /// What no route answered: `OPTIONS` on a known path lists its methods;
 /// another method on a known path is 405 with `Allow`; the rest is 404.
-/// Middleware: a method the most specific documented path lacks answers
-/// 405 before routing, so a literal segment wins over `{id}` for every
-/// method (`PATCH /grids/locate` is not `PATCH /grids/{id}`).
+/// Middleware: on a literal path an `{id}` route beside it would take, a
+/// method the literal path lacks answers 405 before routing, so the literal
+/// wins for every method (`PATCH /grids/locate` is not `PATCH /grids/{id}`).
+/// One hash lookup per request; the paths are found at start.
 async fn literal_paths(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let refused = req
         .app_data::<web::Data<RouteTable>>()
-        .and_then(|routes| routes.allowed(req.path()))
-        .filter(|allow| !allow.iter().any(|m| m == req.method().as_str()));
+        .and_then(|routes| routes.shadowed(req.path()))
+        .filter(|allow| !allow.iter().any(|m| m == req.method().as_str()))
+        .map(<[String]>::to_vec);
     match refused {
         Some(allow) => Ok(req.error_response(ApiError::MethodNotAllowed { allow })),
         None => Ok(next.call(req).await?.map_into_boxed_body()),

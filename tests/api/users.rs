@@ -310,15 +310,25 @@ async fn a_worker_changes_their_password(backend: Backend) {
         "unchanged"
     );
 
-    let done = app
-        .post(
+    let body = change(USER_PASSWORD, NEW);
+    let send = || {
+        app.request(
+            Method::POST,
             "/api/v1/me/password",
             Some(&z.worker_a),
-            &change(USER_PASSWORD, NEW),
+            Some(&body),
+            &[("Idempotency-Key", "pw-change-1")],
         )
-        .await;
+    };
+    let done = send().await;
     assert_eq!(done.status, 200, "{}", done.text);
     let fresh = done.body["access_token"].as_str().unwrap();
+    // a retry whose answer was lost: the change again, its secrets never kept
+    let again = send().await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["access_token"], json!(null));
+    assert_eq!(again.body["refresh_token"], json!(null));
     // the old password fails; the new one logs in
     app.login("worker_a", USER_PASSWORD)
         .await

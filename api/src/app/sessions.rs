@@ -209,37 +209,47 @@ pub fn check_password_change(
     Ok(account)
 }
 
-/// Records the attempt and, when the current password was right, sets the
-/// new one: the account's other logins end (its access tokens at once) and
-/// this device gets a new login.
-pub fn finish_password_change(
+/// Records a wrong current password as a failed login (it counts towards
+/// the lockout) and audits it; commits, then the caller answers
+/// [`wrong_current_password`].
+pub fn refuse_password_change(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    account: &UserRow,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    super::transaction(conn, |conn| {
+        record_attempt(conn, origin, &account.username, false, now)?;
+        AuditEvent::new(AuditAction::PasswordChange, Outcome::Failure)
+            .by_user(Some(&account.id), Some(&account.username))
+            .detail(serde_json::json!({ "reason": "wrong_password" }))
+            .write(conn, origin)?;
+        Ok(())
+    })
+}
+
+pub fn wrong_current_password() -> AppError {
+    AppError::invalid(
+        "current_password",
+        FieldCode::WrongPassword,
+        "This is not the account's current password.",
+    )
+}
+
+/// Sets the new password of an account whose current one was right: its
+/// other logins end (their access tokens at once) and this device gets a
+/// new login.
+pub fn change_password(
     conn: &mut DbConnection,
     origin: &Origin,
     account: UserRow,
-    current_ok: bool,
     new_hash: String,
     ttl: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<Issued, AppError> {
     let at = time::to_db(now);
-    let issued = super::transaction(conn, |conn| {
-        login_attempt::insert(
-            conn,
-            &NewLoginAttempt {
-                id: uuid::Uuid::now_v7().to_string(),
-                username: &account.username,
-                attempted_at: at,
-                succeeded: current_ok,
-                client_ip: origin.client_ip.as_deref(),
-            },
-        )?;
-        if !current_ok {
-            AuditEvent::new(AuditAction::PasswordChange, Outcome::Failure)
-                .by_user(Some(&account.id), Some(&account.username))
-                .detail(serde_json::json!({ "reason": "wrong_password" }))
-                .write(conn, origin)?;
-            return Ok(None);
-        }
+    super::transaction(conn, |conn| {
+        record_attempt(conn, origin, &account.username, true, now)?;
         let next = UserRow {
             password_hash: new_hash,
             password_change_required: false,
@@ -261,15 +271,28 @@ pub fn finish_password_change(
             .detail(serde_json::json!({ "was_required": account.password_change_required }))
             .write(conn, origin)?;
         let row = issue_refresh(conn, &next.id, &opaque::generate(), None, ttl, now)?;
-        Ok(Some(row.issued(next, now)))
-    })?;
-    issued.ok_or_else(|| {
-        AppError::invalid(
-            "current_password",
-            FieldCode::WrongPassword,
-            "This is not the account's current password.",
-        )
+        Ok(row.issued(next, now))
     })
+}
+
+/// A login attempt for the lockout: `key` is the normalised username.
+fn record_attempt(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    key: &str,
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    login_attempt::insert(
+        conn,
+        &NewLoginAttempt {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: key,
+            attempted_at: time::to_db(now),
+            succeeded,
+            client_ip: origin.client_ip.as_deref(),
+        },
+    )
 }
 
 /// Records the attempt and, when the password was right and the account is
@@ -290,16 +313,7 @@ pub fn finish_login(
         Some(_) => None,
     };
     let issued = super::transaction(conn, |conn| {
-        login_attempt::insert(
-            conn,
-            &NewLoginAttempt {
-                id: uuid::Uuid::now_v7().to_string(),
-                username: &key,
-                attempted_at: time::to_db(now),
-                succeeded: reason.is_none(),
-                client_ip: origin.client_ip.as_deref(),
-            },
-        )?;
+        record_attempt(conn, origin, &key, reason.is_none(), now)?;
         let event = match reason {
             Some(reason) => AuditEvent::new(AuditAction::Login, Outcome::Failure)
                 .detail(serde_json::json!({ "reason": reason })),

@@ -13,14 +13,19 @@ use crate::state::AppState;
 use crate::views::auth::TokenResponse;
 
 /// The pair of a login or rotation; the same rotation gives the same pair.
-pub fn tokens(
+fn tokens(state: &AppState, issued: &Issued, now: DateTime<Utc>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(token_response(state, issued, now)?))
+}
+
+/// The access token to go with `issued`, and its refresh token.
+pub fn token_response(
     state: &AppState,
     issued: &Issued,
     now: DateTime<Utc>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<TokenResponse, AppError> {
     let access_ttl = state.tokens.ttl().as_secs();
     let age = u64::try_from((now - issued.issued_at).num_seconds()).unwrap_or(0);
-    Ok(HttpResponse::Ok().json(TokenResponse {
+    Ok(TokenResponse {
         access_token: state
             .tokens
             .issue_as(
@@ -34,7 +39,7 @@ pub fn tokens(
         token_type: "Bearer",
         expires_in: access_ttl.saturating_sub(age),
         refresh_expires_in: (issued.refresh_expires_at - now).num_seconds(),
-    }))
+    })
 }
 
 /// Log in with username and password.

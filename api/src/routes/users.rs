@@ -1,5 +1,6 @@
 //! User accounts: the caller's own (`/me`) and administration (`/users`).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use gridwork_domain::{Role, UserId};
 use gridwork_persistence::time;
@@ -19,9 +20,9 @@ use crate::http::precondition::{IfMatch, IfMatchHeader, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::Listing;
 use crate::http::{API_PREFIX, ApiError};
-use crate::routes::auth::tokens;
+use crate::routes::auth::token_response;
 use crate::state::AppState;
-use crate::views::auth::TokenResponse;
+use crate::views::auth::PasswordChanged;
 use crate::views::users::{MeView, UserPage, UserView};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -72,15 +73,17 @@ pub async fn me(
 /// the password policy. Ends the account's other logins (their access
 /// tokens stop working at once) and answers a new login for this device.
 /// A wrong current password counts as a failed login: after 5 in 15
-/// minutes the account is locked (429 `account_locked`). Like a login it
-/// takes no `Idempotency-Key` (its answer holds secrets the server does not
-/// keep): a client whose answer was lost logs in with the new password.
+/// minutes the account is locked (429 `account_locked`). Retried with the
+/// same `Idempotency-Key` (with the access token it was sent with), it
+/// answers the change again without the new login's secrets, which the
+/// server does not keep: log in with the new password then.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
+    params(IdempotencyKey),
     request_body = PasswordChange,
     responses(
-        (status = 200, description = "Changed: the new login of this device", body = TokenResponse),
+        (status = 200, description = "Changed: the new login of this device", body = PasswordChanged),
         (status = 400, response = doc::BadRequest),
         (status = 401, response = doc::Unauthorized),
         (status = 409, response = doc::Conflict),
@@ -96,36 +99,46 @@ pub async fn change_password(
     state: web::Data<AppState>,
     Account(caller): Account,
     origin: Origin,
+    claim: Idempotent,
     body: Json<PasswordChange>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let now = time::now();
     let (lockout, ttl) = (state.lockout, state.rotation.ttl);
     let input = body.into_inner();
     let (seen, policy) = (origin.clone(), state.password_policy);
     let checked = input.current_password.clone();
-    let account = state
+    let (account, new_password) = state
         .run(move |conn| {
             sessions::check_password_change(conn, &seen, &caller, lockout, &policy, &input, now)
                 .map(|account| (account, input.new_password))
         })
         .await?;
-    let (account, new_password) = account;
     let current_ok = state
         .passwords
         .verify_async(checked, Some(account.password_hash.clone()))
         .await
         .map_err(AppError::from)?;
+    if !current_ok {
+        // the failure is kept (it counts towards the lockout); no key is
+        state
+            .run(move |conn| sessions::refuse_password_change(conn, &origin, &account, now))
+            .await?;
+        return Err(sessions::wrong_current_password().into());
+    }
     let new_hash = state
         .passwords
         .hash_async(new_password)
         .await
         .map_err(AppError::from)?;
-    let issued = state
-        .run(move |conn| {
-            sessions::finish_password_change(conn, &origin, account, current_ok, new_hash, ttl, now)
+    let signer = state.clone();
+    state
+        .write(claim, move |conn| {
+            let issued = sessions::change_password(conn, &origin, account, new_hash, ttl, now)?;
+            let login = token_response(&signer, &issued, now)?;
+            Reply::json(StatusCode::OK, &PasswordChanged::new(login))?
+                .replayed_as(&PasswordChanged::replayed())
         })
-        .await?;
-    tokens(&state, &issued, now)
+        .await
 }
 
 /// List user accounts in creation order (admin).
