@@ -24,6 +24,8 @@ pub struct Config {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_ttl: Duration,
+    /// Lifetime of the tokens integrators exchange their keys for, per rider.
+    pub rider_token_ttl: Duration,
     pub refresh_ttl: Duration,
     pub refresh_grace: Duration,
     pub idempotency_ttl: Duration,
@@ -47,6 +49,7 @@ pub struct Config {
     pub attachment_ttl: Duration,
     pub rate_limit_per_minute: u32,
     pub rate_limit_anon_per_minute: u32,
+    pub rate_limit_integrator_per_minute: u32,
     pub cors_origins: Vec<String>,
     pub cors_max_age: Duration,
     /// None: generate one for `admin` on first start and log it once.
@@ -129,6 +132,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     ("GRIDWORK_ACCESS_TTL_SECS", "900", "access-token lifetime"),
     (
+        "GRIDWORK_RIDER_TOKEN_TTL_SECS",
+        "600",
+        "lifetime of a rider token an integrator exchanges its key for",
+    ),
+    (
         "GRIDWORK_REFRESH_TTL_SECS",
         "2592000",
         "absolute lifetime of a login (refresh-token family)",
@@ -152,6 +160,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
         "600",
         "requests per minute per client address without a valid token (login, refresh, public placards); per server instance",
+    ),
+    (
+        "GRIDWORK_RATE_LIMIT_INTEGRATOR_PER_MINUTE",
+        "1200",
+        "requests per minute per integrator key (enrolments, rider tokens, Open311); per server instance",
     ),
     (
         "GRIDWORK_CORS_ORIGINS",
@@ -330,6 +343,7 @@ impl Config {
             jwt_issuer: get("GRIDWORK_JWT_ISSUER").unwrap_or_else(|| "gridwork".into()),
             jwt_audience: get("GRIDWORK_JWT_AUDIENCE").unwrap_or_else(|| "gridwork-api".into()),
             access_ttl: secs("GRIDWORK_ACCESS_TTL_SECS", 900)?,
+            rider_token_ttl: secs("GRIDWORK_RIDER_TOKEN_TTL_SECS", 600)?,
             refresh_ttl: secs("GRIDWORK_REFRESH_TTL_SECS", 30 * 24 * 3600)?,
             refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
             idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,
@@ -383,6 +397,12 @@ impl Config {
             rate_limit_anon_per_minute: u32::try_from(parse(
                 "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
                 600,
+            )?)
+            .unwrap_or(u32::MAX)
+            .max(1),
+            rate_limit_integrator_per_minute: u32::try_from(parse(
+                "GRIDWORK_RATE_LIMIT_INTEGRATOR_PER_MINUTE",
+                1200,
             )?)
             .unwrap_or(u32::MAX)
             .max(1),

@@ -5,12 +5,14 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use gridwork_domain::{GridId, Permission, Roles, Scope, UserId};
+use gridwork_domain::{GridId, IntegratorKeyId, Permission, Roles, Scope, UserId};
 use gridwork_persistence::{time, user};
 
+use crate::app::caller::Rider;
+use crate::app::integrators::{self, Integrator};
 use crate::app::{AppError, Caller, ErrorCode, Origin, Scoped, access_tokens};
 use crate::auth::jwt::TokenError;
 use crate::auth::print_link::View;
@@ -69,6 +71,7 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 /// of an enabled account, with the roles the token may use today.
 fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
     let state = state(req);
+    let operation = (req.method().clone(), req.match_pattern());
     // verified here, synchronously: the middleware may have done it already
     let credential = match &state {
         Ok(state) => bearer(req).and_then(|token| {
@@ -83,20 +86,33 @@ fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, Api
         let caller = match credential {
             Credential::Access(claims) => {
                 let user_id = UserId::from(claims.sub.as_str());
-                let row = state
-                    .run(move |conn| Ok(user::find(conn, &user_id)?))
-                    .await?
+                let key = claims.rdr.clone().map(IntegratorKeyId::from);
+                let now = time::now();
+                let (row, rider) = state
+                    .run(move |conn| {
+                        let rider = key
+                            .map(|key| integrators::rider(conn, &key, now))
+                            .transpose()?;
+                        Ok((user::find(conn, &user_id)?, rider))
+                    })
+                    .await?;
+                let row = row
                     .filter(|u| !u.disabled && u.token_version == claims.tv)
                     .ok_or(TokenError::Invalid)?;
                 let roles = Roles::parse_stored(&row.roles).map_err(|e| {
                     AppError::Internal(format!("user {} has bad roles: {e}", row.id))
                 })?;
+                if let Some(rider) = &rider {
+                    rider_may(&operation, rider)?;
+                }
                 Caller {
                     roles,
                     user: Some(row),
                     token: None,
+                    rider,
                 }
             }
+            Credential::Integrator(_) => return Err(integrator_key_here()),
             Credential::Personal(id) => {
                 let now = time::now();
                 state
@@ -109,6 +125,80 @@ fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, Api
         }
         Ok(caller)
     })
+}
+
+/// What a rider token may call: report a case, upload its photos, and —
+/// when the integrator may read its own cases — follow the rider's reports.
+const RIDER_REPORTS: [(&str, &str); 2] =
+    [("POST", "/api/v1/cases"), ("POST", "/api/v1/attachments")];
+const RIDER_READS: [(&str, &str); 4] = [
+    ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/{id}"),
+    ("GET", "/api/v1/cases/{id}/timeline"),
+    ("GET", "/api/v1/attachments/{id}"),
+];
+
+fn rider_may(operation: &(Method, Option<String>), rider: &Rider) -> Result<(), ApiError> {
+    let (method, pattern) = operation;
+    let listed = |list: &[(&str, &str)]| {
+        list.iter()
+            .any(|(m, p)| method.as_str() == *m && pattern.as_deref() == Some(*p))
+    };
+    if listed(&RIDER_REPORTS) || (rider.reads_own_cases && listed(&RIDER_READS)) {
+        return Ok(());
+    }
+    Err(AppError::Refused {
+        code: ErrorCode::RiderTokenRestricted,
+        detail: "A rider token reports cases, uploads their photos and follows the rider's own \
+                 cases; nothing else."
+            .into(),
+    }
+    .into())
+}
+
+fn integrator_key_here() -> ApiError {
+    AppError::Refused {
+        code: ErrorCode::WrongCredential,
+        detail: "An integrator key works only under /api/v1/integrations and /open311/v2; \
+                 exchange it for a rider token to act as a rider."
+            .into(),
+    }
+    .into()
+}
+
+/// An integrator acting through one of its keys (`Authorization: Bearer
+/// gw_int_…`); an account's token answers 403 here.
+impl FromRequest for Integrator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Integrator, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state(req);
+        let credential = match &state {
+            Ok(state) => bearer(req).and_then(|token| {
+                let credential = state.verify_once(req, &token)?;
+                Ok((token, credential))
+            }),
+            Err(e) => Err(e.clone()),
+        };
+        Box::pin(async move {
+            let state = state?;
+            let (token, credential) = credential?;
+            let Credential::Integrator(id) = credential else {
+                return Err(AppError::Refused {
+                    code: ErrorCode::WrongCredential,
+                    detail:
+                        "This operation is for integrators: send `Authorization: Bearer gw_int_…`."
+                            .into(),
+                }
+                .into());
+            };
+            let now = time::now();
+            state
+                .run(move |conn| integrators::authenticate(conn, &id, &token, now))
+                .await
+        })
+    }
 }
 
 /// The authenticated account, once it chose its own password: until then

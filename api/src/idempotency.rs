@@ -53,7 +53,7 @@ pub async fn claim_keys(
         ))));
     };
     // keys belong to a caller; without a valid token the handler answers 401
-    let caller = state.token_subject(&req);
+    let caller = state.token_credential(&req).map(|c| c.subject());
     let Some(caller) = caller else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -25,7 +25,8 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
 `docs/registry.md` (grids, enterprises, people, placards), \
 `docs/cases.md` (the closed loop of case handling), \
 `docs/duties.md` (the four duties and my tasks), \
-`docs/app-builders.md` (offline apps: the sync loop, writing offline).",
+`docs/app-builders.md` (offline apps: the sync loop, writing offline), \
+`docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&BearerAuth),
@@ -59,6 +60,8 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
         (name = "cases", description = "Case handling: departments, case categories with their deadlines"),
         (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),
         (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
+        (name = "integrators", description = "Outside systems such as courier platforms: scopes and keys (admins)"),
+        (name = "integrations", description = "What integrators do with their keys: enrol riders as mobile grid workers, exchange the key for rider tokens; and the grid's decision on each enrolment"),
         (name = "sync", description = "Delta sync for offline apps: changes in commit order, tombstones, a cursor"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
@@ -90,6 +93,21 @@ impl Modify for BearerAuth {
             .components
             .get_or_insert_with(Default::default)
             .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        let integrator = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("gw_int_ key")
+            .description(Some(
+                "An integrator key from `POST /api/v1/integrators` or a rotation: `gw_int_` and \
+                 64 base64url characters, carrying an HMAC tag the server checks before any \
+                 lookup. It works until revoked or, once rotated, until the end of the overlap, \
+                 only while the integrator is enabled, and only within its scopes. It is \
+                 refused (403 `wrong_credential`) on every other operation.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("integrator_key", SecurityScheme::Http(integrator));
     }
 }
 
@@ -392,7 +410,7 @@ fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 
 /// Ids in requests that are not UUIDs: the audit log's target may be any
 /// record's (a category's code too); departments go by code.
-const NOT_UUIDS: &[&str] = &["target_id", "department_id"];
+const NOT_UUIDS: &[&str] = &["target_id", "department_id", "platform_rider_id"];
 
 /// Lists of ids not named `…_ids`: photos.
 const ID_LISTS: &[&str] = &["attachments", "evidence"];

@@ -1,6 +1,6 @@
 //! Rate limits (the `governor` crate): a quota per account for callers with a
-//! valid token, and one per client address for everything else under
-//! `/api/`. Over the quota: 429 problem+json with `Retry-After`. Every
+//! valid token, one per integrator key, and one per client address for
+//! everything else under `/api/`. Over the quota: 429 problem+json with `Retry-After`. Every
 //! answer carries the IETF `RateLimit-Policy` and `RateLimit` headers. Limits
 //! are kept in memory: each server instance counts on its own.
 
@@ -18,7 +18,7 @@ use governor::{Quota, RateLimiter};
 
 use crate::app::{AppError, ErrorCode};
 use crate::http::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Credential};
 
 type Limiter =
     RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
@@ -59,13 +59,15 @@ impl Policy {
 pub struct RateLimits {
     caller: Policy,
     anonymous: Policy,
+    integrator: Policy,
 }
 
 impl RateLimits {
-    pub fn new(caller_per_minute: u32, anonymous_per_minute: u32) -> RateLimits {
+    pub fn new(caller: u32, anonymous: u32, integrator: u32) -> RateLimits {
         RateLimits {
-            caller: Policy::new("caller", caller_per_minute),
-            anonymous: Policy::new("anonymous", anonymous_per_minute),
+            caller: Policy::new("caller", caller),
+            anonymous: Policy::new("anonymous", anonymous),
+            integrator: Policy::new("integrator", integrator),
         }
     }
 
@@ -73,6 +75,7 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.caller.limiter.retain_recent();
         self.anonymous.limiter.retain_recent();
+        self.integrator.limiter.retain_recent();
     }
 }
 
@@ -91,9 +94,9 @@ pub async fn limit(
     if !req.path().starts_with("/api/") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let caller = state.token_subject(&req);
-    let (policy, key) = match caller {
-        Some(user) => (&limits.caller, format!("user:{user}")),
+    let (policy, key) = match state.token_credential(&req) {
+        Some(Credential::Integrator(key)) => (&limits.integrator, format!("int:{key}")),
+        Some(credential) => (&limits.caller, format!("user:{}", credential.subject())),
         None => {
             let ip = crate::http::client_ip(req.request(), state.trust_proxy)
                 .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());

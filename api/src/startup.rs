@@ -186,6 +186,12 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         // keys of their own, derived from the JWT secret every instance shares
         pats: PatKeys::new(&Sha256::digest(format!("access tokens:{}", secrets.jwt)))
             .map_err(|e| anyhow::anyhow!("{e}"))?,
+        integrator_keys: PatKeys::with_prefix(
+            crate::auth::pat::INTEGRATOR_PREFIX,
+            &Sha256::digest(format!("integrator keys:{}", secrets.jwt)),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+        rider_token_ttl: to_chrono(config.rider_token_ttl),
         print_links: PrintLinks::new(&Sha256::digest(format!("print links:{}", secrets.jwt)))
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -244,6 +250,7 @@ impl Application {
         let limits = web::Data::new(RateLimits::new(
             config.rate_limit_per_minute,
             config.rate_limit_anon_per_minute,
+            config.rate_limit_integrator_per_minute,
         ));
         let (cors_origins, cors_max_age) = (config.cors_origins.clone(), config.cors_max_age);
         let state = web::Data::new(state);

@@ -1,10 +1,10 @@
 //! What every handler shares: the pool, the auth machinery and settings.
 
 use actix_web::HttpMessage;
-use gridwork_domain::AccessTokenId;
 use gridwork_domain::grid::GridCode;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
+use gridwork_domain::{AccessTokenId, IntegratorKeyId};
 use gridwork_persistence::idempotency::{self, KeyRow};
 use gridwork_persistence::{DbConnection, DbPool, time};
 
@@ -12,7 +12,7 @@ use crate::app::sessions::Rotation;
 use crate::app::{AppError, ErrorCode};
 use crate::auth::jwt::{Claims, TokenError, TokenKeys};
 use crate::auth::password::Passwords;
-use crate::auth::pat::{self, PatKeys};
+use crate::auth::pat::PatKeys;
 use crate::auth::print_link::PrintLinks;
 use crate::http::ApiError;
 use crate::http::idempotency::{Idempotent, Reply};
@@ -26,6 +26,9 @@ pub enum Credential {
     /// A personal access token minted here, by id; the database decides
     /// whether it still works.
     Personal(AccessTokenId),
+    /// An integrator key minted here, by id; the database decides whether
+    /// it still works.
+    Integrator(IntegratorKeyId),
 }
 
 impl Credential {
@@ -35,6 +38,7 @@ impl Credential {
         match self {
             Credential::Access(claims) => claims.sub.clone(),
             Credential::Personal(id) => format!("pat:{id}"),
+            Credential::Integrator(id) => format!("int:{id}"),
         }
     }
 }
@@ -51,6 +55,10 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Mints and recognises personal access tokens.
     pub pats: PatKeys,
+    /// Mints and recognises integrator keys.
+    pub integrator_keys: PatKeys,
+    /// Lifetime of rider tokens.
+    pub rider_token_ttl: chrono::Duration,
     /// Signs and opens print links.
     pub print_links: PrintLinks,
     pub passwords: Passwords,
@@ -110,10 +118,15 @@ impl AppState {
         {
             return done.credential.clone();
         }
-        let credential = if pat::looks_like(token) {
+        let credential = if self.pats.looks_like(token) {
             self.pats
                 .check(token)
                 .map(|id| Credential::Personal(AccessTokenId::from(id.as_str())))
+                .ok_or(TokenError::Invalid)
+        } else if self.integrator_keys.looks_like(token) {
+            self.integrator_keys
+                .check(token)
+                .map(|id| Credential::Integrator(IntegratorKeyId::from(id.as_str())))
                 .ok_or(TokenError::Invalid)
         } else {
             self.tokens.verify(token).map(Credential::Access)
@@ -125,10 +138,10 @@ impl AppState {
         credential
     }
 
-    /// Whom a genuine `Authorization: Bearer` token speaks for, for
-    /// middleware that keys on the caller before any handler runs (the
-    /// handler's own extractor still answers 401 for a bad token).
-    pub fn token_subject(&self, req: &impl HttpMessage) -> Option<String> {
+    /// What a genuine `Authorization: Bearer` token is, for middleware that
+    /// keys on the caller before any handler runs (the handler's own
+    /// extractor still answers 401 for a bad token).
+    pub fn token_credential(&self, req: &impl HttpMessage) -> Option<Credential> {
         let value = req
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)?
@@ -137,9 +150,7 @@ impl AppState {
             .to_owned();
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then_some(())?;
-        self.verify_once(req, token.trim())
-            .ok()
-            .map(|credential| credential.subject())
+        self.verify_once(req, token.trim()).ok()
     }
 
     /// Runs the write `f`; under an `Idempotency-Key` its reply is stored

@@ -40,6 +40,10 @@ pub enum Permission {
     /// Keep the reference data of case handling: departments, case
     /// categories with their departments and deadlines, the calendar.
     ManageCaseSetup,
+    /// Register integrators (courier platforms), their scopes and keys.
+    ManageIntegrators,
+    /// Approve or refuse riders an integrator enrols into the caller's grids.
+    ApproveEnrolments,
 }
 
 impl Permission {
@@ -71,7 +75,8 @@ impl Permission {
                 Role::Auditor,
                 Role::CommitteeLeader,
             ],
-            Permission::ManageCaseSetup => &[Role::Admin],
+            Permission::ManageCaseSetup | Permission::ManageIntegrators => &[Role::Admin],
+            Permission::ApproveEnrolments => &[Role::Admin, Role::ZoneOfficer, Role::GridLeader],
             Permission::ManageInspections | Permission::PublishPolicies => {
                 &[Role::Admin, Role::ZoneOfficer]
             }

@@ -49,6 +49,15 @@ crate::closed_set! {
         CaseStep = "case.step", "事件流转", "Case step taken";
         CaseNote = "case.note", "事件处置记录", "Case note added";
         AttachmentUpload = "attachment.upload", "上传照片", "Photo uploaded";
+        IntegratorCreate = "integrator.create", "登记对接平台", "Integrator registered";
+        IntegratorUpdate = "integrator.update", "修改对接平台", "Integrator changed";
+        IntegratorKeyCreate = "integrator.key_create", "签发对接密钥", "Integrator key issued";
+        IntegratorKeyRevoke = "integrator.key_revoke", "吊销对接密钥", "Integrator key revoked";
+        EnrolmentCreate = "enrolment.create", "平台登记移动网格员", "Rider enrolment submitted";
+        EnrolmentApprove = "enrolment.approve", "通过移动网格员登记", "Rider enrolment approved";
+        EnrolmentRefuse = "enrolment.refuse", "拒绝移动网格员登记", "Rider enrolment refused";
+        EnrolmentWithdraw = "enrolment.withdraw", "撤回移动网格员登记", "Rider enrolment withdrawn";
+        RiderToken = "enrolment.rider_token", "签发骑手令牌", "Rider token issued";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -77,6 +86,9 @@ crate::closed_set! {
         Dispute = "dispute", "矛盾纠纷", "Dispute";
         Talk = "talk", "谈心谈话", "Heart-to-heart talk";
         Policy = "policy", "政策", "Policy";
+        Integrator = "integrator", "对接平台", "Integrator";
+        IntegratorKey = "integrator_key", "对接密钥", "Integrator key";
+        Enrolment = "enrolment", "移动网格员登记", "Rider enrolment";
     }
 }
 

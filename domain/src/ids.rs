@@ -26,6 +26,18 @@ crate::id_type!(
     AccessTokenId
 );
 crate::id_type!(
+    /// An outside system acting through keys (a courier platform).
+    IntegratorId
+);
+crate::id_type!(
+    /// One of an integrator's keys (its id, never its secret).
+    IntegratorKeyId
+);
+crate::id_type!(
+    /// A rider's enrolment as a mobile grid worker by an integrator.
+    EnrolmentId
+);
+crate::id_type!(
     /// A case (事件).
     CaseId
 );

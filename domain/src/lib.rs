@@ -19,6 +19,7 @@ pub mod hazard;
 pub mod ids;
 pub mod inspection;
 pub mod inspection_kpi;
+pub mod integrator;
 pub mod lockout;
 pub mod month;
 pub mod password;
@@ -36,8 +37,9 @@ pub mod visit;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, DisputeId, EnterpriseId, GridId,
-    HazardId, InspectionId, PersonId, PolicyId, ScheduleId, TalkId, TemplateId, UserId, VisitId,
+    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, DisputeId, EnrolmentId,
+    EnterpriseId, GridId, HazardId, InspectionId, IntegratorId, IntegratorKeyId, PersonId,
+    PolicyId, ScheduleId, TalkId, TemplateId, UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

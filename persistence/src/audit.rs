@@ -23,6 +23,8 @@ pub struct AuditRow {
     pub client_ip: Option<String>,
     /// The personal access token the actor used, if any.
     pub actor_token_id: Option<String>,
+    /// The integrator that acted, or through whose rider token the actor did.
+    pub actor_integrator_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
@@ -36,6 +38,7 @@ pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
 pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_id: Option<String>,
+    pub actor_integrator_id: Option<String>,
     pub target_id: Option<String>,
     /// The kind of record (`grid`, `user`, …).
     pub entity: Option<String>,
@@ -57,6 +60,9 @@ pub fn page(
     }
     if let Some(actor) = &filter.actor_id {
         query = query.filter(audit_log::actor_id.eq(actor.clone()));
+    }
+    if let Some(integrator) = &filter.actor_integrator_id {
+        query = query.filter(audit_log::actor_integrator_id.eq(integrator.clone()));
     }
     if let Some(target) = &filter.target_id {
         query = query.filter(audit_log::target_id.eq(target.clone()));

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod inspection;
 pub mod inspection_schedule;
 pub mod inspection_template;
+pub mod integrator;
 pub mod login_attempt;
 pub mod migrations;
 pub mod outbox;

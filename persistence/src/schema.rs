@@ -44,6 +44,7 @@ diesel::table! {
         request_id -> Nullable<Text>,
         client_ip -> Nullable<Text>,
         actor_token_id -> Nullable<Text>,
+        actor_integrator_id -> Nullable<Text>,
     }
 }
 
@@ -589,3 +590,53 @@ diesel::table! {
         changed_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    integrators (id) {
+        id -> Text,
+        name -> Text,
+        scopes -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    integrator_keys (id) {
+        id -> Text,
+        integrator_id -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> Text,
+        integrator_id -> Text,
+        grid_id -> Text,
+        platform_rider_id -> Text,
+        name -> Text,
+        mobile -> Text,
+        location_consent_at -> Timestamp,
+        state -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        person_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        assignment_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::joinable!(integrator_keys -> integrators (integrator_id));
+diesel::allow_tables_to_appear_in_same_query!(integrators, integrator_keys, enrolments);

@@ -24,6 +24,7 @@ mod idempotency;
 mod inspection_schedules;
 mod inspection_templates;
 mod inspections;
+mod integrators;
 mod limits;
 mod lists;
 mod manners;

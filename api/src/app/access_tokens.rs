@@ -248,5 +248,6 @@ pub fn authenticate(
         roles,
         user: Some(owner),
         token: Some(row.id),
+        rider: None,
     })
 }

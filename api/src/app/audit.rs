@@ -3,9 +3,9 @@
 //! Both are written in the transaction of the change they record. Neither
 //! holds passwords, tokens or ID numbers: callers pass only safe details.
 
-use gridwork_domain::UserId;
 use gridwork_domain::audit::{AuditAction, Entity, Outcome};
 use gridwork_domain::event::EventType;
+use gridwork_domain::{IntegratorId, UserId};
 use gridwork_persistence::audit::{self, AuditRow};
 use gridwork_persistence::{DbConnection, time};
 
@@ -27,6 +27,8 @@ pub struct AuditEvent {
     pub actor_username: Option<String>,
     /// The personal access token the actor used.
     pub actor_token_id: Option<String>,
+    /// The integrator that acted, or through whose rider token.
+    pub actor_integrator_id: Option<String>,
     pub target: Option<(Entity, String)>,
     pub detail: Option<serde_json::Value>,
     /// The outbox event about the target, with its payload.
@@ -41,6 +43,7 @@ impl AuditEvent {
             actor_id: None,
             actor_username: None,
             actor_token_id: None,
+            actor_integrator_id: None,
             target: None,
             detail: None,
             event: None,
@@ -56,10 +59,17 @@ impl AuditEvent {
         match &caller.user {
             Some(user) => AuditEvent {
                 actor_token_id: caller.token.as_ref().map(ToString::to_string),
+                actor_integrator_id: caller.rider.as_ref().map(|r| r.integrator_id.to_string()),
                 ..self.by_user(Some(&user.id), Some(&user.username))
             },
             None => self,
         }
+    }
+
+    /// By an integrator, through one of its keys.
+    pub fn by_integrator(mut self, integrator: &IntegratorId) -> AuditEvent {
+        self.actor_integrator_id = Some(integrator.to_string());
+        self
     }
 
     pub fn by_user(mut self, id: Option<&UserId>, username: Option<&str>) -> AuditEvent {
@@ -112,6 +122,7 @@ impl AuditEvent {
                 request_id: origin.request_id.clone(),
                 client_ip: origin.client_ip.clone(),
                 actor_token_id: self.actor_token_id,
+                actor_integrator_id: self.actor_integrator_id,
             },
         )
     }

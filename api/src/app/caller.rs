@@ -1,7 +1,9 @@
 //! Who is acting: an account with its roles (resolved afresh on every
 //! request), or the system itself (CLI, jobs), and the grids they may see.
 
-use gridwork_domain::{AccessTokenId, GridId, Permission, Role, Roles, Scope, UserId};
+use gridwork_domain::{
+    AccessTokenId, GridId, IntegratorId, IntegratorKeyId, Permission, Role, Roles, Scope, UserId,
+};
 use gridwork_persistence::user::UserRow;
 use gridwork_persistence::{DbConnection, assignment, grid};
 
@@ -15,6 +17,19 @@ pub struct Caller {
     /// The personal access token the account acts through, if any: `roles`
     /// are then the token's share of the account's.
     pub token: Option<AccessTokenId>,
+    /// A rider acting through a token an integrator exchanged its key for.
+    pub rider: Option<Rider>,
+}
+
+/// What a rider token carries: the integrator and key it came from. It
+/// reports cases and uploads photos, and follows the rider's own cases when
+/// the integrator may read them; the whole zone is where a rider reports,
+/// their own reports all they see.
+#[derive(Debug, Clone)]
+pub struct Rider {
+    pub integrator_id: IntegratorId,
+    pub key_id: IntegratorKeyId,
+    pub reads_own_cases: bool,
 }
 
 impl Caller {
@@ -24,6 +39,7 @@ impl Caller {
             roles: Roles::single(Role::Admin),
             user: None,
             token: None,
+            rider: None,
         }
     }
 
@@ -70,12 +86,20 @@ impl Scoped {
             roles,
             user: Some(user),
             token: None,
+            rider: None,
         };
         Scoped::of(conn, caller)
     }
 
-    /// `caller` with the grids it may see, read afresh.
+    /// `caller` with the grids it may see, read afresh. A rider sees no
+    /// grid: only the cases they reported.
     pub fn of(conn: &mut DbConnection, caller: Caller) -> Result<Scoped, AppError> {
+        if caller.rider.is_some() {
+            return Ok(Scoped {
+                caller,
+                scope: Scope::Grids(Vec::new()),
+            });
+        }
         let zone_wide = caller.has(Permission::ZoneWide);
         let ids = match (zone_wide, caller.user_id()) {
             (false, Some(user_id)) => {

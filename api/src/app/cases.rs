@@ -10,7 +10,7 @@ use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::duplicate::{Sighting, Window, near};
 use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
 use gridwork_domain::event::EventType;
-use gridwork_domain::{AttachmentId, CaseId, EnterpriseId, GridId, Permission, Role};
+use gridwork_domain::{AttachmentId, CaseId, EnterpriseId, GridId, Permission, Role, Scope};
 use gridwork_persistence::case::{
     self, CaseDepartmentRow, CaseFilter, CaseRow, DepartmentWork, TimelineRow, Visible,
 };
@@ -287,6 +287,21 @@ pub fn create(
 ) -> Result<Reported, AppError> {
     scoped.require(Permission::ReportCases)?;
     input.validate()?;
+    // a rider reports wherever they ride in the zone, as a mobile worker
+    let rider_input;
+    let (input, area) = if scoped.caller.rider.is_some() {
+        rider_input = CreateCase {
+            source: Source::MobileWorker,
+            ..input.clone()
+        };
+        let zone = Scoped {
+            caller: scoped.caller.clone(),
+            scope: Scope::Zone,
+        };
+        (&rider_input, zone)
+    } else {
+        (input, scoped.clone())
+    };
     let fingerprint = fingerprint(input)?;
     let id = super::input::client_id(input.id, CaseId::generate)?;
     super::transaction(conn, |conn| {
@@ -308,8 +323,8 @@ pub fn create(
         let mut errors = Vec::new();
         let grid = match (input.grid_id.as_ref(), input.lat, input.lng) {
             (Some(grid_id), _, _) => grid::find(conn, grid_id)?
-                .filter(|g| g.archived_at.is_none() && scoped.scope.covers(Some(&g.id))),
-            (None, Some(lat), Some(lng)) => match grids::locate(conn, scoped, lat, lng) {
+                .filter(|g| g.archived_at.is_none() && area.scope.covers(Some(&g.id))),
+            (None, Some(lat), Some(lng)) => match grids::locate(conn, &area, lat, lng) {
                 Ok(grid) => Some(grid),
                 Err(AppError::NotFound) => None,
                 Err(e) => return Err(e),

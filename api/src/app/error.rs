@@ -48,6 +48,9 @@ codes! {
         RefreshTokenExpired = "refresh_token_expired",
         Forbidden = "forbidden",
         PasswordChangeRequired = "password_change_required",
+        WrongCredential = "wrong_credential",
+        RiderTokenRestricted = "rider_token_restricted",
+        IntegratorScopeMissing = "integrator_scope_missing",
         SyncCursorExpired = "sync_cursor_expired",
         NotFound = "not_found",
         MethodNotAllowed = "method_not_allowed",
@@ -62,6 +65,8 @@ codes! {
         UsernameTaken = "username_taken",
         CodeTaken = "code_taken",
         TooManyTokens = "too_many_tokens",
+        NameTaken = "name_taken",
+        RiderEnrolled = "rider_enrolled",
         CaseExists = "case_exists",
         VisitExists = "visit_exists",
         InspectionExists = "inspection_exists",
@@ -121,6 +126,8 @@ codes! {
         WrongPassword = "wrong_password",
         Reused = "reused",
         NotHeld = "not_held",
+        UnknownScope = "unknown_scope",
+        NoConsent = "no_consent",
     }
 }
 

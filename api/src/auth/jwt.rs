@@ -19,6 +19,11 @@ pub struct Claims {
     pub jti: String,
     /// `users.token_version` when issued.
     pub tv: i32,
+    /// A rider token: the integrator key it was exchanged for. Such a token
+    /// reports, uploads and follows its own cases, nothing more, and only
+    /// while that key works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdr: Option<String>,
 }
 
 pub struct TokenKeys {
@@ -91,6 +96,31 @@ impl TokenKeys {
             iss: self.issuer.clone(),
             jti: jti.to_owned(),
             tv: token_version,
+            rdr: None,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// A rider token for `user_id`, exchanged for the integrator key `key_id`,
+    /// living `ttl` from `now`.
+    pub fn issue_rider(
+        &self,
+        user_id: &str,
+        token_version: i32,
+        key_id: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            iat: now,
+            nbf: now,
+            exp: now + ttl,
+            aud: self.audience.clone(),
+            iss: self.issuer.clone(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            tv: token_version,
+            rdr: Some(key_id.to_owned()),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -128,6 +158,13 @@ mod tests {
         let t = k.issue("user-1", 3, now()).unwrap();
         let c = k.verify(&t).unwrap();
         assert_eq!((c.sub.as_str(), c.tv, c.exp - c.iat), ("user-1", 3, 900));
+        assert_eq!(c.rdr, None);
+        let rider = k.issue_rider("user-2", 0, "key-1", now(), 600).unwrap();
+        let c = k.verify(&rider).unwrap();
+        assert_eq!(
+            (c.sub.as_str(), c.rdr.as_deref(), c.exp - c.iat),
+            ("user-2", Some("key-1"), 600)
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Personal access tokens on the wire: `gw_pat_` followed by 64 base64url
-//! characters — the token's id (16 bytes), 160 random bits, and a 96-bit
+//! Personal access tokens and integrator keys on the wire: `gw_pat_` (or
+//! `gw_int_`) followed by 64 base64url characters — the token's id (16 bytes), 160 random bits, and a 96-bit
 //! HMAC tag of both under a server key. The prefix lets secret scanners
 //! find leaked tokens; the tag lets the server turn away forged ones before
 //! any database work (the rate limiter keys on a token only once it is
@@ -13,11 +13,15 @@ use sha2::Sha256;
 
 /// What every personal access token starts with.
 pub const PREFIX: &str = "gw_pat_";
+/// What every integrator key starts with.
+pub const INTEGRATOR_PREFIX: &str = "gw_int_";
 const ID: usize = 16;
 const RANDOM: usize = 20;
 const TAG: usize = 12;
 
+/// Mints and recognises one kind of token: its prefix, under its own key.
 pub struct PatKeys {
+    prefix: &'static str,
     mac: Hmac<Sha256>,
 }
 
@@ -28,8 +32,17 @@ pub struct Minted {
 }
 
 impl PatKeys {
+    /// Personal access tokens.
     pub fn new(key: &[u8]) -> Result<PatKeys, hmac::digest::InvalidLength> {
+        PatKeys::with_prefix(PREFIX, key)
+    }
+
+    pub fn with_prefix(
+        prefix: &'static str,
+        key: &[u8],
+    ) -> Result<PatKeys, hmac::digest::InvalidLength> {
         Ok(PatKeys {
+            prefix,
             mac: <Hmac<Sha256> as Mac>::new_from_slice(key)?,
         })
     }
@@ -46,13 +59,15 @@ impl PatKeys {
         raw.extend_from_slice(&tag[..TAG]);
         Minted {
             id: id.to_string(),
-            token: format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(raw)),
+            token: format!("{}{}", self.prefix, URL_SAFE_NO_PAD.encode(raw)),
         }
     }
 
     /// The id of a token this server minted; None for anything else.
     pub fn check(&self, token: &str) -> Option<String> {
-        let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix(PREFIX)?).ok()?;
+        let raw = URL_SAFE_NO_PAD
+            .decode(token.strip_prefix(self.prefix)?)
+            .ok()?;
         if raw.len() != ID + RANDOM + TAG {
             return None;
         }
@@ -63,11 +78,11 @@ impl PatKeys {
         let id = uuid::Uuid::from_slice(&body[..ID]).ok()?;
         Some(id.to_string())
     }
-}
 
-/// Whether a bearer credential is meant as a personal access token.
-pub fn looks_like(token: &str) -> bool {
-    token.starts_with(PREFIX)
+    /// Whether a bearer credential is meant as one of these tokens.
+    pub fn looks_like(&self, token: &str) -> bool {
+        token.starts_with(self.prefix)
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +111,15 @@ mod tests {
         assert_eq!(keys.check(&token[..token.len() - 1]), None);
         assert_eq!(keys.check("gw_pat_"), None);
         assert_eq!(keys.check(&token.replace("gw_pat_", "gw_xyz_")), None);
+        // each kind has its own key, so relabelling a token does not help
+        let integrators = PatKeys::with_prefix(INTEGRATOR_PREFIX, b"i").unwrap();
+        assert_eq!(integrators.check(&token), None);
+        assert_eq!(
+            integrators.check(&token.replace("gw_pat_", "gw_int_")),
+            None
+        );
+        let key = integrators.mint().token;
+        assert!(key.starts_with("gw_int_") && integrators.looks_like(&key));
+        assert!(integrators.check(&key).is_some() && keys.check(&key).is_none());
     }
 }

@@ -30,6 +30,13 @@ pub struct AuditQuery {
     )]
     #[param(min_length = 1, max_length = 64)]
     pub actor_id: Option<String>,
+    /// Only entries by this integrator, or by its riders.
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::app::input::uuid_text")
+    )]
+    #[param(min_length = 1, max_length = 64)]
+    pub actor_integrator_id: Option<String>,
     /// Only entries about this kind of record.
     pub entity: Option<Entity>,
     /// Only entries about this record id.
@@ -67,6 +74,7 @@ pub async fn list_audit_log(
     let store_filter = AuditFilter {
         action: filter.action.map(|a| a.code().to_owned()),
         actor_id: filter.actor_id,
+        actor_integrator_id: filter.actor_integrator_id,
         target_id: filter.target_id,
         entity: filter.entity.map(|e| e.code().to_owned()),
         from: filter.from.map(time::to_db),

@@ -15,12 +15,14 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod disputes;
+pub mod enrolments;
 pub mod enterprises;
 pub mod grids;
 pub mod health;
 pub mod inspection_schedules;
 pub mod inspection_templates;
 pub mod inspections;
+pub mod integrators;
 pub mod meta;
 pub mod people;
 pub mod placards;
@@ -48,6 +50,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(access_tokens::list_access_tokens)
                 .service(access_tokens::get_access_token)
                 .service(access_tokens::revoke_access_token)
+                .service(integrators::create_integrator)
+                .service(integrators::list_integrators)
+                .service(integrators::get_integrator)
+                .service(integrators::update_integrator)
+                .service(integrators::rotate_integrator_key)
+                .service(integrators::revoke_integrator_key)
+                .service(enrolments::enrol_rider)
+                .service(enrolments::list_own_enrolments)
+                .service(enrolments::get_own_enrolment)
+                .service(enrolments::withdraw_enrolment)
+                .service(enrolments::rider_token)
+                .service(enrolments::list_enrolments)
+                .service(enrolments::get_enrolment)
+                .service(enrolments::approve_enrolment)
+                .service(enrolments::refuse_enrolment)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

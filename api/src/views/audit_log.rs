@@ -19,6 +19,10 @@ pub struct AuditEntry {
     /// The personal access token the actor used; null for a login or the system.
     #[schema(format = Uuid, max_length = 36)]
     pub actor_token_id: Option<String>,
+    /// The integrator that acted (with its key), or through whose rider
+    /// token the actor acted; null otherwise.
+    #[schema(format = Uuid, max_length = 36)]
+    pub actor_integrator_id: Option<String>,
     /// Stored as text: entries outlive the codes of their day.
     #[schema(value_type = AuditAction, example = "auth.login")]
     pub action: String,
@@ -44,6 +48,7 @@ impl From<AuditRow> for AuditEntry {
             actor_id: row.actor_id,
             actor_username: row.actor_username,
             actor_token_id: row.actor_token_id,
+            actor_integrator_id: row.actor_integrator_id,
             action: row.action,
             target_type: row.target_type,
             target_id: row.target_id,

@@ -15,6 +15,7 @@ pub mod health;
 pub mod inspection_schedules;
 pub mod inspection_templates;
 pub mod inspections;
+pub mod integrators;
 pub mod meta;
 pub mod people;
 pub mod placards;
