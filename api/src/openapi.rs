@@ -26,7 +26,8 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
 `docs/cases.md` (the closed loop of case handling), \
 `docs/duties.md` (the four duties and my tasks), \
 `docs/app-builders.md` (offline apps: the sync loop, writing offline), \
-`docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens).",
+`docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens), \
+`docs/open311.md` (Open311 GeoReport v2).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&BearerAuth),
@@ -38,6 +39,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
             gridwork_domain::assignment::GridRole, gridwork_domain::enterprise::HazardFlag,
             gridwork_domain::audit::AuditAction, gridwork_domain::audit::Entity,
             gridwork_domain::audit::Outcome, gridwork_domain::coverage::CoverageRate,
+            crate::routes::open311::Format,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Gone, Conflict, PreconditionFailed,
@@ -62,6 +64,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
         (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
         (name = "integrators", description = "Outside systems such as courier platforms: scopes and keys (admins)"),
         (name = "integrations", description = "What integrators do with their keys: enrol riders as mobile grid workers, exchange the key for rider tokens; and the grid's decision on each enrolment"),
+        (name = "open311", description = "Open311 GeoReport v2 (and FixMyStreet's servicerequestupdates) at /open311/v2, for existing Open311 apps: errors are GeoReport's [{code, description}]"),
         (name = "sync", description = "Delta sync for offline apps: changes in commit order, tombstones, a cursor"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Liveness and readiness"),
@@ -123,7 +126,7 @@ impl Modify for Contract {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{Ref, RefOr};
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let api = path.starts_with("/api/");
+            let api = path.starts_with("/api/") || path.starts_with("/open311/");
             let operations = [
                 (false, item.get.as_mut()),
                 (true, item.post.as_mut()),
@@ -206,7 +209,7 @@ impl Modify for Headers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::RefOr;
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let limited = path.starts_with("/api/");
+            let limited = path.starts_with("/api/") || path.starts_with("/open311/");
             let operations = [
                 item.get.as_mut(),
                 item.post.as_mut(),
@@ -375,11 +378,14 @@ fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         return api;
     };
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
             for op in item.values_mut() {
+                if path.starts_with("/open311/") {
+                    open311_bounds(op);
+                }
                 for param in op
                     .get_mut("parameters")
                     .and_then(|p| p.as_array_mut())
@@ -408,9 +414,53 @@ fn bounded(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     serde_json::from_value(doc).unwrap_or(api)
 }
 
+/// GeoReport v2 answers are bare lists (of at most 1000 requests or
+/// updates) and XML documents of them: bounds for both.
+fn open311_bounds(op: &mut serde_json::Value) {
+    use serde_json::json;
+    for response in op
+        .get_mut("responses")
+        .and_then(|r| r.as_object_mut())
+        .into_iter()
+        .flat_map(|r| r.values_mut())
+    {
+        for (media, content) in response
+            .get_mut("content")
+            .and_then(|c| c.as_object_mut())
+            .into_iter()
+            .flatten()
+        {
+            let Some(schema) = content.get_mut("schema").and_then(|s| s.as_object_mut()) else {
+                continue;
+            };
+            match (media.as_str(), schema.get("type").and_then(|t| t.as_str())) {
+                ("application/json", Some("array")) => {
+                    schema
+                        .entry("maxItems")
+                        .or_insert(json!(crate::app::open311::MAX_REQUESTS));
+                }
+                ("text/xml", Some("string")) => {
+                    schema.entry("maxLength").or_insert(json!(8 * 1024 * 1024));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Ids in requests that are not UUIDs: the audit log's target may be any
-/// record's (a category's code too); departments go by code.
-const NOT_UUIDS: &[&str] = &["target_id", "department_id", "platform_rider_id"];
+/// record's (a category's code too); departments go by code; a platform's
+/// rider ids and Open311's jurisdiction, account and device ids are theirs,
+/// and Open311's `service_request_id` filter is a comma-separated list.
+const NOT_UUIDS: &[&str] = &[
+    "target_id",
+    "department_id",
+    "platform_rider_id",
+    "jurisdiction_id",
+    "account_id",
+    "device_id",
+    "service_request_id",
+];
 
 /// Lists of ids not named `…_ids`: photos.
 const ID_LISTS: &[&str] = &["attachments", "evidence"];

@@ -91,7 +91,7 @@ pub async fn limit(
     let (Some(limits), Some(state)) = (limits, state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if !req.path().starts_with("/api/") {
+    if !req.path().starts_with("/api/") && !req.path().starts_with("/open311/") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let (policy, key) = match state.token_credential(&req) {

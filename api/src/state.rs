@@ -141,16 +141,26 @@ impl AppState {
     /// What a genuine `Authorization: Bearer` token is, for middleware that
     /// keys on the caller before any handler runs (the handler's own
     /// extractor still answers 401 for a bad token).
-    pub fn token_credential(&self, req: &impl HttpMessage) -> Option<Credential> {
-        let value = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)?
-            .to_str()
-            .ok()?
-            .to_owned();
+    pub fn token_credential(&self, req: &actix_web::dev::ServiceRequest) -> Option<Credential> {
+        let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+            return self.open311_key(req);
+        };
+        let value = value.to_str().ok()?.to_owned();
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then_some(())?;
         self.verify_once(req, token.trim()).ok()
+    }
+
+    /// Open311 apps send their integrator key as `api_key` in the query.
+    fn open311_key(&self, req: &actix_web::dev::ServiceRequest) -> Option<Credential> {
+        if !req.path().starts_with("/open311/") {
+            return None;
+        }
+        let params: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
+        let (_, key) = params.iter().find(|(name, _)| name == "api_key")?;
+        let key = key.trim();
+        self.integrator_keys.looks_like(key).then_some(())?;
+        self.verify_once(req, key).ok()
     }
 
     /// Runs the write `f`; under an `Idempotency-Key` its reply is stored

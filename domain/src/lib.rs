@@ -22,6 +22,7 @@ pub mod inspection_kpi;
 pub mod integrator;
 pub mod lockout;
 pub mod month;
+pub mod open311;
 pub mod password;
 pub mod person;
 pub mod placard;

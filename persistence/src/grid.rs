@@ -102,6 +102,16 @@ pub fn by_placard_token(conn: &mut DbConnection, token: &str) -> QueryResult<Opt
         .optional()
 }
 
+/// The zone's root grid.
+pub fn zone_root(conn: &mut DbConnection) -> QueryResult<Option<GridRow>> {
+    grids::table
+        .filter(grids::kind.eq(GridKind::Zone))
+        .filter(grids::archived_at.is_null())
+        .select(GridRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn zone_exists(conn: &mut DbConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         grids::table

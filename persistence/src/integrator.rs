@@ -4,13 +4,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use gridwork_domain::case::{CaseState, Source, Visibility};
 use gridwork_domain::integrator::EnrolmentState;
 use gridwork_domain::{
-    AssignmentId, EnrolmentId, GridId, IntegratorId, IntegratorKeyId, PersonId, UserId,
+    AssignmentId, CaseId, EnrolmentId, GridId, IntegratorId, IntegratorKeyId, PersonId, UserId,
 };
 
+use crate::case::{CaseRow, TimelineRow};
 use crate::connection::DbConnection;
-use crate::schema::{enrolments, integrator_keys, integrators};
+use crate::schema::{
+    case_timeline, cases, enrolments, integrator_cases, integrator_keys, integrators,
+};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = integrators, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -300,4 +304,105 @@ pub fn update_enrolment(conn: &mut DbConnection, row: &EnrolmentRow) -> QueryRes
     .set(row)
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Notes that `integrator` reported a case, and through what.
+pub fn link_case(
+    conn: &mut DbConnection,
+    case: &CaseId,
+    integrator: &IntegratorId,
+    via: Source,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(integrator_cases::table)
+        .values((
+            integrator_cases::case_id.eq(case),
+            integrator_cases::integrator_id.eq(integrator),
+            integrator_cases::via.eq(via),
+            integrator_cases::reported_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Whose integrator-reported cases a search reads: one integrator's, or
+/// every case that came through a channel (Open311's public view).
+#[derive(Debug, Clone)]
+pub enum Reporter {
+    Integrator(IntegratorId),
+    Via(Source),
+}
+
+/// A search of integrator-reported cases, newest first.
+#[derive(Debug, Clone)]
+pub struct CaseSearch {
+    pub reporter: Reporter,
+    /// `[from, to)` on the time reported.
+    pub from: NaiveDateTime,
+    pub to: NaiveDateTime,
+    /// These ids only (then the window does not apply).
+    pub ids: Option<Vec<CaseId>>,
+    pub categories: Option<Vec<String>>,
+    pub states: Option<Vec<CaseState>>,
+    pub limit: i64,
+}
+
+pub fn search_cases(conn: &mut DbConnection, search: &CaseSearch) -> QueryResult<Vec<CaseRow>> {
+    let mut query = integrator_cases::table
+        .inner_join(cases::table)
+        .select(CaseRow::as_select())
+        .into_boxed();
+    query = match &search.reporter {
+        Reporter::Integrator(id) => query.filter(integrator_cases::integrator_id.eq(id.clone())),
+        Reporter::Via(source) => query.filter(integrator_cases::via.eq(*source)),
+    };
+    match &search.ids {
+        Some(ids) => query = query.filter(integrator_cases::case_id.eq_any(ids.clone())),
+        None => {
+            query = query
+                .filter(integrator_cases::reported_at.ge(search.from))
+                .filter(integrator_cases::reported_at.lt(search.to));
+        }
+    }
+    if let Some(categories) = &search.categories {
+        query = query.filter(cases::category_code.eq_any(categories.clone()));
+    }
+    if let Some(states) = &search.states {
+        query = query.filter(cases::state.eq_any(states.clone()));
+    }
+    query
+        .order((
+            integrator_cases::reported_at.desc(),
+            integrator_cases::case_id.desc(),
+        ))
+        .limit(search.limit)
+        .load(conn)
+}
+
+/// The public steps, in `[from, to)`, of the cases a reporter reported, oldest first.
+pub fn public_steps(
+    conn: &mut DbConnection,
+    reporter: &Reporter,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(TimelineRow, String)>> {
+    let mut query = case_timeline::table
+        .inner_join(
+            integrator_cases::table.on(integrator_cases::case_id.eq(case_timeline::case_id)),
+        )
+        .inner_join(cases::table.on(cases::id.eq(case_timeline::case_id)))
+        .filter(case_timeline::visibility.eq(Visibility::Public))
+        .filter(case_timeline::occurred_at.ge(from))
+        .filter(case_timeline::occurred_at.lt(to))
+        .select((TimelineRow::as_select(), cases::category_code))
+        .into_boxed();
+    query = match reporter {
+        Reporter::Integrator(id) => query.filter(integrator_cases::integrator_id.eq(id.clone())),
+        Reporter::Via(source) => query.filter(integrator_cases::via.eq(*source)),
+    };
+    query
+        .order((case_timeline::occurred_at.asc(), case_timeline::id.asc()))
+        .limit(limit)
+        .load(conn)
 }

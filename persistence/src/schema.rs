@@ -638,5 +638,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    integrator_cases (case_id) {
+        case_id -> Text,
+        integrator_id -> Text,
+        via -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(integrator_keys -> integrators (integrator_id));
-diesel::allow_tables_to_appear_in_same_query!(integrators, integrator_keys, enrolments);
+diesel::joinable!(integrator_cases -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    integrators,
+    integrator_keys,
+    enrolments,
+    integrator_cases
+);
+diesel::allow_tables_to_appear_in_same_query!(integrator_cases, cases);
+diesel::allow_tables_to_appear_in_same_query!(integrator_cases, case_timeline);

@@ -28,6 +28,7 @@ mod integrators;
 mod limits;
 mod lists;
 mod manners;
+mod open311;
 mod openapi_spec;
 mod operations;
 mod people;

@@ -359,6 +359,23 @@ impl TestApp {
         }
     }
 
+    /// POSTs an HTML form (`application/x-www-form-urlencoded`).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let mut res = self
+            .client
+            .post(self.url(path))
+            .send_form(&form)
+            .await
+            .expect("request sent");
+        let bytes = res.body().await.expect("body read");
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &'static [u8]) -> Resp {
         let mut res = self
             .client

@@ -56,13 +56,16 @@ impl AuditEvent {
 
     /// By this caller (and the token it used); the system leaves the actor empty.
     pub fn by(self, caller: &Caller) -> AuditEvent {
+        let by = AuditEvent {
+            actor_integrator_id: caller.rider.as_ref().map(|r| r.integrator_id.to_string()),
+            ..self
+        };
         match &caller.user {
             Some(user) => AuditEvent {
                 actor_token_id: caller.token.as_ref().map(ToString::to_string),
-                actor_integrator_id: caller.rider.as_ref().map(|r| r.integrator_id.to_string()),
-                ..self.by_user(Some(&user.id), Some(&user.username))
+                ..by.by_user(Some(&user.id), Some(&user.username))
             },
-            None => self,
+            None => by,
         }
     }
 

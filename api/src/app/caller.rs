@@ -1,6 +1,7 @@
 //! Who is acting: an account with its roles (resolved afresh on every
 //! request), or the system itself (CLI, jobs), and the grids they may see.
 
+use gridwork_domain::case::Source;
 use gridwork_domain::{
     AccessTokenId, GridId, IntegratorId, IntegratorKeyId, Permission, Role, Roles, Scope, UserId,
 };
@@ -21,7 +22,8 @@ pub struct Caller {
     pub rider: Option<Rider>,
 }
 
-/// What a rider token carries: the integrator and key it came from. It
+/// Who acts through an integrator's key — a rider token, or an Open311 app
+/// sending the key — and what the key carries: the integrator and key. It
 /// reports cases and uploads photos, and follows the rider's own cases when
 /// the integrator may read them; the whole zone is where a rider reports,
 /// their own reports all they see.
@@ -30,6 +32,9 @@ pub struct Rider {
     pub integrator_id: IntegratorId,
     pub key_id: IntegratorKeyId,
     pub reads_own_cases: bool,
+    /// What the cases it reports are recorded as: `mobile_worker` for a
+    /// rider, `open311` for an Open311 app.
+    pub source: Source,
 }
 
 impl Caller {

@@ -287,11 +287,12 @@ pub fn create(
 ) -> Result<Reported, AppError> {
     scoped.require(Permission::ReportCases)?;
     input.validate()?;
-    // a rider reports wherever they ride in the zone, as a mobile worker
+    // through an integrator (a rider, an Open311 app): anywhere in the zone,
+    // recorded as what the integrator's channel is
     let rider_input;
-    let (input, area) = if scoped.caller.rider.is_some() {
+    let (input, area) = if let Some(rider) = &scoped.caller.rider {
         rider_input = CreateCase {
-            source: Source::MobileWorker,
+            source: rider.source,
             ..input.clone()
         };
         let zone = Scoped {
@@ -405,6 +406,15 @@ pub fn create(
             hazard_id: None,
         };
         case::insert(conn, &row)?;
+        if let Some(rider) = &scoped.caller.rider {
+            gridwork_persistence::integrator::link_case(
+                conn,
+                &row.id,
+                &rider.integrator_id,
+                rider.source,
+                at,
+            )?;
+        }
         let report = TimelineRow {
             from_state: None,
             attachments: attachments::joined(&input.attachments),

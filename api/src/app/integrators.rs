@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use gridwork_domain::access_token::TokenName;
 use gridwork_domain::audit::{AuditAction, Entity};
+use gridwork_domain::case::Source;
 use gridwork_domain::integrator::{
     IntegratorScope, IntegratorScopes, KeyStanding, MAX_ACTIVE_KEYS, Overlap,
 };
@@ -363,6 +364,16 @@ impl Integrator {
         }
     }
 
+    /// The integrator as the actor of what it reports, recorded as `source`.
+    pub fn acting(&self, source: Source) -> Rider {
+        Rider {
+            integrator_id: self.row.id.clone(),
+            key_id: self.key_id.clone(),
+            reads_own_cases: self.scopes.contains(IntegratorScope::ReadOwnCases),
+            source,
+        }
+    }
+
     pub fn audit(&self, action: AuditAction) -> AuditEvent {
         AuditEvent::success(action).by_integrator(&self.row.id)
     }
@@ -438,9 +449,5 @@ pub fn rider(
     if !integrator.scopes.contains(IntegratorScope::ReportCases) {
         return Err(invalid());
     }
-    Ok(Rider {
-        reads_own_cases: integrator.scopes.contains(IntegratorScope::ReadOwnCases),
-        integrator_id: integrator.row.id,
-        key_id: key.id,
-    })
+    Ok(integrator.acting(Source::MobileWorker))
 }

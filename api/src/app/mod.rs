@@ -29,6 +29,7 @@ pub mod inspection_stats;
 pub mod inspection_templates;
 pub mod inspections;
 pub mod integrators;
+pub mod open311;
 pub mod outbox;
 pub mod people;
 pub mod photos;

@@ -24,6 +24,7 @@ pub mod inspection_templates;
 pub mod inspections;
 pub mod integrators;
 pub mod meta;
+pub mod open311;
 pub mod people;
 pub mod placards;
 pub mod policies;
@@ -39,6 +40,17 @@ pub mod visits;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(
+            scope("/open311/v2")
+                .service(open311::discovery)
+                .service(open311::services)
+                .service(open311::service_definition)
+                .service(open311::post_request)
+                .service(open311::get_requests)
+                .service(open311::get_request)
+                .service(open311::get_token)
+                .service(open311::request_updates),
+        )
         .service(
             scope(API_PREFIX)
                 .service(auth::login)

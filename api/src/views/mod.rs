@@ -17,6 +17,7 @@ pub mod inspection_templates;
 pub mod inspections;
 pub mod integrators;
 pub mod meta;
+pub mod open311;
 pub mod people;
 pub mod placards;
 pub mod policies;
