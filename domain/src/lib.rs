@@ -35,6 +35,7 @@ pub mod sync;
 pub mod task;
 pub mod user;
 pub mod visit;
+pub mod webhook;
 
 pub use access::{Permission, Scope};
 pub use ids::{
