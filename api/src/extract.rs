@@ -66,20 +66,25 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// The bearer token and what it is, verified here, synchronously (the
+/// middleware may have done it already).
+fn presented(
+    req: &HttpRequest,
+    state: &Result<web::Data<AppState>, ApiError>,
+) -> Result<(String, Credential), ApiError> {
+    let state = state.as_ref().map_err(Clone::clone)?;
+    let token = bearer(req)?;
+    let credential = state.verify_once(req, &token)?;
+    Ok((token, credential))
+}
+
 /// The authenticated account: a valid access token of an enabled account
 /// whose token version still matches, or a working personal access token
 /// of an enabled account, with the roles the token may use today.
 fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
     let state = state(req);
     let operation = (req.method().clone(), req.match_pattern());
-    // verified here, synchronously: the middleware may have done it already
-    let credential = match &state {
-        Ok(state) => bearer(req).and_then(|token| {
-            let credential = state.verify_once(req, &token)?;
-            Ok((token, credential))
-        }),
-        Err(e) => Err(e.clone()),
-    };
+    let credential = presented(req, &state);
     Box::pin(async move {
         let state = state?;
         let (token, credential) = credential?;
@@ -174,13 +179,7 @@ impl FromRequest for Integrator {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
-        let credential = match &state {
-            Ok(state) => bearer(req).and_then(|token| {
-                let credential = state.verify_once(req, &token)?;
-                Ok((token, credential))
-            }),
-            Err(e) => Err(e.clone()),
-        };
+        let credential = presented(req, &state);
         Box::pin(async move {
             let state = state?;
             let (token, credential) = credential?;
