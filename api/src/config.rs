@@ -26,6 +26,13 @@ pub struct Config {
     pub access_ttl: Duration,
     /// Lifetime of the tokens integrators exchange their keys for, per rider.
     pub rider_token_ttl: Duration,
+    /// Webhooks: private, loopback and link-local targets allowed (tests, an
+    /// integrator inside the zone's network); how often deliveries are
+    /// looked for; the first retry's ceiling; how long to keep trying.
+    pub webhook_allow_private: bool,
+    pub webhook_poll: Duration,
+    pub webhook_retry_base: Duration,
+    pub webhook_retry_period: Duration,
     pub refresh_ttl: Duration,
     pub refresh_grace: Duration,
     pub idempotency_ttl: Duration,
@@ -160,6 +167,26 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE",
         "600",
         "requests per minute per client address without a valid token (login, refresh, public placards); per server instance",
+    ),
+    (
+        "GRIDWORK_WEBHOOK_ALLOW_PRIVATE",
+        "false",
+        "let webhooks go to loopback, private and link-local addresses (never to reserved ones)",
+    ),
+    (
+        "GRIDWORK_WEBHOOK_POLL_MS",
+        "1000",
+        "how often each instance looks for webhook deliveries due",
+    ),
+    (
+        "GRIDWORK_WEBHOOK_RETRY_BASE_MS",
+        "30000",
+        "the first retry's ceiling; each next one doubles it (capped at an hour), with full jitter",
+    ),
+    (
+        "GRIDWORK_WEBHOOK_RETRY_HOURS",
+        "72",
+        "how long a failing webhook delivery is retried before it is marked failed",
     ),
     (
         "GRIDWORK_RATE_LIMIT_INTEGRATOR_PER_MINUTE",
@@ -344,6 +371,15 @@ impl Config {
             jwt_audience: get("GRIDWORK_JWT_AUDIENCE").unwrap_or_else(|| "gridwork-api".into()),
             access_ttl: secs("GRIDWORK_ACCESS_TTL_SECS", 900)?,
             rider_token_ttl: secs("GRIDWORK_RIDER_TOKEN_TTL_SECS", 600)?,
+            webhook_allow_private: get("GRIDWORK_WEBHOOK_ALLOW_PRIVATE")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            webhook_poll: Duration::from_millis(parse("GRIDWORK_WEBHOOK_POLL_MS", 1000)?.max(10)),
+            webhook_retry_base: Duration::from_millis(
+                parse("GRIDWORK_WEBHOOK_RETRY_BASE_MS", 30_000)?.max(1),
+            ),
+            webhook_retry_period: Duration::from_secs(
+                parse("GRIDWORK_WEBHOOK_RETRY_HOURS", 72)?.clamp(1, 24 * 30) * 3600,
+            ),
             refresh_ttl: secs("GRIDWORK_REFRESH_TTL_SECS", 30 * 24 * 3600)?,
             refresh_grace: Duration::from_secs(parse("GRIDWORK_REFRESH_GRACE_SECS", 60)?),
             idempotency_ttl: secs("GRIDWORK_IDEMPOTENCY_TTL_SECS", 7 * 24 * 3600)?,

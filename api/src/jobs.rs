@@ -18,6 +18,91 @@ use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
 use chrono_tz::Tz;
 
+/// How long a delivery is leased to the instance sending it.
+const WEBHOOK_LEASE: chrono::Duration = chrono::Duration::seconds(60);
+/// How long a receiver may take to answer.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One round of webhooks: fan out what the outbox holds, then send what is
+/// due, each target resolved and checked again before its send.
+pub async fn deliver_webhooks(state: &AppState) -> Result<usize, ApiError> {
+    use crate::app::webhooks::{self, Outcome};
+    use crate::webhooks::{Message, Sent, resolve, send, sign};
+    use gridwork_domain::webhook::Target;
+    let now = time::now();
+    state::run(&state.pool, move |conn| webhooks::fan_out(conn, now, 200)).await?;
+    let claimed = state::run(&state.pool, move |conn| {
+        webhooks::claim(conn, now, now + WEBHOOK_LEASE, 20)
+    })
+    .await?;
+    let mut sent = 0;
+    for (delivery, webhook) in claimed {
+        let timestamp = time::now().timestamp();
+        let result = match Target::parse(&webhook.url) {
+            Err(e) => Sent {
+                status: None,
+                error: Some(e.to_string()),
+                duration_ms: 0,
+            },
+            Ok(target) => match resolve(&target, state.webhook_allow_private).await {
+                Err(why) => Sent::refused(&why),
+                Ok(addrs) => {
+                    match sign(&webhook.secret, &delivery.id, timestamp, &delivery.payload) {
+                        None => Sent {
+                            status: None,
+                            error: Some("the subscription's secret is malformed".into()),
+                            duration_ms: 0,
+                        },
+                        Some(signature) => {
+                            let message = Message {
+                                id: &delivery.id,
+                                timestamp,
+                                body: &delivery.payload,
+                                signature: &signature,
+                            };
+                            send(&target, &addrs, &message, WEBHOOK_TIMEOUT).await
+                        }
+                    }
+                }
+            },
+        };
+        let outcome = Outcome {
+            succeeded: result.succeeded(),
+            status: result.status,
+            error: result.error,
+            duration_ms: result.duration_ms,
+        };
+        sent += usize::from(outcome.succeeded);
+        let retry = state.webhook_retry;
+        let jitter = rand::random::<f64>();
+        state::run(&state.pool, move |conn| {
+            webhooks::record(
+                conn,
+                delivery,
+                &webhook,
+                &outcome,
+                retry,
+                time::now(),
+                jitter,
+            )
+        })
+        .await?;
+    }
+    Ok(sent)
+}
+
+/// Delivers webhooks every `every`, on every instance (leases keep each
+/// delivery to one of them at a time).
+pub async fn webhooks_forever(state: web::Data<AppState>, every: Duration) {
+    let mut ticks = actix_web::rt::time::interval(every);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = deliver_webhooks(&state).await {
+            tracing::warn!(error = %e, "delivering webhooks failed; retrying");
+        }
+    }
+}
+
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {

@@ -2,7 +2,7 @@
 //! depend only downwards (see ARCHITECTURE.md):
 //!
 //! `cli` → `startup` → `openapi`, `demo`, `import` → `routes` → `render` →
-//! `views` → `extract` → `state` → `http` → `app` → `auth`, `files` → `config`, then
+//! `views` → `extract` → `state` → `http` → `app` → `auth`, `files`, `webhooks` → `config`, then
 //! the `persistence` and `domain` crates. A test holds the code to it.
 
 pub mod app;
@@ -25,3 +25,4 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod views;
+pub mod webhooks;

@@ -26,7 +26,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
 `docs/cases.md` (the closed loop of case handling), \
 `docs/duties.md` (the four duties and my tasks), \
 `docs/app-builders.md` (offline apps: the sync loop, writing offline), \
-`docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens), \
+`docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens, webhooks), \
 `docs/open311.md` (Open311 GeoReport v2).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),

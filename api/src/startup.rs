@@ -192,6 +192,14 @@ pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?,
         rider_token_ttl: to_chrono(config.rider_token_ttl),
+        webhook_allow_private: config.webhook_allow_private,
+        webhook_retry: gridwork_domain::webhook::Retry {
+            base: chrono::Duration::milliseconds(
+                i64::try_from(config.webhook_retry_base.as_millis()).unwrap_or(i64::MAX),
+            ),
+            cap: chrono::Duration::hours(1),
+            give_up_after: to_chrono(config.webhook_retry_period),
+        },
         print_links: PrintLinks::new(&Sha256::digest(format!("print links:{}", secrets.jwt)))
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         passwords: Passwords::new(config.workers).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -300,6 +308,7 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
+        actix_web::rt::spawn(jobs::webhooks_forever(sweeper.clone(), config.webhook_poll));
         actix_web::rt::spawn(jobs::sweep_forever(
             sweeper,
             sweep_limits,

@@ -59,6 +59,10 @@ pub struct AppState {
     pub integrator_keys: PatKeys,
     /// Lifetime of rider tokens.
     pub rider_token_ttl: chrono::Duration,
+    /// Webhooks may go to loopback, private and link-local addresses.
+    pub webhook_allow_private: bool,
+    /// When failed webhook deliveries are tried again.
+    pub webhook_retry: gridwork_domain::webhook::Retry,
     /// Signs and opens print links.
     pub print_links: PrintLinks,
     pub passwords: Passwords,

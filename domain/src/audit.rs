@@ -58,6 +58,9 @@ crate::closed_set! {
         EnrolmentRefuse = "enrolment.refuse", "拒绝移动网格员登记", "Rider enrolment refused";
         EnrolmentWithdraw = "enrolment.withdraw", "撤回移动网格员登记", "Rider enrolment withdrawn";
         RiderToken = "enrolment.rider_token", "签发骑手令牌", "Rider token issued";
+        WebhookSubscribe = "webhook.subscribe", "订阅事件推送", "Webhook subscribed";
+        WebhookRemove = "webhook.remove", "取消事件推送", "Webhook removed";
+        WebhookRedeliver = "webhook.redeliver", "重新推送", "Webhook delivery sent again";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -89,6 +92,7 @@ crate::closed_set! {
         Integrator = "integrator", "对接平台", "Integrator";
         IntegratorKey = "integrator_key", "对接密钥", "Integrator key";
         Enrolment = "enrolment", "移动网格员登记", "Rider enrolment";
+        Webhook = "webhook", "事件推送订阅", "Webhook";
     }
 }
 

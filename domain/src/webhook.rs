@@ -10,6 +10,15 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use chrono::{DateTime, Duration, Utc};
 
+crate::closed_set! {
+    /// Where a webhook delivery stands.
+    pub enum DeliveryState {
+        Pending = "pending", "待推送", "Pending";
+        Delivered = "delivered", "已送达", "Delivered";
+        Failed = "failed", "推送失败", "Failed";
+    }
+}
+
 /// What an address is, for deciding whether the server may call it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressClass {

@@ -37,6 +37,7 @@ pub mod text;
 pub mod time;
 pub mod user;
 pub mod visit;
+pub mod webhook;
 
 pub use connection::{
     Backend, DatabaseUrl, DatabaseUrlError, DbConnection, DbPool, PoolError, PoolOptions,

@@ -37,3 +37,25 @@ pub fn for_aggregate(conn: &mut DbConnection, aggregate_id: &str) -> QueryResult
         .order(outbox_events::id.asc())
         .load(conn)
 }
+
+/// Events not yet fanned out to webhooks, oldest first.
+pub fn pending(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox_events::table
+        .filter(outbox_events::delivered_at.is_null())
+        .select(OutboxRow::as_select())
+        .order(outbox_events::id.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Marks an event fanned out; false when another instance did it first.
+pub fn mark_delivered(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox_events::table
+            .filter(outbox_events::id.eq(id))
+            .filter(outbox_events::delivered_at.is_null()),
+    )
+    .set(outbox_events::delivered_at.eq(at))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["state"],
     &["http"],
     &["app"],
-    &["auth", "files"],
+    &["auth", "files", "webhooks"],
     &["config"],
 ];
 

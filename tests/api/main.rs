@@ -42,3 +42,4 @@ mod sync;
 mod tasks;
 mod users;
 mod visits;
+mod webhooks;

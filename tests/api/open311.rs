@@ -1,4 +1,4 @@
-use gridwork_tests::{Backend, TestApp, Zone, case_step, id, on_both_backends};
+use gridwork_tests::{Backend, TestApp, Zone, case_step, id, integrator_key, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -11,19 +11,6 @@ const V2: &str = "/open311/v2";
 
 fn square(x0: f64, y0: f64, size: f64) -> Value {
     json!({"type": "Polygon", "coordinates": [[[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]]})
-}
-
-/// An integrator with `scopes`; its key.
-async fn key(app: &TestApp, admin: &str, name: &str, scopes: &[&str]) -> String {
-    let res = app
-        .post(
-            "/api/v1/integrators",
-            Some(admin),
-            &json!({ "name": name, "scopes": scopes }),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text);
-    res.body["key"].as_str().unwrap().to_owned()
 }
 
 fn error_code(res: &gridwork_tests::Resp) -> i64 {
@@ -112,8 +99,8 @@ async fn a_report_needs_a_key_a_service_and_a_place(backend: Backend) {
         return;
     };
     let z = Zone::build(&app).await;
-    let key = key(&app, &z.admin, "市民通", &["report_cases"]).await;
-    let reader = self::key(&app, &z.admin, "只读", &["read_own_cases"]).await;
+    let key = integrator_key(&app, &z.admin, "市民通", &["report_cases"]).await;
+    let reader = integrator_key(&app, &z.admin, "只读", &["read_own_cases"]).await;
     let url = format!("{V2}/requests.json");
     let place = [
         ("service_code", "safety_hazard.flooding"),
@@ -215,14 +202,14 @@ async fn a_report_is_a_case_read_back_in_json_and_xml_with_its_updates(backend: 
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    let key = key(
+    let key = integrator_key(
         &app,
         &z.admin,
         "市民通",
         &["report_cases", "read_own_cases"],
     )
     .await;
-    let other = self::key(&app, &z.admin, "别家", &["report_cases", "read_own_cases"]).await;
+    let other = integrator_key(&app, &z.admin, "别家", &["report_cases", "read_own_cases"]).await;
 
     // at a point, the key in the query string as apps send it
     let at_point = app

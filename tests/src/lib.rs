@@ -79,7 +79,17 @@ fn postgres_admin_url() -> Option<String> {
         }
         eprintln!("skipping the PostgreSQL variant: set {POSTGRES_URL_VAR}=postgres://… to run it");
     }
-    url
+    // the tests talk to PostgreSQL on loopback: without TLS, OpenSSL stays
+    // out of the test process, whose exit-time cleanup crashed (SIGSEGV in
+    // libcrypto) while leftover server threads still held connections
+    url.map(|u| {
+        if u.contains("sslmode=") {
+            u
+        } else {
+            let sep = if u.contains('?') { '&' } else { '?' };
+            format!("{u}{sep}sslmode=disable")
+        }
+    })
 }
 
 /// The S3-compatible endpoint for tests (a moto server on loopback, which
@@ -222,6 +232,20 @@ impl TestApp {
         let mut app = TestApp::serve(backend, config, state, pool, Some(guard));
         app._files = Some(files);
         Some(app)
+    }
+
+    /// Another server instance over the same database and keys, as several
+    /// instances run behind a load balancer.
+    pub fn another_instance(&self) -> TestApp {
+        let secrets = startup::Secrets::load(&self.config, &self.pool).expect("secrets");
+        let state = startup::build_state(&self.config, self.pool.clone(), &secrets).expect("state");
+        TestApp::serve(
+            self.backend,
+            self.config.clone(),
+            state,
+            self.pool.clone(),
+            None,
+        )
     }
 
     /// A server over an already-built state (e.g. an unreachable database).
@@ -667,6 +691,19 @@ impl Zone {
         .await;
         app.tokens(username, USER_PASSWORD).await.0
     }
+}
+
+/// Registers an integrator with `scopes` as `admin`; its key.
+pub async fn integrator_key(app: &TestApp, admin: &str, name: &str, scopes: &[&str]) -> String {
+    let res = app
+        .post(
+            "/api/v1/integrators",
+            Some(admin),
+            &json!({ "name": name, "scopes": scopes }),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.body["key"].as_str().expect("a key").to_owned()
 }
 
 /// The fields a validation problem names, in order.

@@ -42,6 +42,7 @@ pub mod talks;
 pub mod tasks;
 pub mod users;
 pub mod visits;
+pub mod webhooks;
 
 pub use audit::{AuditEvent, Origin};
 pub use caller::{Caller, Scoped};

@@ -36,6 +36,7 @@ pub mod talks;
 pub mod tasks;
 pub mod users;
 pub mod visits;
+pub mod webhooks;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
@@ -77,6 +78,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(enrolments::get_enrolment)
                 .service(enrolments::approve_enrolment)
                 .service(enrolments::refuse_enrolment)
+                .service(webhooks::subscribe)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::remove_webhook)
+                .service(webhooks::list_deliveries)
+                .service(webhooks::redeliver)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::get_user)

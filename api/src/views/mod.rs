@@ -29,3 +29,4 @@ pub mod talks;
 pub mod tasks;
 pub mod users;
 pub mod visits;
+pub mod webhooks;
