@@ -16,6 +16,8 @@ crate::closed_set! {
         ReportCases = "report_cases", "上报事件", "Report cases";
         ReadOwnCases = "read_own_cases", "查看本方上报的事件", "Read the cases it reported";
         ReceiveWebhooks = "receive_webhooks", "接收事件推送", "Receive webhooks";
+        /// For the zone's own systems: hear the four duties' events too.
+        ZoneEvents = "zone_events", "接收全区四项职责事件", "Receive the zone's duty events";
     }
 }
 

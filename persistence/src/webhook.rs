@@ -118,6 +118,23 @@ pub fn subscribed_to_case(conn: &mut DbConnection, case_id: &str) -> QueryResult
         .load(conn)
 }
 
+/// The working subscriptions that may have asked for `event_type` (the
+/// caller checks the list exactly).
+pub fn subscribed_to_type(
+    conn: &mut DbConnection,
+    event_type: &str,
+) -> QueryResult<Vec<WebhookRow>> {
+    webhooks::table
+        .filter(webhooks::disabled.eq(false))
+        .filter(
+            webhooks::event_types
+                .like(crate::text::contains(event_type))
+                .escape('\\'),
+        )
+        .select(WebhookRow::as_select())
+        .load(conn)
+}
+
 /// Adds a delivery unless the subscriber has one for the event already.
 pub fn insert_delivery(conn: &mut DbConnection, row: &DeliveryRow) -> QueryResult<bool> {
     let keys = (webhook_deliveries::webhook_id, webhook_deliveries::event_id);

@@ -12,6 +12,7 @@ on_both_backends!(
     bad_case_reports_are_refused_field_by_field,
     a_report_near_an_open_case_offers_it_and_merge_links_them,
     a_list_merges_what_is_seen_through_the_grids_and_as_reporter_page_by_page,
+    summaries_are_the_same_list_in_a_few_fields,
 );
 
 fn flood(grid: &Value) -> Value {
@@ -395,4 +396,62 @@ async fn a_list_merges_what_is_seen_through_the_grids_and_as_reporter_page_by_pa
         .ok("/api/v1/cases?reported_by_me=true", &z.worker_a)
         .await;
     assert_eq!(reported["items"].as_array().unwrap().len(), 2);
+}
+
+async fn summaries_are_the_same_list_in_a_few_fields(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    for _ in 0..3 {
+        app.created("/api/v1/cases", &z.worker_a, &flood(&z.grid_a))
+            .await;
+    }
+    let full = app.ok("/api/v1/cases?limit=2", &z.worker_a).await;
+    let compact = app.ok("/api/v1/case-summaries?limit=2", &z.worker_a).await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&full), ids(&compact));
+    let item = compact["items"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = item.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "category",
+            "deadline_status",
+            "grid_id",
+            "id",
+            "level",
+            "reported_at",
+            "resolve_due_at",
+            "severity",
+            "state",
+            "updated_at",
+            "version"
+        ]
+    );
+    assert_eq!(item["version"], full["items"][0]["version"]);
+    // the next page by the cursor, and the same filters
+    let cursor = compact["next_cursor"].as_str().unwrap();
+    let next = app
+        .ok(
+            &format!("/api/v1/case-summaries?limit=2&cursor={cursor}"),
+            &z.worker_a,
+        )
+        .await;
+    assert_eq!(next["items"].as_array().unwrap().len(), 1);
+    let none = app
+        .ok("/api/v1/case-summaries?state=closed", &z.worker_a)
+        .await;
+    assert_eq!(none["items"], json!([]));
+    // another grid's worker sees none of them
+    let theirs = app.ok("/api/v1/case-summaries", &z.worker_b).await;
+    assert_eq!(theirs["items"], json!([]));
 }

@@ -17,6 +17,7 @@ on_both_backends!(
     two_instances_deliver_each_event_once,
     targets_on_the_zones_own_network_are_refused,
     a_subscription_is_its_integrators_alone,
+    the_zones_own_systems_hear_the_duties,
 );
 
 /// Webhooks sent fast, to a receiver on this machine.
@@ -371,4 +372,54 @@ async fn a_subscription_is_its_integrators_alone(backend: Backend) {
     report(&app, &key, "结束后的事件").await;
     actix_web::rt::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(got.lock().unwrap().len(), 1);
+}
+
+async fn the_zones_own_systems_hear_the_duties(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, &LOOPBACK).await else {
+        return;
+    };
+    let z = Zone::build(&app).await;
+    let platform = integrator_key(&app, &z.admin, "外卖平台", &ALL).await;
+    let office = integrator_key(
+        &app,
+        &z.admin,
+        "经开区OA",
+        &["receive_webhooks", "zone_events"],
+    )
+    .await;
+    let (url, got, _) = receiver(0).await;
+    // a courier platform may not hear the zone's duties
+    let res = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&platform),
+            &json!({ "url": url, "event_types": ["enterprise.updated"] }),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "event_types"
+    );
+    // the zone's own system may, but never the registry's people
+    let res = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&office),
+            &json!({ "url": url, "event_types": ["person.created"] }),
+        )
+        .await;
+    res.assert_problem(422, "validation_failed");
+    subscribe(&app, &office, &url, &["enterprise.updated"]).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/enterprises/{}", z.firm_a["id"].as_str().unwrap()),
+            Some(&z.admin),
+            &json!({ "employee_count": 120 }),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    wait_for(&got, 1).await;
+    let event: Value = serde_json::from_str(&got.lock().unwrap()[0].1).unwrap();
+    assert_eq!(event["type"], "enterprise.updated");
+    assert_eq!(event["data"]["enterprise_id"], z.firm_a["id"]);
 }

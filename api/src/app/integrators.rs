@@ -29,8 +29,8 @@ pub struct CreateIntegrator {
     #[schema(min_length = 1, max_length = 100, example = "美团配送")]
     pub name: String,
     /// What it may do.
-    #[validate(length(min = 1, max = 4))]
-    #[schema(value_type = Vec<IntegratorScope>, min_items = 1, max_items = 4, example = json!(["enrol_riders", "report_cases", "read_own_cases"]))]
+    #[validate(length(min = 1, max = 5))]
+    #[schema(value_type = Vec<IntegratorScope>, min_items = 1, max_items = 5, example = json!(["enrol_riders", "report_cases", "read_own_cases"]))]
     pub scopes: Vec<String>,
 }
 
@@ -41,8 +41,8 @@ pub struct UpdateIntegrator {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    #[validate(length(min = 1, max = 4))]
-    #[schema(value_type = Option<Vec<IntegratorScope>>, min_items = 1, max_items = 4)]
+    #[validate(length(min = 1, max = 5))]
+    #[schema(value_type = Option<Vec<IntegratorScope>>, min_items = 1, max_items = 5)]
     pub scopes: Option<Vec<String>>,
     /// A disabled integrator's keys and its riders' tokens stop working at
     /// once; enabling it again brings back the keys still in their time.

@@ -1,6 +1,7 @@
 //! Webhooks: an integrator with `receive_webhooks` subscribes a URL to case
-//! events; the outbox is fanned out to the subscriptions of the integrator
-//! that reported each case, once however many instances run; each delivery
+//! events (and, with `zone_events`, the four duties' events); the outbox is
+//! fanned out to the subscriptions of the integrator that reported each
+//! case, or that hear the zone's duties, once however many instances run; each delivery
 //! is leased by one instance at a time, and every attempt is recorded with
 //! its outcome and the time of the next.
 
@@ -33,31 +34,61 @@ pub struct Subscribe {
         example = "https://hooks.example.com/gridwork"
     )]
     pub url: String,
-    /// Case events to hear about (`case.created`, `case.accepted`, …), for
-    /// the cases the integrator reported.
+    /// Events to hear about: case events (`case.created`, `case.accepted`,
+    /// …) of the cases the integrator reported; with the `zone_events` scope
+    /// also the four duties' events (`hazard.changed`, `policy.published`, …).
     #[validate(length(min = 1, max = 20))]
     #[schema(value_type = Vec<EventType>, min_items = 1, max_items = 20, example = json!(["case.created", "case.closed"]))]
     pub event_types: Vec<String>,
 }
 
-/// The events an integrator may hear about: those of the cases it reported
-/// (duty and registry events concern the zone's own work and people).
-pub fn subscribable(event: EventType) -> bool {
+/// The aggregates of the four duties' events: information collection,
+/// hazard inspection, dispute mediation, policy publicity (heart-to-heart
+/// talks stay out: they are about people).
+const DUTIES: [&str; 7] = [
+    "enterprise",
+    "inspection",
+    "inspection_schedule",
+    "inspection_template",
+    "hazard",
+    "dispute",
+    "policy",
+];
+
+/// Whether an event concerns a case (heard by the integrator that
+/// reported it) or a duty (heard only with `zone_events`).
+fn is_case(event: EventType) -> bool {
     event.aggregate() == "case"
 }
 
-/// The event types of a subscription, checked.
-pub fn event_types(codes: &[String]) -> Result<Vec<EventType>, AppError> {
+fn is_duty(event: EventType) -> bool {
+    DUTIES.contains(&event.aggregate())
+}
+
+/// The events an integrator may hear about: those of the cases it reported;
+/// with `zone_events` also the duties' (registry events, about people and
+/// placards, never).
+pub fn subscribable(event: EventType, zone_events: bool) -> bool {
+    is_case(event) || (zone_events && is_duty(event))
+}
+
+/// The event types of a subscription, checked against what the integrator
+/// may hear.
+pub fn event_types(integrator: &Integrator, codes: &[String]) -> Result<Vec<EventType>, AppError> {
+    let zone = integrator.scopes.contains(IntegratorScope::ZoneEvents);
     let mut events = Vec::new();
     for code in codes {
-        match EventType::parse(code).filter(|e| subscribable(*e)) {
+        match EventType::parse(code).filter(|e| subscribable(*e, zone)) {
             Some(e) if !events.contains(&e) => events.push(e),
             Some(_) => {}
             None => {
                 return Err(AppError::invalid(
                     "event_types",
                     FieldCode::Invalid,
-                    format!("`{code}` is not a case event (case.created, case.accepted, …)"),
+                    format!(
+                        "`{code}` is not an event this integrator may hear: case events \
+                         (case.created, …), and with zone_events the duties' events"
+                    ),
                 ));
             }
         }
@@ -224,8 +255,10 @@ fn hears(
     }
     let receives = integrators_store::find(conn, &webhook.integrator_id)?.is_some_and(|i| {
         !i.disabled
-            && IntegratorScopes::parse_stored(&i.scopes)
-                .is_ok_and(|s| s.contains(IntegratorScope::ReceiveWebhooks))
+            && IntegratorScopes::parse_stored(&i.scopes).is_ok_and(|s| {
+                s.contains(IntegratorScope::ReceiveWebhooks)
+                    && subscribable(event.event_type, s.contains(IntegratorScope::ZoneEvents))
+            })
     });
     Ok(receives)
 }
@@ -246,10 +279,14 @@ pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64) -> Resul
             if !outbox::mark_delivered(conn, &event.id, at)? {
                 continue;
             }
-            if !subscribable(event.event_type) {
+            let subscribers = if is_case(event.event_type) {
+                store::subscribed_to_case(conn, &event.aggregate_id)?
+            } else if is_duty(event.event_type) {
+                store::subscribed_to_type(conn, event.event_type.code())?
+            } else {
                 continue;
-            }
-            for webhook in store::subscribed_to_case(conn, &event.aggregate_id)? {
+            };
+            for webhook in subscribers {
                 if !hears(conn, &webhook, &event)? {
                     continue;
                 }

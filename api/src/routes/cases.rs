@@ -20,13 +20,15 @@ use crate::app::cases::{self, CreateCase};
 use crate::app::{Origin, Scoped};
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::json::Json;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{Page, PageQuery};
 use crate::http::precondition::{IfMatch, IfMatchHeader, etag, with_etag};
 use crate::http::problems as doc;
 use crate::http::query::{Listing, category_code, department_code};
 use crate::http::{API_PREFIX, ApiError};
 use crate::state::AppState;
-use crate::views::cases::{CasePage, CaseView, ReportedCase, TimelineEntry, TimelinePage};
+use crate::views::cases::{
+    CasePage, CaseSummary, CaseSummaryPage, CaseView, ReportedCase, TimelineEntry, TimelinePage,
+};
 
 /// Report a case (事件上报).
 ///
@@ -126,6 +128,37 @@ pub async fn list_cases(
     scoped: Scoped,
     Listing { filter: q, page }: Listing<CaseQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let (items, next_cursor) = case_page(&state, scoped, q, &page).await?;
+    Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
+}
+
+/// The same list in a few fields per case (`CaseSummary`): about a third
+/// of the bytes of `GET /cases` for the rows of a list screen, with
+/// `version` and `updated_at` to tell when to fetch a case in full.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(CaseQuery, PageQuery),
+    responses((status = 200, body = CaseSummaryPage), doc::List)
+)]
+#[get("/case-summaries")]
+pub async fn list_case_summaries(
+    state: web::Data<AppState>,
+    scoped: Scoped,
+    Listing { filter: q, page }: Listing<CaseQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (items, next_cursor) = case_page(&state, scoped, q, &page).await?;
+    let items = items.into_iter().map(CaseSummary::from).collect();
+    Ok(HttpResponse::Ok().json(CaseSummaryPage { items, next_cursor }))
+}
+
+/// One page of the cases `scoped` may see that match `q`.
+async fn case_page(
+    state: &web::Data<AppState>,
+    scoped: Scoped,
+    q: CaseQuery,
+    page: &Page,
+) -> Result<(Vec<CaseView>, Option<String>), ApiError> {
     let now = time::now();
     let me = scoped.caller.user.clone();
     let mine = q.mine == Some(true);
@@ -168,7 +201,7 @@ pub async fn list_cases(
         .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id.to_string());
     let items = rows.iter().map(|r| CaseView::new(r, &work, now)).collect();
-    Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
+    Ok((items, next_cursor))
 }
 
 /// One case.

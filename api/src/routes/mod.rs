@@ -171,6 +171,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(attachments::get_attachment)
                 .service(cases::create_case)
                 .service(cases::list_cases)
+                .service(cases::list_case_summaries)
                 .service(cases::get_case)
                 .service(cases::case_timeline)
                 .service(cases::add_case_note)

@@ -25,7 +25,9 @@ use crate::views::webhooks::{
 /// Subscribe a URL to case events (integrators with `receive_webhooks`).
 ///
 /// Each event about a case the integrator reported (through Open311 or its
-/// riders) is POSTed to the URL as `{type, timestamp, data}`, signed as the
+/// riders) — and, with the `zone_events` scope, each event of the four
+/// duties (enterprise records and visits, inspections and hazards,
+/// disputes, policies) — is POSTed to the URL as `{type, timestamp, data}`, signed as the
 /// Standard Webhooks specification defines (`webhook-id`,
 /// `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
 /// "{id}.{timestamp}.{body}">` under the secret answered here once). A
@@ -54,7 +56,7 @@ pub async fn subscribe(
 ) -> Result<Reply, ApiError> {
     integrator.require(IntegratorScope::ReceiveWebhooks)?;
     validator::Validate::validate(&*body).map_err(AppError::from)?;
-    let events = webhooks::event_types(&body.event_types)?;
+    let events = webhooks::event_types(&integrator, &body.event_types)?;
     let target =
         Target::parse(&body.url).map_err(|e| AppError::invalid("url", FieldCode::Invalid, e))?;
     crate::webhooks::resolve(&target, state.webhook_allow_private)

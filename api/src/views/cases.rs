@@ -216,6 +216,58 @@ pub struct CasePage {
     pub next_cursor: Option<String>,
 }
 
+/// A case in a few fields, for lists on slow networks: enough to draw a
+/// row and to tell when the full record changed (`version`, `updated_at`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+    #[schema(format = Uuid, max_length = 36)]
+    pub grid_id: String,
+    #[schema(
+        max_length = 81,
+        pattern = "^[a-z][a-z0-9_]{0,39}(\\.[a-z][a-z0-9_]{0,39})?$",
+        example = "safety_hazard.flooding"
+    )]
+    pub category: String,
+    pub severity: Severity,
+    pub state: CaseState,
+    pub level: Level,
+    pub deadline_status: Option<DeadlineStatus>,
+    pub reported_at: DateTime<Utc>,
+    pub resolve_due_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<CaseView> for CaseSummary {
+    fn from(case: CaseView) -> CaseSummary {
+        CaseSummary {
+            id: case.id,
+            grid_id: case.grid_id,
+            category: case.category,
+            severity: case.severity,
+            state: case.state,
+            level: case.level,
+            deadline_status: case.deadline_status,
+            reported_at: case.reported_at,
+            resolve_due_at: case.resolve_due_at,
+            updated_at: case.updated_at,
+            version: case.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummaryPage {
+    /// One page: at most `limit` (1–200) items, newest first.
+    #[schema(max_items = 200)]
+    pub items: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
+    pub next_cursor: Option<String>,
+}
+
 /// One step of a case's history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineEntry {

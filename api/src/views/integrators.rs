@@ -40,7 +40,7 @@ pub struct IntegratorView {
     pub id: String,
     #[schema(max_length = 100, example = "美团配送")]
     pub name: String,
-    #[schema(min_items = 1, max_items = 4)]
+    #[schema(min_items = 1, max_items = 5)]
     pub scopes: Vec<IntegratorScope>,
     /// A disabled integrator's keys and its riders' tokens do not work.
     pub disabled: bool,
