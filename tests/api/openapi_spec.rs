@@ -121,10 +121,7 @@ fn every_request_value_is_bounded_in_the_spec() {
                 .into_iter()
                 .flatten()
                 .any(|p| p["name"] == "Idempotency-Key");
-            // logins and rider-token exchanges issue a fresh credential on
-            // each call and keep no secret to replay
-            let issues_credential = path.contains("/auth/") || path.ends_with("/token");
-            if method == "post" && !issues_credential && !path.contains("/public/") {
+            if method == "post" && !path.contains("/auth/") && !path.contains("/public/") {
                 assert!(keyed, "{at} does not take Idempotency-Key");
             }
         }

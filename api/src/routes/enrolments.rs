@@ -163,11 +163,13 @@ pub async fn withdraw_enrolment(
 /// `rider_token_restricted`. It lives 10 minutes by default
 /// (`GRIDWORK_RIDER_TOKEN_TTL_SECS`) and stops working at once when the key
 /// is revoked or ends, the integrator is disabled or loses `report_cases`,
-/// or the rider is withdrawn. Not approved: 409.
+/// or the rider is withdrawn. Not approved: 409. A retry under the same
+/// `Idempotency-Key` answers `access_token: null` (tokens are never
+/// stored): exchange again without the key for a new one.
 #[utoipa::path(
     tag = "integrations",
     security(("integrator_key" = [])),
-    params(("id" = String, Path, description = ID, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$")),
+    params(("id" = String, Path, description = ID, min_length = 1, max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"), IdempotencyKey),
     responses(
         (status = 200, body = RiderToken),
         doc::Action,
@@ -178,28 +180,33 @@ pub async fn rider_token(
     state: web::Data<AppState>,
     integrator: Integrator,
     origin: Origin,
+    claim: Idempotent,
     id: web::Path<EnrolmentId>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Reply, ApiError> {
     let key_id = integrator.key_id.to_string();
-    let account = state
-        .run(move |conn| enrolments::rider_account(conn, &integrator, &origin, &id))
-        .await?;
-    let ttl = state.rider_token_ttl.num_seconds().max(1);
-    let token = state
-        .tokens
-        .issue_rider(
-            account.user_id.as_str(),
-            account.token_version,
-            &key_id,
-            time::now().timestamp(),
-            ttl,
-        )
-        .map_err(|e| crate::app::AppError::Internal(format!("rider token: {e}")))?;
-    Ok(HttpResponse::Ok().json(RiderToken {
-        access_token: token,
-        token_type: "Bearer",
-        expires_in: ttl,
-    }))
+    let app = state.clone();
+    state
+        .write(claim, move |conn| {
+            let account = enrolments::rider_account(conn, &integrator, &origin, &id)?;
+            let ttl = app.rider_token_ttl.num_seconds().max(1);
+            let token = app
+                .tokens
+                .issue_rider(
+                    account.user_id.as_str(),
+                    account.token_version,
+                    &key_id,
+                    time::now().timestamp(),
+                    ttl,
+                )
+                .map_err(|e| crate::app::AppError::Internal(format!("rider token: {e}")))?;
+            let answer = |access_token| RiderToken {
+                access_token,
+                token_type: "Bearer",
+                expires_in: ttl,
+            };
+            Reply::json(StatusCode::OK, &answer(Some(token)))?.replayed_as(&answer(None))
+        })
+        .await
 }
 
 /// Enrolments of riders into the caller's grids, newest first (grid

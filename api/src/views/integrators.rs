@@ -205,8 +205,10 @@ pub struct EnrolmentPage {
 /// the key it came from is revoked or ends, or when the rider is withdrawn.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RiderToken {
+    /// Null when this answer is a replay under the same `Idempotency-Key`:
+    /// tokens are never stored; exchange again for a new one.
     #[schema(max_length = 2000)]
-    pub access_token: String,
+    pub access_token: Option<String>,
     /// Always `Bearer`.
     #[schema(max_length = 6, pattern = "^Bearer$", example = "Bearer")]
     pub token_type: &'static str,
