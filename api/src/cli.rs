@@ -33,13 +33,24 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
-    /// Load the demo zone of the article (西华经济开发区): 45 enterprises, 62 grids,
-    /// people, accounts and published placards. Idempotent; refuses a database
-    /// that holds other data.
+    /// Load a dataset into a fresh database: the demo zone of the article, or
+    /// a synthetic province for load tests.
     Seed {
-        /// The only dataset there is; required so nobody seeds by accident.
-        #[arg(long)]
+        /// The demo zone (西华经济开发区): 45 enterprises, 62 grids, people,
+        /// accounts and published placards. Idempotent; refuses a database
+        /// that holds other data.
+        #[arg(
+            long,
+            conflicts_with = "synthetic",
+            required_unless_present = "synthetic"
+        )]
         demo: bool,
+        /// A synthetic province (bench/README.md): deterministic for a given
+        /// size, --seed and --until; refuses a database that holds data.
+        #[arg(long)]
+        synthetic: bool,
+        #[command(flatten)]
+        size: SyntheticArgs,
     },
     /// Import enterprises or people from a CSV file (UTF-8, header row).
     /// All-or-nothing: any bad row is reported and nothing is written.
@@ -52,6 +63,32 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// The size of a synthetic province (defaults: the province of issue 16).
+#[derive(Debug, clap::Args)]
+pub struct SyntheticArgs {
+    #[arg(long, default_value_t = 10_000)]
+    pub grids: usize,
+    #[arg(long, default_value_t = 100_000)]
+    pub enterprises: usize,
+    #[arg(long, default_value_t = 200_000)]
+    pub people: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub cases: usize,
+    /// Cases are reported over this many days before --until.
+    #[arg(long, default_value_t = 730)]
+    pub days: i64,
+    /// The random generator's seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The end of the span, RFC 3339 (default: now).
+    #[arg(long)]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Write the accounts a load test logs in as, with their shared password,
+    /// to this JSON file.
+    #[arg(long)]
+    pub personas: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,7 +131,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(database = %config.database_url.redacted(), "database is up to date");
             Ok(())
         }
-        Command::Seed { demo } => seed(demo).await,
+        Command::Seed {
+            synthetic: true,
+            size,
+            ..
+        } => synthetic(size),
+        Command::Seed { .. } => seed().await,
         Command::Import { what } => import(what),
         Command::Admin {
             command:
@@ -181,10 +223,75 @@ fn describe(error: &crate::app::AppError) -> String {
     }
 }
 
-async fn seed(demo: bool) -> anyhow::Result<()> {
-    if !demo {
-        anyhow::bail!("give --demo: the demo zone of the article is the only dataset");
+/// `seed --synthetic`: the province, with its progress on stderr and a
+/// summary (and the personas' file) at the end.
+fn synthetic(args: SyntheticArgs) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let pool = startup::connect_and_migrate(&config)?;
+    let zone_code = gridwork_domain::grid::GridCode::parse(&config.zone_code)?;
+    let size = crate::synthetic::Size {
+        grids: args.grids,
+        enterprises: args.enterprises,
+        people: args.people,
+        cases: args.cases,
+        days: args.days,
+        seed: args.seed,
+    };
+    let password = crate::auth::password::random_password();
+    let hash = Passwords::new(1)?.hash(&password)?;
+    let mut conn = pool.get()?;
+    let now = args.until.unwrap_or_else(gridwork_persistence::time::now);
+    let report = crate::synthetic::load(
+        &mut conn,
+        &zone_code,
+        size,
+        (password, hash),
+        now,
+        &mut |line| eprintln!("{line}"),
+    )?;
+    println!(
+        "loaded a synthetic province: {} grids, {} enterprises, {} people, {} accounts, {} cases with {} timeline entries ({:.0} cases/s)",
+        report.grids,
+        report.enterprises,
+        report.people,
+        report.accounts,
+        report.cases,
+        report.timeline_entries,
+        report.cases as f64 / report.cases_seconds.max(1e-9)
+    );
+    let states: Vec<String> = report
+        .states
+        .iter()
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    println!("cases by state: {}", states.join(", "));
+    for p in &report.personas {
+        println!(
+            "  {:<10} {:<24} {} ({} cases)",
+            p.persona,
+            p.username,
+            p.grid_code.as_deref().unwrap_or("the province"),
+            p.cases_in_scope
+        );
     }
+    match &args.personas {
+        Some(path) => {
+            std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "every synthetic account's password is in {}",
+                path.display()
+            );
+        }
+        None => println!(
+            "every synthetic account's password (shown once): {}",
+            report.password
+        ),
+    }
+    Ok(())
+}
+
+async fn seed() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let pool = startup::connect_and_migrate(&config)?;
     let passwords = Passwords::new(1)?;

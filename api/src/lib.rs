@@ -1,7 +1,7 @@
 //! Gridwork's HTTP API and the `gridwork` binary's commands, in layers that
 //! depend only downwards (see ARCHITECTURE.md):
 //!
-//! `cli` → `startup` → `openapi`, `demo`, `import` → `routes` → `render` →
+//! `cli` → `startup` → `openapi`, `demo`, `synthetic`, `import` → `routes` → `render` →
 //! `views` → `extract` → `state` → `http` → `app` → `auth`, `files`, `webhooks` → `config`, then
 //! the `persistence` and `domain` crates. A test holds the code to it.
 
@@ -24,5 +24,6 @@ pub mod render;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod synthetic;
 pub mod views;
 pub mod webhooks;

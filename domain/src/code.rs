@@ -117,6 +117,12 @@ macro_rules! id_type {
                 $name(uuid::Uuid::now_v7().to_string())
             }
 
+            /// A time-ordered id for a record made at `millis` (Unix time),
+            /// its other bits given: loads that must repeat themselves.
+            pub fn at(millis: u64, random: [u8; 10]) -> $name {
+                $name(uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid().to_string())
+            }
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }

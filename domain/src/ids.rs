@@ -99,6 +99,16 @@ mod tests {
     }
 
     #[test]
+    fn ids_at_a_time_repeat_and_sort_by_that_time() {
+        let bits = [7u8; 10];
+        let a = CaseId::at(1_767_225_600_000, bits);
+        assert_eq!(a, CaseId::at(1_767_225_600_000, bits));
+        assert_eq!(&a.as_str()[14..15], "7");
+        assert!(a.as_str().starts_with("019b76da-a800-"), "{a}");
+        assert!(a < CaseId::at(1_767_225_600_001, [0; 10]));
+    }
+
+    #[test]
     fn ids_from_requests_are_uuids_and_nothing_else() {
         for bad in [
             "\"a\\u0000b\"".to_owned(),

@@ -11,7 +11,7 @@ use crate::person::PersonRow;
 use crate::schema::{assignments, grids, people};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = assignments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = assignments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct AssignmentRow {
     pub id: AssignmentId,
     pub grid_id: GridId,

@@ -10,7 +10,7 @@ use crate::connection::DbConnection;
 use crate::schema::{case_departments, case_timeline, cases};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = cases, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = cases, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct CaseRow {
     pub id: CaseId,
     pub grid_id: GridId,
@@ -49,7 +49,7 @@ pub struct CaseRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = case_departments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = case_departments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct CaseDepartmentRow {
     pub case_id: CaseId,
     pub department_code: String,
@@ -61,7 +61,7 @@ pub struct CaseDepartmentRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = case_timeline, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = case_timeline, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct TimelineRow {
     pub id: String,
     pub case_id: CaseId,

@@ -24,6 +24,17 @@ pub struct CategoryRow {
     pub version: i32,
 }
 
+impl CategoryRow {
+    /// The department codes, lead first.
+    pub fn department_codes(&self) -> Vec<String> {
+        self.departments
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &CategoryRow) -> QueryResult<()> {
     diesel::insert_into(case_categories::table)
         .values(row)

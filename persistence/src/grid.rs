@@ -11,7 +11,7 @@ use crate::schema::{assignments, enterprises, grids, people};
 use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = grids, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = grids, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct GridRow {
     pub id: GridId,
     pub code: String,

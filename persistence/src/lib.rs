@@ -6,6 +6,7 @@ pub mod access_token;
 pub mod assignment;
 pub mod attachment;
 pub mod audit;
+pub mod bulk;
 pub mod calendar;
 pub mod case;
 pub mod case_category;

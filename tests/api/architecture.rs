@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["startup"],
-    &["openapi", "demo", "import", "jobs"],
+    &["openapi", "demo", "synthetic", "import", "jobs"],
     &["demo_duties"],
     &["demo_history"],
     &["routes"],

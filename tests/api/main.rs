@@ -39,6 +39,7 @@ mod policies;
 mod profiles;
 mod registry_scope;
 mod sync;
+mod synthetic;
 mod tasks;
 mod users;
 mod visits;

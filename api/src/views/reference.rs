@@ -137,12 +137,7 @@ impl TryFrom<&CategoryRow> for CategoryView {
             parent_code: row.parent_code.clone(),
             name_zh: row.name_zh.clone(),
             name_en: row.name_en.clone(),
-            departments: row
-                .departments
-                .split(',')
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            departments: row.department_codes(),
             deadlines: schedule(row)?.into(),
             archived_at: row.archived_at.map(time::from_db),
             created_at: time::from_db(row.created_at),

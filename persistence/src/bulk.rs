@@ -1,0 +1,60 @@
+//! Many rows of one table at once, for loads (the synthetic province): COPY
+//! on PostgreSQL (its binary format, one round trip per batch), one cached
+//! prepared insert per row on SQLite, where a statement costs no round trip.
+//! Runs inside the caller's transaction; triggers fire as for any insert.
+
+use diesel::prelude::*;
+use gridwork_domain::{EnterpriseId, GridId};
+
+use crate::assignment::AssignmentRow;
+use crate::case::{CaseDepartmentRow, CaseRow, TimelineRow};
+use crate::connection::DbConnection;
+use crate::enterprise::EnterpriseRow;
+use crate::grid::GridRow;
+use crate::person::PersonRow;
+use crate::schema::{
+    assignments, case_departments, case_timeline, cases, enterprises, grids, people, users,
+};
+use crate::user::UserRow;
+
+macro_rules! bulk {
+    ($(#[$doc:meta])* $name:ident, $table:path, $row:ty) => {
+        $(#[$doc])*
+        pub fn $name(conn: &mut DbConnection, rows: &[$row]) -> QueryResult<usize> {
+            match conn {
+                DbConnection::Postgresql(pg) => diesel::copy_from($table).from_insertable(rows).execute(pg),
+                DbConnection::Sqlite(lite) => rows.iter().try_fold(0, |n, row| {
+                    Ok(n + diesel::insert_into($table).values(row).execute(lite)?)
+                }),
+            }
+        }
+    };
+}
+
+bulk!(
+    /// Grids, parents before their children.
+    grids, grids::table, GridRow
+);
+bulk!(enterprises, enterprises::table, EnterpriseRow);
+bulk!(people, people::table, PersonRow);
+bulk!(users, users::table, UserRow);
+bulk!(assignments, assignments::table, AssignmentRow);
+bulk!(
+    /// Cases; one merged into another comes after it.
+    cases, cases::table, CaseRow
+);
+/// Names each enterprise grid's enterprise, once both are written (the two
+/// tables refer to each other).
+pub fn link_enterprise_grids(
+    conn: &mut DbConnection,
+    links: &[(GridId, EnterpriseId)],
+) -> QueryResult<usize> {
+    links.iter().try_fold(0, |n, (grid, enterprise)| {
+        Ok(n + diesel::update(grids::table.find(grid))
+            .set(grids::enterprise_id.eq(enterprise))
+            .execute(conn)?)
+    })
+}
+
+bulk!(case_departments, case_departments::table, CaseDepartmentRow);
+bulk!(timeline, case_timeline::table, TimelineRow);

@@ -1,0 +1,193 @@
+//! The synthetic province (`seed --synthetic`): a small one loads on both
+//! databases, reads back through the API exactly as the load reports it,
+//! keeps scope, and repeats itself for the same seed and end.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use gridwork_api::synthetic::{self, Persona, Report, Size};
+use gridwork_domain::grid::GridCode;
+use gridwork_tests::{Backend, TestApp, on_both_backends};
+
+on_both_backends!(
+    a_small_province_reads_back_as_loaded,
+    the_same_seed_and_end_load_the_same_rows,
+);
+
+const SMALL: Size = Size {
+    grids: 60,
+    enterprises: 200,
+    people: 400,
+    cases: 1500,
+    days: 120,
+    seed: 7,
+};
+
+fn until() -> DateTime<Utc> {
+    "2026-11-30T08:00:00Z".parse().unwrap()
+}
+
+fn load(app: &TestApp, size: Size) -> Report {
+    let mut conn = app.pool.get().unwrap();
+    let passwords = gridwork_api::auth::password::Passwords::new(1).unwrap();
+    let password = "synthetic-province-1".to_owned();
+    let hash = passwords.hash(&password).unwrap();
+    synthetic::load(
+        &mut conn,
+        &GridCode::parse("410000000000").unwrap(),
+        size,
+        (password, hash),
+        until(),
+        &mut |_| {},
+    )
+    .unwrap()
+}
+
+fn persona<'a>(report: &'a Report, name: &str) -> &'a Persona {
+    report.personas.iter().find(|p| p.persona == name).unwrap()
+}
+
+/// Every case the caller may list, in list order: (id, state, grid id).
+async fn all_cases(app: &TestApp, token: &str) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut path = "/api/v1/cases?limit=200".to_owned();
+    loop {
+        let page = app.ok(&path, token).await;
+        for item in page["items"].as_array().unwrap() {
+            found.push((
+                item["id"].as_str().unwrap().to_owned(),
+                item["state"].as_str().unwrap().to_owned(),
+                item["grid_id"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/cases?limit=200&cursor={cursor}"),
+            None => return found,
+        }
+    }
+}
+
+async fn a_small_province_reads_back_as_loaded(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let report = load(&app, SMALL);
+    assert_eq!(report.grids, 60);
+    assert_eq!(report.enterprises, 200);
+    assert_eq!(report.people, 400);
+    assert_eq!(report.cases, 1500);
+    assert!(report.timeline_entries > 3 * 1500, "{report:?}");
+    // old cases are finished, recent ones stand in the states between
+    let states: BTreeMap<&str, usize> = report
+        .states
+        .iter()
+        .map(|(s, n)| (s.as_str(), *n))
+        .collect();
+    for state in [
+        "reported",
+        "in_progress",
+        "closed",
+        "evaluated",
+        "rejected",
+        "merged",
+    ] {
+        assert!(
+            states.get(state).copied().unwrap_or(0) > 0,
+            "{state}: {states:?}"
+        );
+    }
+    assert_eq!(states.values().sum::<usize>(), 1500);
+
+    // the zone office sees every case, counted by state as the load counted
+    let officer = app.tokens("officer", &report.password).await.0;
+    let stats = app.ok("/api/v1/stats/cases", &officer).await;
+    let by_state: BTreeMap<&str, usize> = stats["by_state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap(),
+                s["count"].as_u64().unwrap() as usize,
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(by_state, states, "{stats}");
+
+    // the mid-size grid's worker lists exactly the cases of that grid
+    let worker = persona(&report, "worker");
+    let token = app.tokens(&worker.username, &report.password).await.0;
+    let mine = all_cases(&app, &token).await;
+    assert_eq!(mine.len(), worker.cases_in_scope);
+    assert!(worker.cases_in_scope > 0);
+    let grid = &mine[0].2;
+    assert!(mine.iter().all(|(_, _, g)| g == grid));
+    let g = app.ok(&format!("/api/v1/grids/{grid}"), &token).await;
+    assert_eq!(g["code"].as_str(), worker.grid_code.as_deref());
+    // a case's timeline reads back, from the report on
+    let (id, state, _) = &mine[mine.len() / 2];
+    let timeline = app
+        .ok(&format!("/api/v1/cases/{id}/timeline"), &token)
+        .await;
+    let entries = timeline["items"].as_array().unwrap();
+    assert_eq!(entries[0]["action"], "report", "{timeline}");
+    assert_eq!(
+        entries.last().unwrap()["to_state"].as_str(),
+        Some(state.as_str())
+    );
+
+    // and nothing of the other grids
+    let leader = persona(&report, "leader");
+    let area = app.tokens(&leader.username, &report.password).await.0;
+    let theirs = all_cases(&app, &area).await;
+    assert_eq!(theirs.len(), leader.cases_in_scope);
+    let other = theirs
+        .iter()
+        .find(|(_, _, g)| g != grid)
+        .expect("another grid's case");
+    app.get(&format!("/api/v1/cases/{}", other.0), Some(&token))
+        .await
+        .assert_problem(404, "not_found");
+}
+
+async fn the_same_seed_and_end_load_the_same_rows(backend: Backend) {
+    let (Some(a), Some(b)) = (TestApp::spawn(backend).await, TestApp::spawn(backend).await) else {
+        return;
+    };
+    let size = Size {
+        cases: 400,
+        ..SMALL
+    };
+    let (first, second) = (load(&a, size), load(&b, size));
+    assert_eq!(first.states, second.states);
+    assert_eq!(first.timeline_entries, second.timeline_entries);
+    let names = |r: &Report| -> Vec<(String, Option<String>)> {
+        r.personas
+            .iter()
+            .map(|p| (p.username.clone(), p.grid_code.clone()))
+            .collect()
+    };
+    assert_eq!(names(&first), names(&second));
+    let officer_a = a.tokens("officer", &first.password).await.0;
+    let officer_b = b.tokens("officer", &second.password).await.0;
+    let (cases_a, cases_b) = (
+        all_cases(&a, &officer_a).await,
+        all_cases(&b, &officer_b).await,
+    );
+    assert_eq!(cases_a.len(), 400);
+    assert_eq!(cases_a, cases_b, "same ids, states and grids");
+    // a second load into the same database is refused, nothing written
+    let mut conn = a.pool.get().unwrap();
+    let refused = synthetic::load(
+        &mut conn,
+        &GridCode::parse("410000000000").unwrap(),
+        size,
+        ("x".into(), "x".into()),
+        until(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("fresh database"), "{refused}");
+    assert_eq!(all_cases(&a, &officer_a).await.len(), 400);
+}
