@@ -263,6 +263,13 @@ impl Gen {
         u64::try_from(at.timestamp_millis()).unwrap_or(0)
     }
 
+    /// An untyped record id (a timeline entry's) at `at`.
+    fn id_at(&mut self, at: DateTime<Utc>) -> String {
+        uuid::Builder::from_unix_timestamp_millis(Gen::millis(at), &self.bits())
+            .into_uuid()
+            .to_string()
+    }
+
     fn name(&mut self) -> String {
         let s = SURNAMES[self.rng.random_range(0..SURNAMES.len())];
         let g1 = GIVEN[self.rng.random_range(0..GIVEN.len())];
@@ -310,6 +317,7 @@ fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
 }
 
 /// Everything but the cases, in memory until written.
+#[derive(Default)]
 struct Registry {
     grids: Vec<Grid>,
     enterprises: Vec<EnterpriseRow>,
@@ -323,17 +331,11 @@ struct Registry {
 }
 
 impl Registry {
-    fn new() -> Registry {
-        Registry {
-            grids: Vec::new(),
-            enterprises: Vec::new(),
-            people: Vec::new(),
-            accounts: Vec::new(),
-            users: Vec::new(),
-            assignments: Vec::new(),
-            officer: 0,
-            departments: Vec::new(),
-        }
+    /// The grids cases are reported in, by index.
+    fn leaves(&self) -> Vec<usize> {
+        (0..self.grids.len())
+            .filter(|&i| self.grids[i].weight > 0.0)
+            .collect()
     }
 
     fn grid(
@@ -407,8 +409,9 @@ impl Registry {
         department: Option<&str>,
         hash: &str,
     ) -> usize {
-        let at = time::to_db(g.now - Duration::days(400));
-        let id = UserId::at(Gen::millis(g.now - Duration::days(400)), g.bits());
+        let made = g.now - Duration::days(400);
+        let at = time::to_db(made);
+        let id = UserId::at(Gen::millis(made), g.bits());
         let display = person.map(|p| self.people[p].name.clone());
         self.users.push(UserRow {
             id: id.clone(),
@@ -465,7 +468,7 @@ fn registry(
     departments: &[String],
     hash: &str,
 ) -> Result<Registry, SyntheticError> {
-    let mut r = Registry::new();
+    let mut r = Registry::default();
     let root = r.grid(g, None, GridKind::Zone, "合成省".to_owned(), None)?;
     r.grids[root].row.code = zone_code.to_string();
     r.officer = r.account(g, None, "officer".to_owned(), Role::ZoneOfficer, None, hash);
@@ -620,9 +623,7 @@ fn registry(
     }
     enterprises(g, size, &mut r, &owners, hash)?;
     // the rest of the people: residents registered in a leaf
-    let leaves: Vec<usize> = (0..r.grids.len())
-        .filter(|&i| r.grids[i].weight > 0.0)
-        .collect();
+    let leaves = r.leaves();
     while r.people.len() < size.people {
         let grid = leaves[g.rng.random_range(0..leaves.len())];
         r.person(g, Some(grid), false);
@@ -640,8 +641,10 @@ fn enterprises(
     owners: &[(usize, usize)],
     hash: &str,
 ) -> Result<(), SyntheticError> {
-    let leaves: Vec<usize> = (0..r.grids.len())
-        .filter(|&i| r.grids[i].weight > 0.0 && r.grids[i].row.kind != GridKind::Enterprise)
+    let leaves: Vec<usize> = r
+        .leaves()
+        .into_iter()
+        .filter(|&i| r.grids[i].row.kind != GridKind::Enterprise)
         .collect();
     let sampler = Weighted::new(leaves.iter().map(|&i| r.grids[i].weight));
     // people left for principals once the enterprise grids' are counted
@@ -987,9 +990,7 @@ fn cases(
     categories: &[Category],
     progress: &mut dyn FnMut(&str),
 ) -> Result<Written, SyntheticError> {
-    let leaves: Vec<usize> = (0..r.grids.len())
-        .filter(|&i| r.grids[i].weight > 0.0)
-        .collect();
+    let leaves = r.leaves();
     let sampler = Weighted::new(leaves.iter().map(|&i| r.grids[i].weight));
     let mix = Weighted::new(categories.iter().map(|c| f64::from(c.weight)));
     // report times in order, so ids and chunks follow time
@@ -1110,9 +1111,7 @@ fn case(
         _ => Role::GridLeader,
     };
     let mut timeline = vec![TimelineRow {
-        id: uuid::Builder::from_unix_timestamp_millis(Gen::millis(reported), &g.bits())
-            .into_uuid()
-            .to_string(),
+        id: g.id_at(reported),
         case_id: id.clone(),
         occurred_at: row.reported_at,
         actor_id: row.reporter_id.clone(),
@@ -1193,9 +1192,7 @@ fn case(
             _ => {}
         }
         timeline.push(TimelineRow {
-            id: uuid::Builder::from_unix_timestamp_millis(Gen::millis(when), &g.bits())
-                .into_uuid()
-                .to_string(),
+            id: g.id_at(when),
             case_id: id.clone(),
             occurred_at: db_when,
             actor_id: Some(r.accounts[account].user.clone()),

@@ -145,6 +145,24 @@ fn unknown_format() -> HttpResponse {
     )
 }
 
+/// What every read shares: the format from the path, the common parameters
+/// checked, then `body`'s answer under `root` (or its failure).
+async fn respond<T: serde::Serialize>(
+    format: &str,
+    root: &str,
+    req: &HttpRequest,
+    body: impl Future<Output = Result<T, Failure>>,
+) -> HttpResponse {
+    let Some(format) = format_of(format) else {
+        return unknown_format();
+    };
+    let result = match common(req) {
+        Ok(()) => body.await,
+        Err(failure) => Err(failure),
+    };
+    answer(format, root, result)
+}
+
 /// Parameters from a query string or form, unknown ones ignored.
 fn params<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
     serde_urlencoded::from_str(text).map_err(|e| bad(format!("unreadable parameters: {e}")))
@@ -250,11 +268,10 @@ pub async fn discovery(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = common(&req).map(|()| Discovery::new(&state.public_url));
-    answer(format, "discovery", result)
+    respond(&format, "discovery", &req, async {
+        Ok::<_, Failure>(Discovery::new(&state.public_url))
+    })
+    .await
 }
 
 /// The services: the zone's active case categories.
@@ -276,20 +293,15 @@ pub async fn services(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "services", &req, async {
         let rows = state.run(open311::services).await?;
         Ok::<_, Failure>(
             rows.iter()
                 .map(|(row, group)| Service::new(row, group))
                 .collect::<Vec<_>>(),
         )
-    }
-    .await;
-    answer(format, "services", result)
+    })
+    .await
 }
 
 /// A service's definition: its attribute `severity`.
@@ -318,16 +330,11 @@ pub async fn service_definition(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (code, format) = path.into_inner();
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "service_definition", &req, async {
         let row = state.run(move |conn| open311::service(conn, &code)).await?;
         Ok::<_, Failure>(ServiceDefinition::new(&row))
-    }
-    .await;
-    answer(format, "service_definition", result)
+    })
+    .await
 }
 
 /// A report, as an Open311 app's form sends it.
@@ -607,11 +614,7 @@ pub async fn get_requests(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "service_requests", &req, async {
         let query: RequestsQuery = params(req.query_string())?;
         let (search, window) = search_of(&query)?;
         let integrator = integrator_of(&state, &req, None).await?;
@@ -620,9 +623,8 @@ pub async fn get_requests(
             .run(move |conn| open311::search(conn, integrator.as_ref(), &search, window))
             .await?;
         with_names(&state, rows, full).await
-    }
-    .await;
-    answer(format, "service_requests", result)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -663,11 +665,7 @@ pub async fn get_request(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (id, format) = path.into_inner();
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "service_requests", &req, async {
         let integrator = integrator_of(&state, &req, None).await?;
         let full = integrator.is_some();
         let id = CaseId::from(id.as_str());
@@ -675,9 +673,8 @@ pub async fn get_request(
             .run(move |conn| open311::find(conn, integrator.as_ref(), &id))
             .await?;
         with_names(&state, vec![row], full).await
-    }
-    .await;
-    answer(format, "service_requests", result)
+    })
+    .await
 }
 
 /// The request a token stands for. Requests are made at once, so the token
@@ -709,11 +706,7 @@ pub async fn get_token(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (token, format) = path.into_inner();
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "service_requests", &req, async {
         let integrator = integrator_of(&state, &req, None).await?;
         let id = CaseId::from(token.as_str());
         let row = state
@@ -723,9 +716,8 @@ pub async fn get_token(
             service_request_id: row.id.to_string(),
             token: row.id.to_string(),
         }])
-    }
-    .await;
-    answer(format, "service_requests", result)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -765,11 +757,7 @@ pub async fn request_updates(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = format_of(&format) else {
-        return unknown_format();
-    };
-    let result = async {
-        common(&req)?;
+    respond(&format, "service_request_updates", &req, async {
         let q: UpdatesQuery = params(req.query_string())?;
         let window = Window::parse(
             date("start_date", q.start_date.as_deref())?,
@@ -787,7 +775,6 @@ pub async fn request_updates(
                 .map(|(step, _)| RequestUpdate::new(step))
                 .collect::<Vec<_>>(),
         )
-    }
-    .await;
-    answer(format, "service_request_updates", result)
+    })
+    .await
 }
