@@ -8,26 +8,9 @@
 #   bash bench/integrations.sh                              # SQLite in a temp folder
 #   DATABASE_URL=postgres://… bash bench/integrations.sh    (an empty database)
 # Needs: wrk (apt-get install wrk), a release build.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN=target/release/gridwork
-DURATION=${DURATION:-10s}
 PORT=${PORT:-18083}
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
-[ -x "$BIN" ] || cargo build --release -p gridwork-api
-work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-export DATABASE_URL=${DATABASE_URL:-$work/bench.db}
-export GRIDWORK_ATTACHMENT_STORE=$work/photos
-export GRIDWORK_BIND=127.0.0.1:$PORT GRIDWORK_ADMIN_PASSWORD=Bench-keeper-2025 GRIDWORK_LOG_FORMAT=json RUST_LOG=warn
-export GRIDWORK_RATE_LIMIT_PER_MINUTE=100000000 GRIDWORK_RATE_LIMIT_ANON_PER_MINUTE=100000000
-export GRIDWORK_RATE_LIMIT_INTEGRATOR_PER_MINUTE=100000000
-export GRIDWORK_SWEEP_INTERVAL_SECS=86400
-"$BIN" seed --demo >"$work/seed.txt"
-"$BIN" serve >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+source "$(dirname "$0")/lib.sh"
+serve --demo
 
 # the platform, 300 riders in a worker's grid (one approved) and 300 Open311 reports
 read -r key office enrolment < <(python3 - "$PORT" "$work/seed.txt" <<'PY'
@@ -64,7 +47,6 @@ print(key, office, first)
 PY
 )
 
-base="http://127.0.0.1:$PORT"
 cat >"$work/token.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $key"
@@ -75,24 +57,12 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = "api_key=$key&jurisdiction_id=&service_code=safety_hazard.flooding&address_string=%E4%BA%BA%E5%92%8C%E8%B7%AF&description=bench"
 LUA
 
-ceiling=0
-run() { # name, connections, wrk args…
-    local name=$1 conns=$2; shift 2
-    local out rps
-    out=$(wrk -t2 -c"$conns" -d"$DURATION" --latency "$@")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    [ "$name" = "GET /readyz" ] && ceiling=$rps
-    awk -v name="$name" -v ceiling="$ceiling" '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} /^ +50%/ {p50=$2} /Non-2xx/ {bad=$NF}
-         END {printf "| %-44s | %9s | %6.3f | %8s | %8s | %s |\n", name, rps, rps / ceiling, p50, p99, (bad == "" ? 0 : bad)}' <<<"$out"
-}
-echo "| request | req/s | ÷ readyz | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|---|"
-run "GET /readyz" 64 "$base/readyz"
-run "GET /integrations/mobile-workers (50 of 300)" 64 -H "Authorization: Bearer $key" "$base/api/v1/integrations/mobile-workers"
-run "GET /enrolments?state=pending (office)" 64 -H "Authorization: Bearer $office" "$base/api/v1/enrolments?state=pending"
-run "POST …/mobile-workers/{id}/token" 64 -s "$work/token.lua" "$base/api/v1/integrations/mobile-workers/$enrolment/token"
-run "GET /open311/v2/services.json" 64 "$base/open311/v2/services.json"
-run "GET /open311/v2/requests.json (own, 300)" 64 "$base/open311/v2/requests.json?api_key=$key"
-run "GET /open311/v2/requests.json (public, 300)" 64 "$base/open311/v2/requests.json"
-run "POST /open311/v2/requests.json (16 conns)" 16 -s "$work/open311.lua" "$base/open311/v2/requests.json"
-echo "peak server memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
+ratio_header
+ratio_row "GET /integrations/mobile-workers (50 of 300)" 64 -H "Authorization: Bearer $key" "$base/integrations/mobile-workers"
+ratio_row "GET /enrolments?state=pending (office)" 64 -H "Authorization: Bearer $office" "$base/enrolments?state=pending"
+ratio_row "POST …/mobile-workers/{id}/token" 64 -s "$work/token.lua" "$base/integrations/mobile-workers/$enrolment/token"
+ratio_row "GET /open311/v2/services.json" 64 "$root/open311/v2/services.json"
+ratio_row "GET /open311/v2/requests.json (own, 300)" 64 "$root/open311/v2/requests.json?api_key=$key"
+ratio_row "GET /open311/v2/requests.json (public, 300)" 64 "$root/open311/v2/requests.json"
+ratio_row "POST /open311/v2/requests.json (16 conns)" 16 -s "$work/open311.lua" "$root/open311/v2/requests.json"
+peak_memory
