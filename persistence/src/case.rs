@@ -336,6 +336,7 @@ pub fn page(
             if let Some(before) = before {
                 query = query.filter(cases::id.lt(before.to_owned()));
             }
+            query = planned_per_call!(conn, query);
             rows.extend(query.order(cases::id.desc()).limit(limit).load(conn)?);
         }
     }
@@ -405,6 +406,7 @@ pub fn stat_rows(
             .into_boxed();
         query = within!(query, &reach);
         query = filtered!(query, filter);
+        query = planned_per_call!(conn, query);
         rows.extend(query.load::<StatRow>(conn)?);
     }
     if visible.grids.is_some() {

@@ -188,13 +188,6 @@ impl Instrumentation for SlowQueryLog {
     }
 }
 
-/// Per-connection PostgreSQL setting: plan every statement for its values.
-/// diesel prepares statements, and after five runs PostgreSQL may keep a
-/// generic plan that cannot see how few cases are overdue or how many one
-/// grid holds: it then walks the primary key backwards through every case
-/// (bench/RESULTS.md: the zone's overdue list at 100k cases, 1 s → ms).
-const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
-
 /// Per-connection SQLite settings: WAL lets readers run beside the writer,
 /// busy_timeout makes writers queue instead of failing, and SQLite does not
 /// enforce foreign keys unless asked on every connection.
@@ -213,7 +206,6 @@ impl r2d2::ManageConnection for ConnectionManager {
         match self.url.backend {
             Backend::Postgres => {
                 let mut conn = PgConnection::establish(&self.url.target)?;
-                conn.batch_execute(POSTGRES_SETTINGS)?;
                 conn.set_instrumentation(log);
                 Ok(DbConnection::Postgresql(conn))
             }
@@ -237,12 +229,50 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
+/// SQLite admits one writer at a time, and a writer that finds the file
+/// locked sleeps in its busy handler in growing steps (up to 100 ms each), so
+/// under load a write's latency is set by bad luck: S3's p99 at 16 connections
+/// was 816 ms (bench/RESULTS.md). The writers of this process queue here
+/// instead, and each takes SQLite's lock the moment the previous one lets go.
+/// Re-entrant, so a write inside a write (a claim inside a transaction) does
+/// not wait on itself; one lock for the process, as a server opens one file.
+static SQLITE_WRITER: parking_lot::ReentrantMutex<()> = parking_lot::ReentrantMutex::new(());
+
+/// How long a writer waits in the queue: SQLite's own `busy_timeout`.
+const SQLITE_WRITER_WAIT: Duration = Duration::from_secs(5);
+
+fn sqlite_writer() -> Result<parking_lot::ReentrantMutexGuard<'static, ()>, diesel::result::Error> {
+    SQLITE_WRITER
+        .try_lock_for(SQLITE_WRITER_WAIT)
+        .ok_or_else(|| {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::Unknown,
+                Box::new(String::from(
+                    "database is locked: the queue of writers did not move for 5 s",
+                )),
+            )
+        })
+}
+
+/// Runs the single write `f` outside a transaction; on SQLite it waits its
+/// turn in the queue of writers first.
+pub fn exclusive<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let _turn = match conn {
+        DbConnection::Sqlite(_) => Some(sqlite_writer()?),
+        DbConnection::Postgresql(_) => None,
+    };
+    f(conn)
+}
+
 /// Runs `f` in a transaction meant to write. On SQLite the outermost one
-/// begins `IMMEDIATE`, taking the write lock up front: two deferred
-/// transactions that both read and then write would deadlock, and SQLite
-/// answers one of them "database is locked" at once, without waiting
-/// `busy_timeout`. PostgreSQL, and nested transactions (savepoints), begin as
-/// usual.
+/// waits its turn in the queue of writers and begins `IMMEDIATE`, taking the
+/// write lock up front: two deferred transactions that both read and then
+/// write would deadlock, and SQLite answers one of them "database is locked"
+/// at once, without waiting `busy_timeout`. PostgreSQL, and nested
+/// transactions (savepoints), begin as usual.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -262,6 +292,7 @@ where
     if !outermost_sqlite {
         return conn.transaction(f);
     }
+    let _turn = sqlite_writer()?;
     if let DbConnection::Sqlite(c) = conn {
         AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
     }
@@ -434,5 +465,66 @@ mod tests {
             .unwrap();
         assert_eq!(fk.foreign_keys, 1);
         assert!(path.exists());
+    }
+
+    #[test]
+    fn sqlite_writers_queue_in_the_process_and_none_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(dir.path().join("w.db").to_str().unwrap()).unwrap();
+        let pool = build_pool(
+            &url,
+            &PoolOptions {
+                max_size: 8,
+                checkout_timeout: Duration::from_secs(10),
+                slow_query: Duration::from_secs(10),
+            },
+        )
+        .unwrap();
+        diesel::sql_query("CREATE TABLE counter (n INTEGER NOT NULL)")
+            .execute(&mut *pool.get().unwrap())
+            .unwrap();
+        diesel::sql_query("INSERT INTO counter (n) VALUES (0)")
+            .execute(&mut *pool.get().unwrap())
+            .unwrap();
+        // each write reads, then writes what it read plus one, then writes
+        // once more through `exclusive` inside its own transaction: a lost
+        // update, a refusal or a wait on itself would show in the count
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let pool = pool.clone();
+                std::thread::spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    for _ in 0..25 {
+                        write_transaction(&mut conn, |conn| {
+                            #[derive(QueryableByName)]
+                            struct N {
+                                #[diesel(sql_type = diesel::sql_types::Integer)]
+                                n: i32,
+                            }
+                            let N { n } = diesel::sql_query("SELECT n FROM counter")
+                                .get_result::<N>(conn)?;
+                            diesel::sql_query(format!("UPDATE counter SET n = {}", n + 1))
+                                .execute(conn)?;
+                            exclusive(conn, |conn| {
+                                diesel::sql_query("UPDATE counter SET n = n + 1").execute(conn)
+                            })
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            n: i32,
+        }
+        let N { n } = diesel::sql_query("SELECT n FROM counter")
+            .get_result::<N>(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(n, 8 * 25 * 2);
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::connection::DbConnection;
+use crate::connection::{DbConnection, exclusive};
 use crate::schema::idempotency_keys as keys;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -42,31 +42,35 @@ pub fn find(
 /// Inserts a fresh claim; a concurrent claim of the same key makes this a
 /// unique violation.
 pub fn insert(conn: &mut DbConnection, row: &KeyRow) -> QueryResult<()> {
-    diesel::insert_into(keys::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    exclusive(conn, |conn| {
+        diesel::insert_into(keys::table)
+            .values(row)
+            .execute(conn)
+            .map(drop)
+    })
 }
 
 /// Takes over `previous` (expired, or a claim gone stale) if nobody else did
 /// first; true when taken.
 pub fn take_over(conn: &mut DbConnection, previous: &KeyRow, next: &KeyRow) -> QueryResult<bool> {
-    let n = diesel::update(
-        keys::table
-            .find((&previous.caller_id, &previous.operation, &previous.idem_key))
-            .filter(keys::claim_token.eq(&previous.claim_token)),
-    )
-    .set((
-        keys::fingerprint.eq(&next.fingerprint),
-        keys::claim_token.eq(&next.claim_token),
-        keys::claimed_at.eq(next.claimed_at),
-        keys::completed_at.eq(None::<NaiveDateTime>),
-        keys::response_status.eq(None::<i32>),
-        keys::response_headers.eq(None::<String>),
-        keys::response_body.eq(None::<Vec<u8>>),
-        keys::expires_at.eq(next.expires_at),
-    ))
-    .execute(conn)?;
+    let n = exclusive(conn, |conn| {
+        diesel::update(
+            keys::table
+                .find((&previous.caller_id, &previous.operation, &previous.idem_key))
+                .filter(keys::claim_token.eq(&previous.claim_token)),
+        )
+        .set((
+            keys::fingerprint.eq(&next.fingerprint),
+            keys::claim_token.eq(&next.claim_token),
+            keys::claimed_at.eq(next.claimed_at),
+            keys::completed_at.eq(None::<NaiveDateTime>),
+            keys::response_status.eq(None::<i32>),
+            keys::response_headers.eq(None::<String>),
+            keys::response_body.eq(None::<Vec<u8>>),
+            keys::expires_at.eq(next.expires_at),
+        ))
+        .execute(conn)
+    })?;
     Ok(n == 1)
 }
 
@@ -91,14 +95,16 @@ pub fn complete(conn: &mut DbConnection, row: &KeyRow) -> QueryResult<bool> {
 
 /// Gives an unfinished claim up (the request failed: a retry may run again).
 pub fn release(conn: &mut DbConnection, row: &KeyRow) -> QueryResult<()> {
-    diesel::delete(
-        keys::table
-            .find((&row.caller_id, &row.operation, &row.idem_key))
-            .filter(keys::claim_token.eq(&row.claim_token))
-            .filter(keys::completed_at.is_null()),
-    )
-    .execute(conn)
-    .map(drop)
+    exclusive(conn, |conn| {
+        diesel::delete(
+            keys::table
+                .find((&row.caller_id, &row.operation, &row.idem_key))
+                .filter(keys::claim_token.eq(&row.claim_token))
+                .filter(keys::completed_at.is_null()),
+        )
+        .execute(conn)
+        .map(drop)
+    })
 }
 
 /// Removes keys past their retention; returns how many.

@@ -2,6 +2,28 @@
 //! PostgreSQL, chosen at run time from `DATABASE_URL`. One module per aggregate;
 //! what the two backends cannot share lives in `connection` and `migrations`.
 
+/// Plans a boxed query for the values of each call on PostgreSQL, where data
+/// skew makes one plan wrong for some values: a few overdue among many open
+/// cases, one grid holding most of them, a worker with three tasks beside an
+/// officer with thousands. diesel keeps every query it can in its cache of
+/// prepared statements, and after five runs PostgreSQL may settle on a
+/// generic plan (bench/RESULTS.md: the zone's overdue list walked every case,
+/// 1 s); a literal keeps this one out of the cache, so it is sent unnamed and
+/// planned with its values. Only where skew needs it: planning every
+/// statement cost `GET /me` a fifth. SQLite plans each statement once,
+/// whatever the values, and keeps its cache.
+macro_rules! planned_per_call {
+    ($conn:expr, $query:expr) => {{
+        let query = $query;
+        match $conn {
+            $crate::DbConnection::Postgresql(_) => {
+                query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("TRUE"))
+            }
+            $crate::DbConnection::Sqlite(_) => query,
+        }
+    }};
+}
+
 pub mod access_token;
 pub mod assignment;
 pub mod attachment;
@@ -42,6 +64,6 @@ pub mod webhook;
 
 pub use connection::{
     Backend, DatabaseUrl, DatabaseUrlError, DbConnection, DbPool, PoolError, PoolOptions,
-    PooledConnection, build_pool, build_pool_unchecked, write_transaction,
+    PooledConnection, build_pool, build_pool_unchecked, exclusive, write_transaction,
 };
 pub use diesel::result::Error as QueryError;

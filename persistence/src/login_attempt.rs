@@ -17,10 +17,12 @@ pub struct NewLoginAttempt<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewLoginAttempt<'_>) -> QueryResult<()> {
-    diesel::insert_into(login_attempts::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    crate::connection::exclusive(conn, |conn| {
+        diesel::insert_into(login_attempts::table)
+            .values(row)
+            .execute(conn)
+            .map(drop)
+    })
 }
 
 /// `(attempted_at, succeeded)` for `username` since `since`.

@@ -58,7 +58,7 @@ macro_rules! after {
 macro_rules! page {
     ($conn:expr, $query:expr, $due:expr, $id:expr, $after:expr, $limit:expr) => {
         Ok(rows(
-            after!($query, $due, $id, $after)
+            planned_per_call!($conn, after!($query, $due, $id, $after))
                 .limit($limit)
                 .load($conn)?,
         ))
