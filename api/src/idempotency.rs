@@ -25,6 +25,9 @@ use crate::state::AppState;
 /// An unfinished claim older than this is taken to be abandoned.
 const STALE_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 
+/// How long a refused write's answer waits to give its claim back.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 enum Outcome {
     Claimed(KeyRow),
     Replay(Reply),
@@ -144,12 +147,31 @@ pub async fn claim_keys(
             });
             let res = next.call(req).await;
             if !done.get() {
-                // the write failed or was refused: a retry may run it again
-                let released = state
-                    .run(move |conn| Ok(idempotency::release(conn, &row)?))
-                    .await;
-                if let Err(e) = released {
-                    tracing::warn!(error = %e, "could not release an idempotency key");
+                // the write failed or was refused: a retry may run it again,
+                // so the claim is given back before the answer — unless the
+                // database is too busy to take it at once, when it is given
+                // back after (a claim never given back goes stale after
+                // STALE_AFTER)
+                let soon = std::time::Instant::now() + RELEASE_WAIT;
+                let give_back = {
+                    let row = row.clone();
+                    move |conn: &mut gridwork_persistence::DbConnection| {
+                        Ok(idempotency::release(conn, &row)?)
+                    }
+                };
+                if crate::state::run_until(&state.pool, Some(soon), give_back)
+                    .await
+                    .is_err()
+                {
+                    actix_web::rt::spawn(async move {
+                        let released = crate::state::run_until(&state.pool, None, move |conn| {
+                            Ok(idempotency::release(conn, &row)?)
+                        })
+                        .await;
+                        if let Err(e) = released {
+                            tracing::warn!(error = %e, "could not release an idempotency key");
+                        }
+                    });
                 }
             }
             Ok(res?.map_into_boxed_body())

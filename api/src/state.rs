@@ -204,22 +204,102 @@ impl AppState {
     }
 }
 
+tokio::task_local! {
+    /// When the request being served must have had its last connection.
+    static CHECKOUT_DEADLINE: std::time::Instant;
+}
+
+/// Bounds the wait for connections by the pool's checkout timeout per
+/// request, not per checkout: a request takes several (its caller, its
+/// scope, its command), and with the pool exhausted each would wait the
+/// whole timeout (the pool drill saw 6 s for 2 s). Wraps the app.
+pub async fn checkout_deadline(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let timeout = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .map(|state| state.pool.connection_timeout());
+    match timeout {
+        Some(timeout) => {
+            CHECKOUT_DEADLINE
+                .scope(std::time::Instant::now() + timeout, next.call(req))
+                .await
+        }
+        None => next.call(req).await,
+    }
+}
+
 /// Runs `f` with a connection of `pool` on a blocking thread (diesel is
 /// synchronous; actix workers must never wait on it). Commands open their own
 /// transaction; a single read needs none. The caller's span goes along, so
-/// what `f` logs — a slow query, say — names its request.
+/// what `f` logs — a slow query, say — names its request. Within a request
+/// the wait for a connection ends at the request's checkout deadline.
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    run_until(pool, CHECKOUT_DEADLINE.try_with(|d| *d).ok(), f).await
+}
+
+/// A blocking job not yet started, started, or given up by its request.
+const PENDING: u8 = 0;
+const STARTED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// [`run`] with a deadline of its own (`None`: the pool's whole timeout).
+pub async fn run_until<T, F>(
+    pool: &DbPool,
+    deadline: Option<std::time::Instant>,
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU8, Ordering};
     let pool = pool.clone();
     let span = tracing::Span::current();
+    let phase = Arc::new(AtomicU8::new(PENDING));
+    let job_phase = phase.clone();
     let job = move || {
+        // a request that gave up waiting was answered 503: its write must not
+        // run after all
+        if job_phase
+            .compare_exchange(PENDING, STARTED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return Err(AppError::Unavailable("the request gave up waiting".into()));
+        }
         let _entered = span.enter();
-        f(&mut *pool.get()?)
+        let mut conn = match deadline {
+            Some(d) => pool.get_timeout(d.saturating_duration_since(std::time::Instant::now()))?,
+            None => pool.get()?,
+        };
+        f(&mut conn)
     };
-    Ok(actix_web::web::block(job).await??)
+    let handle = actix_web::web::block(job);
+    let Some(deadline) = deadline else {
+        return Ok(handle.await??);
+    };
+    // the blocking threads may all be taken by slow statements: the wait for
+    // one is bounded by the deadline too
+    let mut handle = std::pin::pin!(handle);
+    let at = tokio::time::Instant::from_std(deadline);
+    match tokio::time::timeout_at(at, &mut handle).await {
+        Ok(done) => Ok(done??),
+        Err(_)
+            if phase
+                .compare_exchange(PENDING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok() =>
+        {
+            Err(AppError::Unavailable("timed out waiting for a blocking thread".into()).into())
+        }
+        // it started in time: its outcome is the answer
+        Err(_) => Ok(handle.await??),
+    }
 }
 
 #[cfg(test)]

@@ -156,19 +156,31 @@ impl ConnectionManager {
     }
 }
 
-/// Logs every statement that takes longer than `threshold`, as a warning in
-/// the current span: run inside a request's span, the line names its request.
-/// Only the SQL is logged, never the bound values (they may be personal data).
-struct SlowQueryLog {
+/// Watches a connection's statements: logs every one that takes longer than
+/// `threshold`, as a warning in the current span (run inside a request's
+/// span, the line names its request; only the SQL, never the bound values,
+/// which may be personal data), and notes when the server was lost, so the
+/// pool drops the connection instead of lending it out dead: after a
+/// PostgreSQL restart every pooled connection is closed, and diesel only
+/// counts a connection broken for an unfinished transaction.
+struct Watch {
     threshold: Duration,
     started: Option<Instant>,
+    lost: bool,
 }
 
-impl Instrumentation for SlowQueryLog {
+impl Instrumentation for Watch {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
             InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
             InstrumentationEvent::FinishQuery { query, error, .. } => {
+                if let Some(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection,
+                    _,
+                )) = error
+                {
+                    self.lost = true;
+                }
                 let Some(elapsed) = self.started.take().map(|t| t.elapsed()) else {
                     return;
                 };
@@ -188,6 +200,15 @@ impl Instrumentation for SlowQueryLog {
     }
 }
 
+/// Whether the server of `conn` was lost (see [`Watch`]).
+fn lost(conn: &mut DbConnection) -> bool {
+    let watch = match conn {
+        DbConnection::Postgresql(c) => c.instrumentation().downcast_ref::<Watch>(),
+        DbConnection::Sqlite(c) => c.instrumentation().downcast_ref::<Watch>(),
+    };
+    watch.is_some_and(|w| w.lost)
+}
+
 /// Per-connection SQLite settings: WAL lets readers run beside the writer,
 /// busy_timeout makes writers queue instead of failing, and SQLite does not
 /// enforce foreign keys unless asked on every connection.
@@ -199,9 +220,10 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
-        let log = SlowQueryLog {
+        let log = Watch {
             threshold: self.slow_query,
             started: None,
+            lost: false,
         };
         match self.url.backend {
             Backend::Postgres => {
@@ -225,7 +247,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     /// A connection whose server went away, or whose transaction was left
     /// broken, is dropped when it returns to the pool.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+        conn.is_broken() || lost(conn)
     }
 }
 
@@ -501,8 +523,8 @@ mod tests {
                                 #[diesel(sql_type = diesel::sql_types::Integer)]
                                 n: i32,
                             }
-                            let N { n } = diesel::sql_query("SELECT n FROM counter")
-                                .get_result::<N>(conn)?;
+                            let N { n } =
+                                diesel::sql_query("SELECT n FROM counter").get_result::<N>(conn)?;
                             diesel::sql_query(format!("UPDATE counter SET n = {}", n + 1))
                                 .execute(conn)?;
                             exclusive(conn, |conn| {
