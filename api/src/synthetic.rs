@@ -793,6 +793,8 @@ pub fn load(
     let started = Instant::now();
     let written = cases(conn, &mut g, &size, &mut r, &categories, progress)?;
     let cases_seconds = started.elapsed().as_secs_f64();
+    progress("gathering the planner's statistics (ANALYZE)");
+    bulk::analyze(conn)?;
     let personas = personas(&r, size.cases);
     Ok(Report {
         grids: r.grids.len(),

@@ -58,3 +58,11 @@ pub fn link_enterprise_grids(
 
 bulk!(case_departments, case_departments::table, CaseDepartmentRow);
 bulk!(timeline, case_timeline::table, TimelineRow);
+
+/// Gathers the planner's statistics after a bulk load, as both databases
+/// advise: until then PostgreSQL plans the loaded tables blind (autovacuum
+/// gets to them minutes later), and SQLite has none at all.
+pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("ANALYZE")
+}

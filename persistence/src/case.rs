@@ -191,19 +191,33 @@ macro_rules! within {
             Reach::Reporter(user) => query.filter(cases::reporter_id.eq(user.clone())),
             Reach::Department(code) => query.filter(cases::id.eq_any(dispatched_to!(code))),
             Reach::Enterprises(ids) => query.filter(cases::enterprise_id.eq_any(ids.clone())),
-            Reach::Any(visible) => query.filter(
-                cases::grid_id
-                    .eq_any(visible.grids.clone().unwrap_or_default())
-                    .or(cases::reporter_id
-                        .eq(visible.reporter.clone().unwrap_or_else(|| UserId::from("")))
-                        .assume_not_null())
-                    .or(cases::id.eq_any(dispatched_to!(
-                        visible.department.clone().unwrap_or_default()
-                    )))
-                    .or(cases::enterprise_id
-                        .eq_any(visible.enterprises.clone())
-                        .assume_not_null()),
-            ),
+            // only the branches the caller has: each one more costs PostgreSQL
+            // planning time on every call (1.4 ms for all four, 0.1 for two)
+            Reach::Any(visible) => {
+                let mut any = Box::new(
+                    cases::grid_id
+                        .eq_any(visible.grids.clone().unwrap_or_default())
+                        .nullable(),
+                )
+                    as Box<
+                        dyn BoxableExpression<
+                                _,
+                                _,
+                                SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+                            >,
+                    >;
+                if let Some(reporter) = &visible.reporter {
+                    any = Box::new(any.or(cases::reporter_id.eq(reporter.clone())));
+                }
+                if let Some(code) = &visible.department {
+                    any = Box::new(any.or(cases::id.eq_any(dispatched_to!(code)).nullable()));
+                }
+                if !visible.enterprises.is_empty() {
+                    any =
+                        Box::new(any.or(cases::enterprise_id.eq_any(visible.enterprises.clone())));
+                }
+                query.filter(any)
+            }
         }
     }};
 }
