@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,6 +187,39 @@ def report(grid, tag):
     """A worker's report, its description tagged so it can be found again."""
     return {"category": "safety_hazard.flooding", "severity": "general", "source": "grid_worker",
             "description": f"车间屋顶漏雨 {tag}", "grid_id": grid}
+
+
+class Demo:
+    """A started server on a fresh database (`sqlite` or `postgres`) holding
+    the demo zone, with the token and grid of its grid worker."""
+
+    def __init__(self, backend, **settings):
+        self.backend, work = backend, scratch()
+        self.url = fresh_pg("gridwork_drill") if backend == "postgres" else str(Path(work) / "drill.db")
+        self.server = Server(self.url, work, **settings)
+        self.accounts = self.server.seed_demo()
+        self.server.start()
+        self.token = self.server.login("zhangyc", self.accounts["zhangyc"])
+        self.grid = first_grid(self.server, self.token)
+
+    def report(self, tag, key=None, server=None):
+        """POSTs a tagged report with an Idempotency-Key (a fresh one unless
+        given), to this server or another on the same database."""
+        return call("POST", (server or self.server).api("/cases"), report(self.grid, tag), self.token,
+                    {"Idempotency-Key": key or new_key()})
+
+    def query(self, sql):
+        """Rows of `sql` on the database, as lists of strings."""
+        if self.backend == "postgres":
+            return psql(self.url.split("?")[0], sql)
+        import sqlite3
+        with sqlite3.connect(self.url) as db:
+            return [[str(c) for c in row] for row in db.execute(sql)]
+
+    def stored(self, prefix):
+        """How many times each tag starting with `prefix` is stored."""
+        rows = self.query(f"SELECT description FROM cases WHERE description LIKE '%{prefix}%'")
+        return Counter(row[0].split()[-1] for row in rows)
 
 
 def new_key():

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import Counter
 
-from drill import Server, Verdict, call, fresh_pg, first_grid, new_key, pg_ctl, pg_ready, psql, report, scratch
+from drill import Demo, Verdict, call, pg_ctl, pg_ready
 
 CHECKOUT_TIMEOUT = 3
 OUTAGE = 6
@@ -27,12 +27,8 @@ OUTAGE = 6
 
 def main():
     v = Verdict("PostgreSQL restarted under load")
-    url = fresh_pg("gridwork_drill")
-    server = Server(url, scratch(), GRIDWORK_DB_TIMEOUT_SECS=CHECKOUT_TIMEOUT, GRIDWORK_DB_POOL_SIZE=8)
-    accounts = server.seed_demo()
-    server.start()
-    token = server.login("zhangyc", accounts["zhangyc"])
-    grid = first_grid(server, token)
+    demo = Demo("postgres", GRIDWORK_DB_TIMEOUT_SECS=CHECKOUT_TIMEOUT, GRIDWORK_DB_POOL_SIZE=8)
+    server, token = demo.server, demo.token
 
     posts, reads = [], []  # (finished at, tag or path, reply)
     stop = threading.Event()
@@ -42,8 +38,7 @@ def main():
         while not stop.is_set():
             tag = f"drill-{n}-{i}"
             i += 1
-            r = call("POST", server.api("/cases"), report(grid, tag), token, {"Idempotency-Key": new_key()})
-            posts.append((time.monotonic(), tag, r))
+            posts.append((time.monotonic(), tag, demo.report(tag)))
 
     def reader():
         while not stop.is_set():
@@ -91,8 +86,7 @@ def main():
     v.figure("served again", f"{recovery:.1f} s after PostgreSQL was back")
     v.check(recovery < 30 - 5, "recovered within 30 s, and stayed up to the end")
 
-    stored = Counter(row[0].split()[-1] for row in psql(
-        url.split("?")[0], "SELECT description FROM cases WHERE description LIKE '%drill-%'"))
+    stored = demo.stored("drill-")
     ok_tags = {tag for _, tag, r in posts if 200 <= r.status < 300}
     refused_tags = {tag for _, tag, r in posts if r.status >= 500}
     v.figure("reports", f"{len(ok_tags)} accepted, {len(refused_tags)} refused, {sum(stored.values())} stored")

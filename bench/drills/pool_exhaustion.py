@@ -18,9 +18,8 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-from drill import Server, Verdict, call, fresh_pg, first_grid, new_key, report, scratch
+from drill import Demo, Verdict, call
 
 HOLD = 6
 CHECKOUT_TIMEOUT = 2
@@ -52,13 +51,8 @@ def hold_lock(backend, url, ready, release):
 
 def drill(backend):
     v = Verdict(f"pool exhaustion ({backend})")
-    work = scratch()
-    url = fresh_pg("gridwork_drill") if backend == "postgres" else str(Path(work) / "drill.db")
-    server = Server(url, work, GRIDWORK_DB_POOL_SIZE=2, GRIDWORK_DB_TIMEOUT_SECS=CHECKOUT_TIMEOUT)
-    accounts = server.seed_demo()
-    server.start()
-    token = server.login("zhangyc", accounts["zhangyc"])
-    grid = first_grid(server, token)
+    demo = Demo(backend, GRIDWORK_DB_POOL_SIZE=2, GRIDWORK_DB_TIMEOUT_SECS=CHECKOUT_TIMEOUT)
+    server, token, url = demo.server, demo.token, demo.url
 
     ready, release = threading.Event(), threading.Event()
     locker = threading.Thread(target=hold_lock, args=(backend, url, ready, release))
@@ -68,7 +62,7 @@ def drill(backend):
 
     def slow(n):
         if n % 2:
-            r = call("POST", server.api("/cases"), report(grid, f"pool-{n}"), token, {"Idempotency-Key": new_key()})
+            r = demo.report(f"pool-{n}")
         else:
             r = call("GET", server.api("/cases?limit=5"), token=token)
         replies.append(r)

@@ -17,7 +17,7 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
-from drill import Server, Verdict, call, fresh_pg, first_grid, new_key, psql, report, scratch
+from drill import Demo, Server, Verdict, new_key
 
 KEYS = int(os.environ.get("DRILL_STORM_KEYS", "1000"))
 COPIES = 3
@@ -25,14 +25,9 @@ COPIES = 3
 
 def main():
     v = Verdict(f"retry storm ({KEYS} reports x {COPIES}, two instances)")
-    work = scratch()
-    url = fresh_pg("gridwork_drill")
-    first = Server(url, work)
-    accounts = first.seed_demo()
-    first.start()
-    second = Server(url, work).start()
-    token = first.login("zhangyc", accounts["zhangyc"])
-    grid = first_grid(first, token)
+    demo = Demo("postgres")
+    first = demo.server
+    second = Server(demo.url, first.work).start()
     jobs = [(f"storm-{n}", new_key()) for n in range(KEYS)]
     answers = defaultdict(list)  # tag -> case ids
     seen = Counter()
@@ -41,8 +36,7 @@ def main():
         tag, key = job
         deadline = time.monotonic() + 30
         while True:
-            server = random.choice((first, second))
-            r = call("POST", server.api("/cases"), report(grid, tag), token, {"Idempotency-Key": key})
+            r = demo.report(tag, key, random.choice((first, second)))
             replayed = r.headers.get("idempotent-replayed") == "true"
             seen[f"{r.status}{' replayed' if replayed else ''}"] += 1
             if r.status == 409 and time.monotonic() < deadline:
@@ -64,8 +58,7 @@ def main():
     same = all(len(set(ids)) == 1 and len(ids) == COPIES and not ids[0].startswith("status")
                for ids in answers.values())
     v.check(len(answers) == KEYS and same, "the copies of each report all got the same case")
-    stored = Counter(row[0].split()[-1] for row in psql(
-        url.split("?")[0], "SELECT description FROM cases WHERE description LIKE '%storm-%'"))
+    stored = demo.stored("storm-")
     v.figure("cases stored", sum(stored.values()))
     v.check(sum(stored.values()) == KEYS and set(stored.values()) == {1}, f"exactly {KEYS} cases, one per report")
     return v.done()

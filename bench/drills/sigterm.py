@@ -19,30 +19,16 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-from drill import Server, Verdict, call, fresh_pg, first_grid, new_key, psql, report, scratch
+from drill import Demo, Verdict, call
 
 GRACE = 10
 
 
-def stored(backend, url, sql):
-    if backend == "postgres":
-        return psql(url.split("?")[0], sql)
-    import sqlite3
-    with sqlite3.connect(url) as db:
-        return [[str(c) for c in row] for row in db.execute(sql)]
-
-
 def drill(backend):
     v = Verdict(f"SIGTERM under load ({backend})")
-    work = scratch()
-    url = fresh_pg("gridwork_drill") if backend == "postgres" else str(Path(work) / "drill.db")
-    server = Server(url, work)
-    accounts = server.seed_demo()
-    server.start()
-    token = server.login("zhangyc", accounts["zhangyc"])
-    grid = first_grid(server, token)
+    demo = Demo(backend)
+    server, token = demo.server, demo.token
 
     posts, reads = [], []
     stop = threading.Event()
@@ -52,7 +38,7 @@ def drill(backend):
         while not stop.is_set():
             tag = f"drill-{n}-{i}"
             i += 1
-            r = call("POST", server.api("/cases"), report(grid, tag), token, {"Idempotency-Key": new_key()})
+            r = demo.report(tag)
             posts.append((tag, r))
             reads.append(call("GET", server.api("/cases?limit=20"), token=token))
             if r.status == 0 and "Refused" in (r.error or ""):
@@ -95,13 +81,12 @@ def drill(backend):
             "every request taken was answered 2xx; the rest were refused or reset unread (no 5xx)")
     v.check(outcome["refused"] > 0, "new connections were refused after the signal")
 
-    found = Counter(row[0].split()[-1] for row in stored(
-        backend, url, "SELECT description FROM cases WHERE description LIKE '%drill-%'"))
+    found = demo.stored("drill-")
     accepted = {tag for tag, r in posts if 200 <= r.status < 300}
     v.figure("reports", f"{len(accepted)} accepted, {sum(found.values())} stored")
     v.check(all(found[t] == 1 for t in accepted) and set(found) <= accepted,
             "every accepted report is stored once, and nothing else")
-    open_claims = stored(backend, url, "SELECT count(*) FROM idempotency_keys WHERE completed_at IS NULL")[0][0]
+    open_claims = demo.query("SELECT count(*) FROM idempotency_keys WHERE completed_at IS NULL")[0][0]
     v.check(open_claims == "0", f"no unfinished Idempotency-Key claim ({open_claims})")
     return v.done()
 
