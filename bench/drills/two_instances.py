@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Two instances on one PostgreSQL: the sweeper and webhooks act once.
+"""Two instances on one PostgreSQL: they start together, and the sweeper and
+webhooks act once.
 
-Both instances sweep every second and poll for webhooks every 100 ms. An
+First two instances start at the same moment on an empty database: both
+must come up (they take turns migrating it). Then both instances sweep every second and poll for webhooks every 100 ms. An
 integrator subscribes a receiver on loopback to its cases' events and
 reports 30 cases through Open311; their acceptance deadlines are then moved
 into the past. Passes when each case was escalated exactly once (one
@@ -45,9 +47,25 @@ def wait_for(what, timeout=30):
     return False
 
 
+def start_together(v, work):
+    """Two instances started at once on an empty database both serve."""
+    url = fresh_pg("gridwork_drill_race")
+    pair = [Server(url, work) for _ in range(2)]
+    starting = [threading.Thread(target=s.start) for s in pair]
+    for t in starting:
+        t.start()
+    for t in starting:
+        t.join()
+    ready = [call("GET", s.root + "/readyz").status for s in pair]
+    for s in pair:
+        s.stop()
+    v.check(ready == [200, 200], f"two instances started at once on an empty database both serve ({ready})")
+
+
 def main():
-    v = Verdict("two instances: the sweeper and webhooks act once")
+    v = Verdict("two instances: they start together, the sweeper and webhooks act once")
     work = scratch()
+    start_together(v, work)
     url = fresh_pg("gridwork_drill")
     db = url.split("?")[0]
     settings = dict(GRIDWORK_SWEEP_INTERVAL_SECS=1, GRIDWORK_WEBHOOK_POLL_MS=100,
