@@ -9,7 +9,7 @@ use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{GridId, IntegratorKeyId, Permission, Roles, Scope, UserId};
-use gridwork_persistence::{time, user};
+use gridwork_persistence::{DbConnection, time, user};
 
 use crate::app::caller::Rider;
 use crate::app::integrators::{self, Integrator};
@@ -80,56 +80,80 @@ fn presented(
 
 /// The authenticated account: a valid access token of an enabled account
 /// whose token version still matches, or a working personal access token
-/// of an enabled account, with the roles the token may use today.
-fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
+/// of an enabled account, with the roles the token may use today — handed
+/// to `then` on the same connection and blocking thread, so that an
+/// extractor needing more (the caller's scope) takes one trip, not two.
+fn authenticate<T, F>(req: &HttpRequest, then: F) -> LocalBoxFuture<'static, Result<T, ApiError>>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, Caller) -> Result<Result<T, ApiError>, AppError> + Send + 'static,
+{
     let state = state(req);
     let operation = (req.method().clone(), req.match_pattern());
     let credential = presented(req, &state);
     Box::pin(async move {
         let state = state?;
         let (token, credential) = credential?;
-        let caller = match credential {
-            Credential::Access(claims) => {
-                let user_id = UserId::from(claims.sub.as_str());
-                let key = claims.rdr.clone().map(IntegratorKeyId::from);
-                let now = time::now();
-                let (row, rider) = state
-                    .run(move |conn| {
-                        let rider = key
-                            .map(|key| integrators::rider(conn, &key, now))
-                            .transpose()?;
-                        Ok((user::find(conn, &user_id)?, rider))
-                    })
-                    .await?;
-                let row = row
-                    .filter(|u| !u.disabled && u.token_version == claims.tv)
-                    .ok_or(TokenError::Invalid)?;
-                let roles = Roles::parse_stored(&row.roles).map_err(|e| {
-                    AppError::Internal(format!("user {} has bad roles: {e}", row.id))
-                })?;
-                if let Some(rider) = &rider {
-                    rider_may(&operation, rider)?;
+        let now = time::now();
+        // the outer error is the database's, the inner one the caller's
+        let answer = state.run(move |conn| {
+            let caller = match credential {
+                Credential::Access(claims) => {
+                    let user_id = UserId::from(claims.sub.as_str());
+                    let rider = claims
+                        .rdr
+                        .map(|key| integrators::rider(conn, &IntegratorKeyId::from(key), now))
+                        .transpose()?;
+                    let Some(row) = user::find(conn, &user_id)?
+                        .filter(|u| !u.disabled && u.token_version == claims.tv)
+                    else {
+                        return Ok(Err(TokenError::Invalid.into()));
+                    };
+                    let roles = Roles::parse_stored(&row.roles).map_err(|e| {
+                        AppError::Internal(format!("user {} has bad roles: {e}", row.id))
+                    })?;
+                    if let Some(rider) = &rider
+                        && let Err(refused) = rider_may(&operation, rider)
+                    {
+                        return Ok(Err(refused));
+                    }
+                    Caller {
+                        roles,
+                        user: Some(row),
+                        token: None,
+                        rider,
+                    }
                 }
-                Caller {
-                    roles,
-                    user: Some(row),
-                    token: None,
-                    rider,
-                }
+                Credential::Integrator(_) => return Ok(Err(integrator_key_here())),
+                Credential::Personal(id) => access_tokens::authenticate(conn, &id, &token, now)?,
+            };
+            if let Some(user) = &caller.user {
+                tracing::Span::current().record("user_id", user.id.as_str());
             }
-            Credential::Integrator(_) => return Err(integrator_key_here()),
-            Credential::Personal(id) => {
-                let now = time::now();
-                state
-                    .run(move |conn| access_tokens::authenticate(conn, &id, &token, now))
-                    .await?
-            }
-        };
-        if let Some(user) = &caller.user {
-            tracing::Span::current().record("user_id", user.id.as_str());
-        }
-        Ok(caller)
+            then(conn, caller)
+        });
+        answer.await?
     })
+}
+
+/// The caller, unless an administrator set its password and it has not yet
+/// chosen its own: then every operation but `/me` and `/me/password`
+/// answers 403 `password_change_required`.
+fn own_password(caller: Caller) -> Result<Caller, ApiError> {
+    if caller
+        .user
+        .as_ref()
+        .is_some_and(|u| u.password_change_required)
+    {
+        return Err(AppError::Refused {
+            code: ErrorCode::PasswordChangeRequired,
+            detail: "An administrator set this account's password: choose your own \
+                     with `POST /api/v1/me/password` first."
+                .into(),
+        }
+        .into());
+    }
+    Ok(caller)
 }
 
 /// What a rider token may call: report a case, upload its photos, and —
@@ -200,32 +224,14 @@ impl FromRequest for Integrator {
     }
 }
 
-/// The authenticated account, once it chose its own password: until then
-/// (an admin created or reset it) every operation but `/me` and
-/// `/me/password` answers 403 `password_change_required`.
+/// The authenticated account, once it chose its own password (see
+/// [`own_password`]).
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = authenticate(req);
-        Box::pin(async move {
-            let caller = caller.await?;
-            if caller
-                .user
-                .as_ref()
-                .is_some_and(|u| u.password_change_required)
-            {
-                return Err(AppError::Refused {
-                    code: ErrorCode::PasswordChangeRequired,
-                    detail: "An administrator set this account's password: choose your own \
-                             with `POST /api/v1/me/password` first."
-                        .into(),
-                }
-                .into());
-            }
-            Ok(caller)
-        })
+        authenticate(req, |_, caller| Ok(own_password(caller)))
     }
 }
 
@@ -238,33 +244,31 @@ impl FromRequest for Account {
     type Future = LocalBoxFuture<'static, Result<Account, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = authenticate(req);
-        Box::pin(async move { Ok(Account(caller.await?)) })
+        authenticate(req, |_, caller| Ok(Ok(Account(caller))))
     }
 }
 
 /// The caller with the grids they may see: the zone, or their active
-/// assignments' grids and everything below them.
+/// assignments' grids and everything below them, read afresh.
 impl FromRequest for Scoped {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Scoped, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let caller = Caller::from_request(req, payload);
-        let state = state(req);
-        Box::pin(async move { scope_of(state?, caller.await?).await })
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authenticate(req, |conn, caller| {
+            let caller = match own_password(caller) {
+                Ok(caller) => caller,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            if caller.has(Permission::ZoneWide) {
+                return Ok(Ok(Scoped {
+                    caller,
+                    scope: Scope::Zone,
+                }));
+            }
+            Ok(Ok(Scoped::of(conn, caller)?))
+        })
     }
-}
-
-/// The grids `caller` may see, read afresh.
-async fn scope_of(state: web::Data<AppState>, caller: Caller) -> Result<Scoped, ApiError> {
-    if caller.has(Permission::ZoneWide) {
-        return Ok(Scoped {
-            caller,
-            scope: Scope::Zone,
-        });
-    }
-    state.run(move |conn| Scoped::of(conn, caller)).await
 }
 
 /// Who may see a print view: the bearer of a token, or — with `link`, a
