@@ -152,22 +152,21 @@ pub async fn claim_keys(
                 // database is too busy to take it at once, when it is given
                 // back after (a claim never given back goes stale after
                 // STALE_AFTER)
-                let soon = std::time::Instant::now() + RELEASE_WAIT;
                 let give_back = {
                     let row = row.clone();
                     move |conn: &mut gridwork_persistence::DbConnection| {
                         Ok(idempotency::release(conn, &row)?)
                     }
                 };
-                if crate::state::run_until(&state.pool, Some(soon), give_back)
-                    .await
-                    .is_err()
-                {
+                let (_, given) =
+                    crate::state::run_waiting(&state.pool, Some(RELEASE_WAIT), give_back).await;
+                if given.is_err() {
                     actix_web::rt::spawn(async move {
-                        let released = crate::state::run_until(&state.pool, None, move |conn| {
-                            Ok(idempotency::release(conn, &row)?)
-                        })
-                        .await;
+                        let (_, released) =
+                            crate::state::run_waiting(&state.pool, None, move |conn| {
+                                Ok(idempotency::release(conn, &row)?)
+                            })
+                            .await;
                         if let Err(e) = released {
                             tracing::warn!(error = %e, "could not release an idempotency key");
                         }

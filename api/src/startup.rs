@@ -290,7 +290,7 @@ impl Application {
                 )
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::claim_keys))
-                .wrap(from_fn(crate::state::checkout_deadline))
+                .wrap(from_fn(crate::state::checkout_budget))
                 .wrap(from_fn(literal_paths))
                 .wrap(from_fn(ratelimit::limit))
                 .wrap(from_fn(error::render_problems))

@@ -205,15 +205,17 @@ impl AppState {
 }
 
 tokio::task_local! {
-    /// When the request being served must have had its last connection.
-    static CHECKOUT_DEADLINE: std::time::Instant;
+    /// How much longer the request being served may wait for connections.
+    static CHECKOUT_BUDGET: std::cell::Cell<std::time::Duration>;
 }
 
 /// Bounds the wait for connections by the pool's checkout timeout per
-/// request, not per checkout: a request takes several (its caller, its
+/// request, not per checkout: a request takes several (its caller and
 /// scope, its command), and with the pool exhausted each would wait the
-/// whole timeout (the pool drill saw 6 s for 2 s). Wraps the app.
-pub async fn checkout_deadline(
+/// whole timeout (the pool drill saw 6 s for 2 s). Only waiting counts:
+/// reading a slow upload or storing a photo does not use the budget up.
+/// Wraps the app.
+pub async fn checkout_budget(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
@@ -222,8 +224,8 @@ pub async fn checkout_deadline(
         .map(|state| state.pool.connection_timeout());
     match timeout {
         Some(timeout) => {
-            CHECKOUT_DEADLINE
-                .scope(std::time::Instant::now() + timeout, next.call(req))
+            CHECKOUT_BUDGET
+                .scope(std::cell::Cell::new(timeout), next.call(req))
                 .await
         }
         None => next.call(req).await,
@@ -234,13 +236,17 @@ pub async fn checkout_deadline(
 /// synchronous; actix workers must never wait on it). Commands open their own
 /// transaction; a single read needs none. The caller's span goes along, so
 /// what `f` logs — a slow query, say — names its request. Within a request
-/// the wait for a connection ends at the request's checkout deadline.
+/// it waits for a connection no longer than what is left of the request's
+/// budget.
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
-    run_until(pool, CHECKOUT_DEADLINE.try_with(|d| *d).ok(), f).await
+    let budget = CHECKOUT_BUDGET.try_with(std::cell::Cell::get).ok();
+    let (waited, result) = run_waiting(pool, budget, f).await;
+    let _ = CHECKOUT_BUDGET.try_with(|b| b.set(b.get().saturating_sub(waited)));
+    result
 }
 
 /// A blocking job not yet started, started, or given up by its request.
@@ -248,20 +254,25 @@ const PENDING: u8 = 0;
 const STARTED: u8 = 1;
 const ABANDONED: u8 = 2;
 
-/// [`run`] with a deadline of its own (`None`: the pool's whole timeout).
-pub async fn run_until<T, F>(
+/// [`run`] waiting at most `wait` for a blocking thread and a connection
+/// together (`None`: the pool's whole timeout, for the connection alone);
+/// also answers how long it waited.
+pub async fn run_waiting<T, F>(
     pool: &DbPool,
-    deadline: Option<std::time::Instant>,
+    wait: Option<std::time::Duration>,
     f: F,
-) -> Result<T, ApiError>
+) -> (std::time::Duration, Result<T, ApiError>)
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU8, Ordering};
+    use std::time::Instant;
     let pool = pool.clone();
     let span = tracing::Span::current();
+    let queued = Instant::now();
+    let deadline = wait.map(|w| queued + w);
     let phase = Arc::new(AtomicU8::new(PENDING));
     let job_phase = phase.clone();
     let job = move || {
@@ -271,34 +282,45 @@ where
             .compare_exchange(PENDING, STARTED, Ordering::AcqRel, Ordering::Acquire)
             .is_err()
         {
-            return Err(AppError::Unavailable("the request gave up waiting".into()));
+            return (
+                queued.elapsed(),
+                Err(AppError::Unavailable("the request gave up waiting".into())),
+            );
         }
         let _entered = span.enter();
-        let mut conn = match deadline {
-            Some(d) => pool.get_timeout(d.saturating_duration_since(std::time::Instant::now()))?,
-            None => pool.get()?,
+        let conn = match deadline {
+            Some(d) => pool.get_timeout(d.saturating_duration_since(Instant::now())),
+            None => pool.get(),
         };
-        f(&mut conn)
+        let waited = queued.elapsed();
+        match conn {
+            Ok(mut conn) => (waited, f(&mut conn)),
+            Err(e) => (waited, Err(e.into())),
+        }
+    };
+    let answer = |done: Result<(std::time::Duration, Result<T, AppError>), _>| match done {
+        Ok((waited, result)) => (waited, result.map_err(ApiError::from)),
+        Err(e) => (queued.elapsed(), Err(ApiError::from(e))),
     };
     let handle = actix_web::web::block(job);
     let Some(deadline) = deadline else {
-        return Ok(handle.await??);
+        return answer(handle.await);
     };
     // the blocking threads may all be taken by slow statements: the wait for
-    // one is bounded by the deadline too
+    // one is bounded too
     let mut handle = std::pin::pin!(handle);
-    let at = tokio::time::Instant::from_std(deadline);
-    match tokio::time::timeout_at(at, &mut handle).await {
-        Ok(done) => Ok(done??),
+    match tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), &mut handle).await {
+        Ok(done) => answer(done),
         Err(_)
             if phase
                 .compare_exchange(PENDING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok() =>
         {
-            Err(AppError::Unavailable("timed out waiting for a blocking thread".into()).into())
+            let refused = AppError::Unavailable("timed out waiting for a blocking thread".into());
+            (queued.elapsed(), Err(refused.into()))
         }
         // it started in time: its outcome is the answer
-        Err(_) => Ok(handle.await??),
+        Err(_) => answer(handle.await),
     }
 }
 
