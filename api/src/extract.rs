@@ -94,6 +94,9 @@ where
     Box::pin(async move {
         let state = state?;
         let (token, credential) = credential?;
+        if let Credential::Integrator(_) = credential {
+            return Err(integrator_key_here());
+        }
         let now = time::now();
         // the outer error is the database's, the inner one the caller's
         let answer = state.run(move |conn| {
@@ -124,7 +127,7 @@ where
                         rider,
                     }
                 }
-                Credential::Integrator(_) => return Ok(Err(integrator_key_here())),
+                Credential::Integrator(_) => return Ok(Err(integrator_key_here())), // refused above
                 Credential::Personal(id) => access_tokens::authenticate(conn, &id, &token, now)?,
             };
             if let Some(user) = &caller.user {

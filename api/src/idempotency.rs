@@ -152,22 +152,17 @@ pub async fn claim_keys(
                 // database is too busy to take it at once, when it is given
                 // back after (a claim never given back goes stale after
                 // STALE_AFTER)
-                let give_back = {
-                    let row = row.clone();
-                    move |conn: &mut gridwork_persistence::DbConnection| {
-                        Ok(idempotency::release(conn, &row)?)
-                    }
-                };
-                let (_, given) =
-                    crate::state::run_waiting(&state.pool, Some(RELEASE_WAIT), give_back).await;
+                let (_, given) = crate::state::run_waiting(
+                    &state.pool,
+                    Some(RELEASE_WAIT),
+                    give_back(row.clone()),
+                )
+                .await;
                 if given.is_err() {
                     actix_web::rt::spawn(async move {
-                        let (_, released) =
-                            crate::state::run_waiting(&state.pool, None, move |conn| {
-                                Ok(idempotency::release(conn, &row)?)
-                            })
-                            .await;
-                        if let Err(e) = released {
+                        let (_, given) =
+                            crate::state::run_waiting(&state.pool, None, give_back(row)).await;
+                        if let Err(e) = given {
                             tracing::warn!(error = %e, "could not release an idempotency key");
                         }
                     });
@@ -198,4 +193,11 @@ pub async fn claim_keys(
             "A request with this Idempotency-Key is still running; retry after it completes.",
         )))),
     }
+}
+
+/// Gives the unfinished claim `row` back, so a retry may run again.
+fn give_back(
+    row: KeyRow,
+) -> impl FnOnce(&mut gridwork_persistence::DbConnection) -> Result<(), AppError> + Send + 'static {
+    move |conn| Ok(idempotency::release(conn, &row)?)
 }
