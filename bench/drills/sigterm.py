@@ -67,8 +67,10 @@ def drill(backend):
         if "Refused" in (r.error or ""):
             return "refused"
         # a connection still in the kernel's listen backlog when the listener
-        # closed is reset without being read: never taken, like a refusal
-        if "Reset" in (r.error or "") or "RemoteDisconnected" in (r.error or ""):
+        # closed is reset without being read (seen by the client as a reset,
+        # a closed connection, or a broken pipe while it was still sending):
+        # never taken, like a refusal; the stored reports check it
+        if any(e in (r.error or "") for e in ("Reset", "RemoteDisconnected", "BrokenPipe", "Aborted")):
             return "reset unread"
         return r.status or r.error
 
