@@ -216,6 +216,14 @@ class Demo:
         with sqlite3.connect(self.url) as db:
             return [[str(c) for c in row] for row in db.execute(sql)]
 
+    @staticmethod
+    def tags(prefix, stop):
+        """`prefix-0`, `prefix-1`, … until `stop` is set: one reporter's tags."""
+        i = 0
+        while not stop.is_set():
+            yield f"{prefix}-{i}"
+            i += 1
+
     def stored(self, prefix):
         """How many times each tag starting with `prefix` is stored."""
         rows = self.query(f"SELECT description FROM cases WHERE description LIKE '%{prefix}%'")

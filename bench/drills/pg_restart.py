@@ -34,10 +34,7 @@ def main():
     stop = threading.Event()
 
     def writer(n):
-        i = 0
-        while not stop.is_set():
-            tag = f"drill-{n}-{i}"
-            i += 1
+        for tag in demo.tags(f"drill-{n}", stop):
             posts.append((time.monotonic(), tag, demo.report(tag)))
 
     def reader():

@@ -34,10 +34,7 @@ def drill(backend):
     stop = threading.Event()
 
     def worker(n):
-        i = 0
-        while not stop.is_set():
-            tag = f"drill-{n}-{i}"
-            i += 1
+        for tag in demo.tags(f"drill-{n}", stop):
             r = demo.report(tag)
             posts.append((tag, r))
             reads.append(call("GET", server.api("/cases?limit=20"), token=token))
