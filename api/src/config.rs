@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_domain::password::PasswordPolicy;
-use gridwork_persistence::{DatabaseUrl, PoolOptions};
+use gridwork_persistence::{Backend, DatabaseUrl, PoolOptions};
 
 pub const DEFAULT_DATABASE_URL: &str = "data/gridwork.db";
 pub const DEFAULT_ATTACHMENT_STORE: &str = "data/attachments";
@@ -19,6 +19,10 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database_url: DatabaseUrl,
     pub pool: PoolOptions,
+    /// A streaming replica of the PostgreSQL primary for KPIs, stats and sync.
+    pub database_read_url: Option<DatabaseUrl>,
+    /// How far behind the primary the replica may be and still be read.
+    pub read_max_lag: Duration,
     /// None: generate one and keep it in the database.
     pub jwt_secret: Option<String>,
     pub jwt_issuer: String,
@@ -110,6 +114,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "DATABASE_URL",
         DEFAULT_DATABASE_URL,
         "SQLite file path (or sqlite://PATH), or postgres://…",
+    ),
+    (
+        "GRIDWORK_DATABASE_READ_URL",
+        "(none)",
+        "postgres://… of a streaming replica of the primary: KPIs, stats and sync read from it while it is fresh; a caller who wrote reads from the primary until the replica holds the write",
+    ),
+    (
+        "GRIDWORK_DATABASE_READ_MAX_LAG_SECS",
+        "10",
+        "a replica further behind than this (or unreachable) is not read; the primary answers",
     ),
     (
         "GRIDWORK_DB_POOL_SIZE",
@@ -321,6 +335,24 @@ impl Config {
         let database_url = DatabaseUrl::parse(
             &get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
         )?;
+        let database_read_url = get("GRIDWORK_DATABASE_READ_URL")
+            .map(|url| {
+                DatabaseUrl::parse(&url).map_err(|e| ConfigError::Invalid {
+                    name: "GRIDWORK_DATABASE_READ_URL",
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()?;
+        if database_read_url.as_ref().is_some_and(|read| {
+            read.backend() != Backend::Postgres || database_url.backend() != Backend::Postgres
+        }) {
+            return Err(ConfigError::Invalid {
+                name: "GRIDWORK_DATABASE_READ_URL",
+                reason:
+                    "a read replica is a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL"
+                        .into(),
+            });
+        }
         let jwt_secret = get("GRIDWORK_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -366,6 +398,8 @@ impl Config {
                 checkout_timeout: secs("GRIDWORK_DB_TIMEOUT_SECS", 3)?,
                 slow_query: Duration::from_millis(parse("GRIDWORK_SLOW_QUERY_MS", 250)?),
             },
+            database_read_url,
+            read_max_lag: secs("GRIDWORK_DATABASE_READ_MAX_LAG_SECS", 10)?,
             jwt_secret,
             jwt_issuer: get("GRIDWORK_JWT_ISSUER").unwrap_or_else(|| "gridwork".into()),
             jwt_audience: get("GRIDWORK_JWT_AUDIENCE").unwrap_or_else(|| "gridwork-api".into()),
@@ -492,6 +526,24 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn a_read_replica_is_postgres_beside_a_postgres_primary() {
+        let pg = "postgres://u@127.0.0.1/g";
+        let c = config(&[("DATABASE_URL", pg), ("GRIDWORK_DATABASE_READ_URL", pg)]).unwrap();
+        assert!(c.database_read_url.is_some());
+        assert_eq!(c.read_max_lag, Duration::from_secs(10));
+        assert!(config(&[]).unwrap().database_read_url.is_none());
+        for (primary, read) in [("g.db", pg), (pg, "r.db"), (pg, "mysql://r")] {
+            let err = config(&[
+                ("DATABASE_URL", primary),
+                ("GRIDWORK_DATABASE_READ_URL", read),
+            ])
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains("GRIDWORK_DATABASE_READ_URL"), "{err}");
+        }
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! roles or ending an assignment takes effect at once, not at token expiry.
 
 use std::future::{Ready, ready};
+use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use gridwork_domain::{GridId, IntegratorKeyId, Permission, Roles, Scope, UserId};
 use gridwork_persistence::{DbConnection, time, user};
@@ -18,7 +19,7 @@ use crate::auth::jwt::TokenError;
 use crate::auth::print_link::View;
 use crate::http::ApiError;
 use crate::http::request_id::RequestId;
-use crate::state::{AppState, Credential};
+use crate::state::{AppState, Credential, Writer};
 
 impl From<TokenError> for ApiError {
     fn from(e: TokenError) -> ApiError {
@@ -91,6 +92,10 @@ where
     let state = state(req);
     let operation = (req.method().clone(), req.match_pattern());
     let credential = presented(req, &state);
+    // with a read replica, the account a write request acts as is noted for
+    // its read fence (`replica::fence_writes`)
+    let writes = !req.method().is_safe() && state.as_ref().is_ok_and(|s| s.replica.is_some());
+    let request = req.clone();
     Box::pin(async move {
         let state = state?;
         let (token, credential) = credential?;
@@ -98,6 +103,8 @@ where
             return Err(integrator_key_here());
         }
         let now = time::now();
+        let writer = Arc::new(OnceLock::new());
+        let noted = writer.clone();
         // the outer error is the database's, the inner one the caller's
         let answer = state.run(move |conn| {
             let caller = match credential {
@@ -132,10 +139,17 @@ where
             };
             if let Some(user) = &caller.user {
                 tracing::Span::current().record("user_id", user.id.as_str());
+                if writes {
+                    let _ = noted.set(user.id.clone());
+                }
             }
             then(conn, caller)
         });
-        answer.await?
+        let answer = answer.await?;
+        if let Some(user) = writer.get() {
+            request.extensions_mut().insert(Writer(user.clone()));
+        }
+        answer
     })
 }
 

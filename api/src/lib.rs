@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod ratelimit;
 pub mod render;
+pub mod replica;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -175,8 +175,23 @@ fn to_chrono(d: std::time::Duration) -> chrono::Duration {
 }
 
 pub fn build_state(config: &Config, pool: DbPool, secrets: &Secrets) -> anyhow::Result<AppState> {
+    // a replica connects lazily: one that is down at start is just not read
+    let replica = config.database_read_url.as_ref().map(|url| {
+        let options = gridwork_persistence::PoolOptions {
+            checkout_timeout: config
+                .pool
+                .checkout_timeout
+                .min(std::time::Duration::from_secs(1)),
+            ..config.pool.clone()
+        };
+        gridwork_persistence::replica::Replica::new(
+            gridwork_persistence::build_pool_unchecked(url, &options),
+            config.read_max_lag,
+        )
+    });
     Ok(AppState {
         pool,
+        replica,
         tokens: TokenKeys::new(
             secrets.jwt.as_bytes(),
             &config.jwt_issuer,
@@ -289,6 +304,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()),
                 )
                 .default_service(web::to(fallback))
+                .wrap(from_fn(crate::replica::fence_writes))
                 .wrap(from_fn(idempotency::claim_keys))
                 .wrap(from_fn(crate::state::checkout_budget))
                 .wrap(from_fn(literal_paths))
@@ -309,6 +325,7 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
+        actix_web::rt::spawn(crate::replica::watch_forever(sweeper.clone()));
         actix_web::rt::spawn(jobs::webhooks_forever(sweeper.clone(), config.webhook_poll));
         actix_web::rt::spawn(jobs::sweep_forever(
             sweeper,

@@ -52,6 +52,8 @@ struct Verified {
 
 pub struct AppState {
     pub pool: DbPool,
+    /// A streaming replica for KPIs, stats and sync, when configured.
+    pub replica: Option<gridwork_persistence::replica::Replica>,
     pub tokens: TokenKeys,
     /// Mints and recognises personal access tokens.
     pub pats: PatKeys,
@@ -204,6 +206,12 @@ impl AppState {
     }
 }
 
+/// An account that made a write request, noted in the request's
+/// extensions when a read replica is configured, so the write's read fence
+/// is stamped once it succeeded (`replica::fence_writes`).
+#[derive(Debug, Clone)]
+pub struct Writer(pub gridwork_domain::UserId);
+
 tokio::task_local! {
     /// How much longer the request being served may wait for connections.
     static CHECKOUT_BUDGET: std::cell::Cell<std::time::Duration>;
@@ -243,8 +251,33 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    run_within(pool, None, f).await
+}
+
+/// [`run`] waiting no longer than `cap` either (a replica that may be down).
+pub async fn run_capped<T, F>(pool: &DbPool, cap: std::time::Duration, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    run_within(pool, Some(cap), f).await
+}
+
+async fn run_within<T, F>(
+    pool: &DbPool,
+    cap: Option<std::time::Duration>,
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
     let budget = CHECKOUT_BUDGET.try_with(std::cell::Cell::get).ok();
-    let (waited, result) = run_waiting(pool, budget, f).await;
+    let wait = match (budget, cap) {
+        (Some(b), Some(c)) => Some(b.min(c)),
+        (b, c) => b.or(c),
+    };
+    let (waited, result) = run_waiting(pool, wait, f).await;
     let _ = CHECKOUT_BUDGET.try_with(|b| b.set(b.get().saturating_sub(waited)));
     result
 }

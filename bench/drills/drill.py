@@ -230,6 +230,16 @@ class Demo:
         return Counter(row[0].split()[-1] for row in rows)
 
 
+def wait_for(what, timeout=30):
+    """Polls `what` until it is true (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if what():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def new_key():
     return str(uuid.uuid4())
 

@@ -18,7 +18,7 @@ import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from drill import ADMIN_PASSWORD, Server, Verdict, call, fresh_pg, psql, scratch
+from drill import ADMIN_PASSWORD, Server, Verdict, call, fresh_pg, psql, scratch, wait_for
 
 CASES = 30
 
@@ -36,15 +36,6 @@ class Receiver(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-def wait_for(what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if what():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def start_together(v, work):

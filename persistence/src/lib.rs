@@ -51,6 +51,7 @@ pub mod person;
 pub mod policy;
 pub mod refresh_token;
 pub mod registry;
+pub mod replica;
 pub mod schema;
 pub mod setting;
 pub mod sync;

@@ -167,6 +167,13 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    read_fences (user_id) {
+        user_id -> Text,
+        wrote_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox_events (id) {
         id -> Text,
         occurred_at -> Timestamp,

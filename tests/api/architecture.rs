@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["routes"],
     &["render"],
     &["views"],
-    &["extract", "idempotency", "ratelimit"],
+    &["extract", "idempotency", "ratelimit", "replica"],
     &["state"],
     &["http"],
     &["app"],

@@ -64,8 +64,11 @@ pub async fn coverage(
     query: Query<CoverageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let root = query.into_inner().grid_id.map(GridId::from);
+    let reading = scoped.clone();
     let measured = state
-        .run(move |conn| app::coverage::measure(conn, &scoped, root.as_ref()))
+        .read(&scoped, move |conn| {
+            app::coverage::measure(conn, &reading, root.as_ref())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Coverage::from(measured)))
 }
@@ -89,8 +92,11 @@ pub async fn coverage_gaps(
     Listing { filter, page }: Listing<GapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let root = filter.grid_id.map(GridId::from);
+    let reading = scoped.clone();
     let measured = state
-        .run(move |conn| app::coverage::measure(conn, &scoped, root.as_ref()))
+        .read(&scoped, move |conn| {
+            app::coverage::measure(conn, &reading, root.as_ref())
+        })
         .await?;
     let after = page.after.clone();
     let rest: Vec<_> = gaps(measured, filter.rate)
@@ -136,9 +142,10 @@ pub async fn inspection_stats(
     Query(q): Query<InspectionStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = gridwork_persistence::time::now();
+    let reading = scoped.clone();
     let stats = state
-        .run(move |conn| {
-            app::inspection_stats::compute(conn, &scoped, q.grid_id.as_ref(), q.from, q.to, now)
+        .read(&scoped, move |conn| {
+            app::inspection_stats::compute(conn, &reading, q.grid_id.as_ref(), q.from, q.to, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(InspectionStatsView::from(stats)))
@@ -178,13 +185,14 @@ pub async fn case_stats(
     Query(q): Query<CaseStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = gridwork_persistence::time::now();
+    let reading = scoped.clone();
     let stats = state
-        .run(move |conn| {
+        .read(&scoped, move |conn| {
             app::case_stats::compute(
                 conn,
-                &scoped,
+                &reading,
                 q.grid_id.as_ref(),
-                q.department_id,
+                q.department_id.clone(),
                 q.from,
                 q.to,
                 now,
@@ -244,8 +252,11 @@ pub async fn dispute_stats(
     let parse = |text: Option<&str>| text.and_then(|t| Month::parse(t).ok());
     let to = parse(q.to.as_deref()).unwrap_or_else(|| Month::of(today));
     let from = parse(q.from.as_deref()).unwrap_or_else(|| to.year_earlier().next());
+    let reading = scoped.clone();
     let stats = state
-        .run(move |conn| app::dispute_stats::compute(conn, &scoped, q.grid_id.as_ref(), from, to))
+        .read(&scoped, move |conn| {
+            app::dispute_stats::compute(conn, &reading, q.grid_id.as_ref(), from, to)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(DisputeStatsView::from(stats)))
 }

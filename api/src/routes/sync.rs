@@ -132,7 +132,7 @@ pub async fn delta_sync(
     let reading = scoped.clone();
     let wanted = types.clone();
     let (delta, task_list) = state
-        .run(move |conn| {
+        .read(&scoped, move |conn| {
             let delta = changes::delta(conn, &reading, &wanted, after, rows)?;
             let task_list = if wanted.contains(SyncType::Tasks) && !delta.more {
                 Some(tasks::mine(
