@@ -246,7 +246,7 @@ fn synthetic(args: SyntheticArgs) -> anyhow::Result<()> {
         &zone_code,
         size,
         (password, hash),
-        now,
+        (now, config.time_zone),
         &mut |line| eprintln!("{line}"),
     )?;
     println!(

@@ -16,6 +16,8 @@
 //! are counted in calendar hours from the report (the working-day calendar
 //! is not consulted), and every synthetic account shares one password.
 
+mod duties;
+
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -94,6 +96,10 @@ pub struct Report {
     pub cases: usize,
     pub timeline_entries: usize,
     pub case_departments: usize,
+    /// What the four duties wrote: inspections with their schedules,
+    /// occurrences and hazards, disputes, policies and acknowledgements.
+    pub duties: duties::Duties,
+    pub duties_seconds: f64,
     /// Cases per state code.
     pub states: Vec<(String, usize)>,
     pub registry_seconds: f64,
@@ -729,7 +735,7 @@ pub fn load(
     zone_code: &GridCode,
     size: Size,
     (password, hash): (String, String),
-    now: DateTime<Utc>,
+    (now, time_zone): (DateTime<Utc>, chrono_tz::Tz),
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report, SyntheticError> {
     let shape = size.check()?;
@@ -793,6 +799,19 @@ pub fn load(
     let started = Instant::now();
     let written = cases(conn, &mut g, &size, &mut r, &categories, progress)?;
     let cases_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let duties = duties::load(conn, &mut g, &size, &r, time_zone)?;
+    let duties_seconds = started.elapsed().as_secs_f64();
+    progress(&format!(
+        "duties: {} inspections ({} occurrences of {} schedules), {} hazards, {} disputes, {} policies with {} acknowledgements in {duties_seconds:.1} s",
+        duties.inspections,
+        duties.occurrences,
+        duties.schedules,
+        duties.hazards,
+        duties.disputes,
+        duties.policies,
+        duties.acknowledgements
+    ));
     progress("gathering the planner's statistics (ANALYZE)");
     bulk::analyze(conn)?;
     let personas = personas(&r, size.cases);
@@ -805,6 +824,8 @@ pub fn load(
         cases: size.cases,
         timeline_entries: written.timeline,
         case_departments: written.departments,
+        duties,
+        duties_seconds,
         states: written.states,
         registry_seconds,
         cases_seconds,

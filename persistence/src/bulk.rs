@@ -9,11 +9,18 @@ use gridwork_domain::{EnterpriseId, GridId};
 use crate::assignment::AssignmentRow;
 use crate::case::{CaseDepartmentRow, CaseRow, TimelineRow};
 use crate::connection::DbConnection;
+use crate::dispute::DisputeRow;
 use crate::enterprise::EnterpriseRow;
 use crate::grid::GridRow;
+use crate::hazard::HazardRow;
+use crate::inspection::InspectionRow;
+use crate::inspection_schedule::{OccurrenceRow, ScheduleRow};
 use crate::person::PersonRow;
+use crate::policy::{AcknowledgementRow, PolicyRow};
 use crate::schema::{
-    assignments, case_departments, case_timeline, cases, enterprises, grids, people, users,
+    assignments, case_departments, case_timeline, cases, disputes, enterprises, grids, hazards,
+    inspection_occurrences, inspection_schedules, inspections, people, policies,
+    policy_acknowledgements, users,
 };
 use crate::user::UserRow;
 
@@ -58,6 +65,24 @@ pub fn link_enterprise_grids(
 
 bulk!(case_departments, case_departments::table, CaseDepartmentRow);
 bulk!(timeline, case_timeline::table, TimelineRow);
+
+bulk!(schedules, inspection_schedules::table, ScheduleRow);
+bulk!(
+    /// Occurrences, after their schedules.
+    occurrences, inspection_occurrences::table, OccurrenceRow
+);
+bulk!(inspections, inspections::table, InspectionRow);
+bulk!(
+    /// Hazards, after the inspections that found them.
+    hazards, hazards::table, HazardRow
+);
+bulk!(disputes, disputes::table, DisputeRow);
+bulk!(policies, policies::table, PolicyRow);
+bulk!(
+    acknowledgements,
+    policy_acknowledgements::table,
+    AcknowledgementRow
+);
 
 /// Gathers the planner's statistics after a bulk load, as both databases
 /// advise: until then PostgreSQL plans the loaded tables blind (autovacuum

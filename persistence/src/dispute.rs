@@ -10,7 +10,7 @@ use crate::connection::DbConnection;
 use crate::schema::{dispute_sessions, disputes};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = disputes, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = disputes, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct DisputeRow {
     pub id: DisputeId,
     pub grid_id: GridId,

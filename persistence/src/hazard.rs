@@ -11,7 +11,7 @@ use crate::connection::DbConnection;
 use crate::schema::hazards;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = hazards, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = hazards, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct HazardRow {
     pub id: HazardId,
     pub inspection_id: InspectionId,

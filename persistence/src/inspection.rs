@@ -9,7 +9,7 @@ use crate::connection::DbConnection;
 use crate::schema::{inspection_occurrences, inspections};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = inspections, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = inspections, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct InspectionRow {
     pub id: InspectionId,
     pub template_id: TemplateId,

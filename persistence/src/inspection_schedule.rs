@@ -13,7 +13,7 @@ use crate::connection::DbConnection;
 use crate::schema::{inspection_occurrences, inspection_schedules};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = inspection_schedules, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = inspection_schedules, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct ScheduleRow {
     pub id: ScheduleId,
     pub template_id: TemplateId,
@@ -41,7 +41,7 @@ pub struct ScheduleRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = inspection_occurrences, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = inspection_occurrences, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct OccurrenceRow {
     pub id: String,
     pub schedule_id: ScheduleId,

@@ -18,7 +18,7 @@ use crate::schema::{
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = policies, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(table_name = policies, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
 pub struct PolicyRow {
     pub id: PolicyId,
     pub title: String,
@@ -53,6 +53,15 @@ pub struct BriefingRow {
     pub created_by: Option<UserId>,
     pub fingerprint: String,
     pub created_at: NaiveDateTime,
+}
+
+/// A worker's confirmation that they read a policy.
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = policy_acknowledgements, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
+pub struct AcknowledgementRow {
+    pub policy_id: PolicyId,
+    pub user_id: UserId,
+    pub acknowledged_at: NaiveDateTime,
 }
 
 /// Stores a policy with the grids it targets (`(id, code)`).

@@ -37,7 +37,7 @@ fn load(app: &TestApp, size: Size) -> Report {
         &GridCode::parse("410000000000").unwrap(),
         size,
         (password, hash),
-        until(),
+        (until(), chrono_tz::Asia::Shanghai),
         &mut |_| {},
     )
     .unwrap()
@@ -48,12 +48,16 @@ fn persona<'a>(report: &'a Report, name: &str) -> &'a Persona {
 }
 
 /// Every case the caller may list, in list order: (id, state, grid id).
+/// The load ends at a fixed time before the real now, so the test server's
+/// sweeper may find a hazard the load left open past its deadline since and
+/// open a case for it (source `inspection`): those are not the load's.
 async fn all_cases(app: &TestApp, token: &str) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
     let mut path = "/api/v1/cases?limit=200".to_owned();
     loop {
         let page = app.ok(&path, token).await;
-        for item in page["items"].as_array().unwrap() {
+        let items = page["items"].as_array().unwrap();
+        for item in items.iter().filter(|i| i["source"] != "inspection") {
             found.push((
                 item["id"].as_str().unwrap().to_owned(),
                 item["state"].as_str().unwrap().to_owned(),
@@ -100,7 +104,11 @@ async fn a_small_province_reads_back_as_loaded(backend: Backend) {
 
     // the zone office sees every case, counted by state as the load counted
     let officer = app.tokens("officer", &report.password).await.0;
-    let stats = app.ok("/api/v1/stats/cases", &officer).await;
+    // (up to the load's end: see `all_cases`)
+    let to = until().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let stats = app
+        .ok(&format!("/api/v1/stats/cases?to={to}"), &officer)
+        .await;
     let by_state: BTreeMap<&str, usize> = stats["by_state"]
         .as_array()
         .unwrap()
@@ -149,6 +157,45 @@ async fn a_small_province_reads_back_as_loaded(backend: Backend) {
     app.get(&format!("/api/v1/cases/{}", other.0), Some(&token))
         .await
         .assert_problem(404, "not_found");
+
+    // the four duties read back as loaded: every inspection and hazard in
+    // the span, every dispute, every policy on a worker's list
+    let duties = &report.duties;
+    assert!(duties.schedules > 0 && duties.hazards > 0, "{duties:?}");
+    assert_eq!(duties.disputes, 1500 / 40);
+    assert_eq!(duties.policies, 120 / 15);
+    let span = format!(
+        "from={}&to={}",
+        (until() - chrono::Duration::days(120)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        until().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let inspections = app
+        .ok(&format!("/api/v1/stats/inspections?{span}"), &officer)
+        .await;
+    assert_eq!(
+        inspections["hazards"]["found"].as_u64(),
+        Some(duties.hazards as u64),
+        "{inspections}"
+    );
+    let completion = &inspections["completion"];
+    let (due, done) = (
+        completion["due"].as_u64().unwrap(),
+        completion["done"].as_u64().unwrap(),
+    );
+    assert!(0 < done && done < due, "{inspections}");
+    let disputes = app.ok("/api/v1/stats/disputes", &officer).await;
+    assert_eq!(
+        disputes["total"]["count"].as_u64(),
+        Some(duties.disputes as u64),
+        "{disputes}"
+    );
+    let policies = app.ok("/api/v1/policies?limit=100", &token).await;
+    assert_eq!(policies["items"].as_array().unwrap().len(), duties.policies);
+    // no hazard was left past its deadline unrectified: the sweeper has no
+    // case to open for one
+    let mut conn = app.pool.get().unwrap();
+    let opened = gridwork_api::app::hazards::escalate_overdue(&mut conn, until()).unwrap();
+    assert_eq!(opened, 0);
 }
 
 async fn the_same_seed_and_end_load_the_same_rows(backend: Backend) {
@@ -184,7 +231,7 @@ async fn the_same_seed_and_end_load_the_same_rows(backend: Backend) {
         &GridCode::parse("410000000000").unwrap(),
         size,
         ("x".into(), "x".into()),
-        until(),
+        (until(), chrono_tz::Asia::Shanghai),
         &mut |_| {},
     )
     .unwrap_err();
