@@ -905,6 +905,7 @@ fn load(
     let now = time::now();
     let cases = crate::demo_history::load(l.conn, now)?;
     let duties = crate::demo_duties::load(l.conn, &firms, evidence, now, tz)?;
+    crate::app::case_stats::rebuild(l.conn)?;
     let now = time::to_db(now);
     setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
     AuditEvent::success(AuditAction::SeedDemo)

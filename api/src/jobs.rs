@@ -11,13 +11,15 @@ use actix_web::web;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
-use crate::app::{attachments, case_steps, hazards, inspection_schedules};
+use crate::app::{attachments, case_stats, case_steps, hazards, inspection_schedules};
 use crate::files::Files;
 use crate::http::ApiError;
 use crate::ratelimit::RateLimits;
 use crate::state::{self, AppState};
 use chrono_tz::Tz;
 
+/// The most days of case rollups one sweep recomputes.
+const ROLLUP_DAYS: i64 = 31;
 /// How long a delivery is leased to the instance sending it.
 const WEBHOOK_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 /// How long a receiver may take to answer.
@@ -112,6 +114,8 @@ pub struct Swept {
     pub hazards_escalated: usize,
     pub idempotency_keys: usize,
     pub login_attempts: usize,
+    /// Days whose case rollups were recomputed.
+    pub rollup_days: usize,
 }
 
 /// One sweep, now.
@@ -127,6 +131,7 @@ pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy, tz: Tz) -> Result<Swep
             hazards_escalated: hazards::escalate_overdue(conn, now)?,
             idempotency_keys: idempotency::delete_expired(conn, time::to_db(now))?,
             login_attempts: login_attempt::delete_before(conn, attempts_before)?,
+            rollup_days: case_stats::refresh(conn, ROLLUP_DAYS)?,
         })
     })
     .await
@@ -187,6 +192,7 @@ pub async fn sweep_forever(
                     + swept.hazards_escalated
                     + swept.idempotency_keys
                     + swept.login_attempts
+                    + swept.rollup_days
                     > 0 =>
             {
                 tracing::info!(?swept, "swept expired records");

@@ -812,6 +812,13 @@ pub fn load(
         duties.policies,
         duties.acknowledgements
     ));
+    let started = Instant::now();
+    let days = crate::app::case_stats::rebuild(conn)
+        .map_err(|e| SyntheticError::Domain(format!("the case rollups: {e}")))?;
+    progress(&format!(
+        "case rollups: {days} days in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
     progress("gathering the planner's statistics (ANALYZE)");
     bulk::analyze(conn)?;
     let personas = personas(&r, size.cases);

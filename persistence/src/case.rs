@@ -136,6 +136,8 @@ pub struct CaseFilter {
     pub overdue_at: Option<NaiveDateTime>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// Cases whose resolve deadline lies before this moment.
+    pub resolve_due_before: Option<NaiveDateTime>,
 }
 
 /// Applies `filter` to a boxed query over `cases` (alone or joined).
@@ -176,6 +178,9 @@ macro_rules! filtered {
         }
         if let Some(to) = filter.to {
             query = query.filter(cases::reported_at.lt(to));
+        }
+        if let Some(before) = filter.resolve_due_before {
+            query = query.filter(cases::resolve_due_at.lt(before));
         }
         query
     }};

@@ -211,6 +211,30 @@ pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Ve
     query.order(grids::code.asc()).load(conn)
 }
 
+/// Every grid (archived too: their cases still count) with its code and
+/// parent.
+pub fn tree(conn: &mut DbConnection) -> QueryResult<Vec<(GridId, String, Option<GridId>)>> {
+    grids::table
+        .select((grids::id, grids::code, grids::parent_id))
+        .load(conn)
+}
+
+/// The children of `parent` with their codes.
+pub fn children(conn: &mut DbConnection, parent: &GridId) -> QueryResult<Vec<(GridId, String)>> {
+    grids::table
+        .filter(grids::parent_id.eq(parent))
+        .select((grids::id, grids::code))
+        .load(conn)
+}
+
+/// The codes of `ids`.
+pub fn codes(conn: &mut DbConnection, ids: &[GridId]) -> QueryResult<Vec<(GridId, String)>> {
+    grids::table
+        .filter(grids::id.eq_any(ids.to_vec()))
+        .select((grids::id, grids::code))
+        .load(conn)
+}
+
 /// Ids of the active grids whose codes start with any of `codes`: those grids
 /// and everything below them. Codes are digits, so a subtree is the index
 /// range [code, code + 9…9].

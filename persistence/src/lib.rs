@@ -32,6 +32,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod case;
 pub mod case_category;
+pub mod case_rollup;
 pub mod connection;
 pub mod department;
 pub mod dispute;

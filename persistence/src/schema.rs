@@ -167,6 +167,22 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    case_rollups (grid_id, facet, day, key) {
+        grid_id -> Text,
+        facet -> Text,
+        day -> Date,
+        key -> Text,
+        tally -> Text,
+    }
+}
+
+diesel::table! {
+    case_rollup_days (day) {
+        day -> Date,
+    }
+}
+
+diesel::table! {
     read_fences (user_id) {
         user_id -> Text,
         wrote_at -> Timestamp,

@@ -42,3 +42,25 @@ pub fn get_or_insert(
         Err(e) => Err(e),
     }
 }
+
+/// Stores `value` under `key`, replacing what was there.
+pub fn put(conn: &mut DbConnection, key: &str, value: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let updated = diesel::update(settings::table.filter(settings::key.eq(key)))
+        .set(settings::value.eq(value))
+        .execute(conn)?;
+    if updated == 0 {
+        // another instance may insert it first: then its value stands
+        let insert = diesel::insert_into(settings::table)
+            .values((
+                settings::key.eq(key),
+                settings::value.eq(value),
+                settings::created_at.eq(now),
+            ))
+            .on_conflict_do_nothing();
+        match conn {
+            DbConnection::Postgresql(c) => insert.execute(c)?,
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}

@@ -12,6 +12,7 @@ use gridwork_tests::{Backend, TestApp, on_both_backends};
 on_both_backends!(
     a_small_province_reads_back_as_loaded,
     the_same_seed_and_end_load_the_same_rows,
+    case_kpis_from_rollups_equal_those_read_case_by_case,
 );
 
 const SMALL: Size = Size {
@@ -237,4 +238,72 @@ async fn the_same_seed_and_end_load_the_same_rows(backend: Backend) {
     .unwrap_err();
     assert!(refused.to_string().contains("fresh database"), "{refused}");
     assert_eq!(all_cases(&a, &officer_a).await.len(), 400);
+}
+
+/// The rollups the load built give the figures that reading every case
+/// gives: for the whole zone, a district and an area, over all time, a
+/// period with partial first and last days, and one ending today; and again
+/// after cases changed and the sweeper's refresh caught up.
+async fn case_kpis_from_rollups_equal_those_read_case_by_case(backend: Backend) {
+    use gridwork_api::app::Scoped;
+    use gridwork_api::app::case_stats::{self, Reading};
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    load(&app, SMALL);
+    let mut conn = app.pool.get().unwrap();
+    let tree = gridwork_persistence::grid::all(&mut conn, None).unwrap();
+    let child_of = |parent: Option<&gridwork_domain::GridId>| {
+        tree.iter()
+            .find(|g| g.parent_id.as_ref() == parent)
+            .map(|g| g.id.clone())
+            .unwrap()
+    };
+    let root = child_of(None);
+    let district = child_of(Some(&root));
+    let area = child_of(Some(&district));
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let now = until();
+    let periods = [
+        (None, None),
+        (
+            Some(at("2026-09-03T07:30:00Z")),
+            Some(at("2026-11-12T15:45:00Z")),
+        ),
+        (Some(at("2026-10-01T00:00:00Z")), None),
+    ];
+    let system = Scoped::system();
+    let compare = |conn: &mut gridwork_persistence::DbConnection| {
+        for grid in [None, Some(&district), Some(&area)] {
+            for (from, to) in periods {
+                let mut read = |reading| {
+                    case_stats::compute(conn, &system, grid, None, from, to, now, reading)
+                        .map(|s| format!("{s:?}"))
+                        .unwrap()
+                };
+                let rolled = read(Reading::Fastest);
+                let each = read(Reading::CaseByCase);
+                assert_eq!(rolled, each, "{grid:?} {from:?} {to:?}");
+            }
+        }
+    };
+    compare(&mut conn);
+    // cases change: until the rollups catch up the figures may differ; after
+    // a refresh they agree again
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *conn,
+        "UPDATE cases SET state = 'closed', closed_at = resolve_due_at WHERE state = 'in_progress'",
+    )
+    .unwrap();
+    let zone = |conn: &mut gridwork_persistence::DbConnection, reading| {
+        let s = case_stats::compute(conn, &system, None, None, None, None, now, reading).unwrap();
+        format!("{s:?}")
+    };
+    assert_ne!(
+        zone(&mut conn, Reading::Fastest),
+        zone(&mut conn, Reading::CaseByCase),
+        "the rollups are read: stale until refreshed"
+    );
+    assert!(case_stats::refresh(&mut conn, 1000).unwrap() > 0);
+    compare(&mut conn);
 }

@@ -1,15 +1,29 @@
 //! Case KPIs (考核) for the caller's reach, over a period, with breakdowns by
-//! grid, lead department and assigned worker. The formulas are the domain's
-//! (`domain::case::kpi`); this reads the cases and hands over their facts.
+//! grid (the children of the grid asked for), lead department and assigned
+//! worker. The formulas are the domain's (`domain::case::kpi`): each case's
+//! facts go into a `Tally`, and tallies add up.
+//!
+//! Two ways to read the same figures:
+//! - **rollups**, when the caller sees the whole subtree asked for through
+//!   its grids and no department is asked for: the days before today (UTC)
+//!   wholly inside the period come from `case_rollups`, a tally per day and
+//!   grid that the sweeper keeps (so at most one sweep behind the cases);
+//!   the rest of the period — today, and a partial first or last day — and
+//!   the open cases of the rolled-up days whose deadline passed by the
+//!   period's end are read case by case. A province's year is a few
+//!   thousand rows, not a million cases.
+//! - **case by case**, otherwise: every case the caller may see.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use diesel::Connection;
 use gridwork_domain::GridId;
-use gridwork_domain::case::kpi::{self, CaseFacts, Kpis};
+use gridwork_domain::case::kpi::{CaseFacts, Kpis, Tally};
 use gridwork_domain::case::{CaseState, Level};
-use gridwork_persistence::case::{self, CaseFilter, StatRow};
-use gridwork_persistence::{DbConnection, time};
+use gridwork_persistence::case::{self, CaseFilter, StatRow, Visible};
+use gridwork_persistence::case_rollup::{self, DEPARTMENT, GRID, RollupRow, WORKER};
+use gridwork_persistence::{DbConnection, grid, setting, sync, time};
 
 use super::{AppError, Scoped, cases};
 
@@ -29,13 +43,28 @@ pub struct CaseStats {
     pub by_worker: Vec<(String, Kpis)>,
 }
 
-fn minutes(from: chrono::NaiveDateTime, to: Option<chrono::NaiveDateTime>) -> Option<i64> {
+/// The most rows a breakdown answers.
+pub const BREAKDOWN_ROWS: usize = 200;
+/// By worker is listed when the period holds at most this many cases: a
+/// province's workers are ranked per area, or month by month.
+pub const WORKER_CASES: u64 = 10_000;
+
+/// How the figures are read; `Fastest` picks rollups where they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Fastest,
+    CaseByCase,
+}
+
+fn minutes(from: NaiveDateTime, to: Option<NaiveDateTime>) -> Option<i64> {
     to.map(|t| (t - from).num_minutes())
 }
 
-fn facts(row: &StatRow, end: chrono::NaiveDateTime) -> CaseFacts {
+/// A case's facts; `end`: the period's end, for whether an open case is due.
+fn facts(row: &StatRow, end: NaiveDateTime) -> CaseFacts {
     CaseFacts {
         state: row.state,
+        level: row.level,
         closed_on_time: row.closed_at.is_some_and(|c| c <= row.resolve_due_at),
         resolve_due_passed: row.resolve_due_at < end,
         rework_count: u32::try_from(row.rework_count).unwrap_or(0),
@@ -48,32 +77,106 @@ fn facts(row: &StatRow, end: chrono::NaiveDateTime) -> CaseFacts {
     }
 }
 
-fn grouped(rows: &[(Option<String>, CaseFacts)]) -> Vec<(String, Kpis)> {
-    let mut groups: BTreeMap<&str, Vec<CaseFacts>> = BTreeMap::new();
-    for (key, f) in rows {
-        if let Some(key) = key {
-            groups.entry(key.as_str()).or_default().push(*f);
-        }
-    }
-    let mut rows: Vec<(String, Kpis)> = groups
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), kpi::compute(&v)))
-        .collect();
-    // the busiest first; a breakdown answers at most a page
-    rows.sort_by(|a, b| {
-        b.1.due_to_close
-            .cmp(&a.1.due_to_close)
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    rows.truncate(BREAKDOWN_ROWS);
-    rows
+/// Tallies being summed: the whole and each breakdown.
+#[derive(Default)]
+struct Sums {
+    all: Tally,
+    grids: HashMap<String, Tally>,
+    departments: HashMap<String, Tally>,
+    workers: HashMap<String, Tally>,
 }
 
-/// The most rows a breakdown answers.
-pub const BREAKDOWN_ROWS: usize = 200;
+impl Sums {
+    /// One case read case by case, under the child `child` of the root:
+    /// the whole of it, or (`open_due`, for a rolled-up day) only whether it
+    /// is open and due by `end`.
+    fn add(
+        &mut self,
+        row: &StatRow,
+        child: &str,
+        (end, open_due): (NaiveDateTime, bool),
+        workers: bool,
+    ) {
+        let f = facts(row, end);
+        let add = |t: &mut Tally| {
+            if open_due {
+                t.add_open_due(&f)
+            } else {
+                t.add(&f)
+            }
+        };
+        add(&mut self.all);
+        add(self.grids.entry(child.to_owned()).or_default());
+        if let Some(lead) = &row.lead {
+            add(self.departments.entry(lead.clone()).or_default());
+        }
+        if let Some(worker) = row.assignee_id.as_ref().filter(|_| workers) {
+            add(self.workers.entry(worker.to_string()).or_default());
+        }
+    }
+
+    fn stats(self) -> CaseStats {
+        let grouped = |groups: HashMap<String, Tally>| {
+            let mut rows: Vec<(String, Kpis)> =
+                groups.into_iter().map(|(k, t)| (k, t.kpis())).collect();
+            // the busiest first; a breakdown answers at most a page
+            rows.sort_by(|a, b| {
+                b.1.due_to_close
+                    .cmp(&a.1.due_to_close)
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            rows.truncate(BREAKDOWN_ROWS);
+            rows
+        };
+        let kpis = self.all.kpis();
+        CaseStats {
+            all: Summary {
+                by_state: self.all.by_state,
+                by_level: self.all.by_level,
+                kpis,
+            },
+            by_grid: grouped(self.grids),
+            by_department: grouped(self.departments),
+            by_worker: grouped(self.workers),
+        }
+    }
+}
+
+/// Which child of the root each grid lies under, by code (a subtree is a
+/// code prefix); a grid under none is the root itself.
+struct Children {
+    root: GridId,
+    /// (code, id), by code.
+    codes: Vec<(String, GridId)>,
+}
+
+impl Children {
+    fn of(conn: &mut DbConnection, root: GridId) -> Result<Children, AppError> {
+        let mut codes: Vec<(String, GridId)> = grid::children(conn, &root)?
+            .into_iter()
+            .map(|(id, code)| (code, id))
+            .collect();
+        codes.sort();
+        Ok(Children { root, codes })
+    }
+
+    fn under(&self, code: &str) -> &GridId {
+        let at = self.codes.partition_point(|(c, _)| c.as_str() <= code);
+        match at.checked_sub(1).map(|i| &self.codes[i]) {
+            Some((child, id)) if code.starts_with(child.as_str()) => id,
+            _ => &self.root,
+        }
+    }
+}
+
+fn day_start(day: NaiveDate) -> NaiveDateTime {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default()
+}
 
 /// The KPIs of the cases reported in `[from, to)` that the caller may see,
-/// under `grid` and dispatched to `department` when given.
+/// under `grid` (by default the zone) and dispatched to `department` when
+/// given.
+#[allow(clippy::too_many_arguments)]
 pub fn compute(
     conn: &mut DbConnection,
     scoped: &Scoped,
@@ -82,38 +185,284 @@ pub fn compute(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    reading: Reading,
 ) -> Result<CaseStats, AppError> {
+    let subtree = cases::subtree(conn, scoped, grid)?;
+    let Some(root) = (match grid {
+        Some(g) => Some(g.clone()),
+        None => grid::zone_root(conn)?.map(|z| z.id),
+    }) else {
+        return Ok(Sums::default().stats());
+    };
+    let end = time::to_db(to.map_or(now, |t| t.min(now)));
     let filter = CaseFilter {
         department,
-        grids: cases::subtree(conn, scoped, grid)?,
+        grids: subtree.clone(),
         from: from.map(time::to_db),
         to: to.map(time::to_db),
         ..CaseFilter::default()
     };
     let visible = cases::visible(conn, scoped)?;
-    let rows = case::stat_rows(conn, &visible, &filter)?;
-    let end = time::to_db(to.map_or(now, |t| t.min(now)));
-    let mut by_state = BTreeMap::new();
-    let mut by_level = BTreeMap::new();
-    let mut all = Vec::with_capacity(rows.len());
-    let (mut grids, mut departments, mut workers) = (Vec::new(), Vec::new(), Vec::new());
-    for row in &rows {
-        *by_state.entry(row.state).or_insert(0) += 1;
-        *by_level.entry(row.level).or_insert(0) += 1;
-        let f = facts(row, end);
-        all.push(f);
-        grids.push((Some(row.grid_id.to_string()), f));
-        departments.push((row.lead.clone(), f));
-        workers.push((row.assignee_id.as_ref().map(ToString::to_string), f));
+    // the whole subtree asked for is the caller's through its grids
+    let whole = match &subtree {
+        Some(ids) => !ids.is_empty(),
+        None => visible.grids.is_none(),
+    };
+    let children = Children::of(conn, root)?;
+    if reading == Reading::Fastest && whole && filter.department.is_none() {
+        return rolled_up(conn, &visible, filter, &children, end, now);
     }
-    Ok(CaseStats {
-        all: Summary {
-            by_state,
-            by_level,
-            kpis: kpi::compute(&all),
-        },
-        by_grid: grouped(&grids),
-        by_department: grouped(&departments),
-        by_worker: grouped(&workers),
-    })
+    let rows = case::stat_rows(conn, &visible, &filter)?;
+    let mut ids: Vec<GridId> = rows.iter().map(|r| r.grid_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let codes: HashMap<GridId, String> = grid::codes(conn, &ids)?.into_iter().collect();
+    let workers = rows.len() as u64 <= WORKER_CASES;
+    let mut sums = Sums::default();
+    for row in &rows {
+        let code = codes.get(&row.grid_id).map_or("", String::as_str);
+        sums.add(row, children.under(code).as_str(), (end, false), workers);
+    }
+    Ok(sums.stats())
+}
+
+/// The figures from the rollups of the whole days before today in the
+/// period, and case by case for the rest.
+fn rolled_up(
+    conn: &mut DbConnection,
+    visible: &Visible,
+    filter: CaseFilter,
+    children: &Children,
+    end: NaiveDateTime,
+    now: DateTime<Utc>,
+) -> Result<CaseStats, AppError> {
+    let today = now.date_naive();
+    // the whole days in the period before today: [first, last)
+    let first = filter.from.map(|f| {
+        let day = f.date();
+        if day_start(day) == f {
+            day
+        } else {
+            day + Duration::days(1)
+        }
+    });
+    let last = filter.to.map_or(today, |t| t.date()).min(today);
+    let root = std::slice::from_ref(&children.root);
+    let parse = |text: &str| {
+        Tally::parse_stored(text)
+            .ok_or_else(|| AppError::Internal(format!("a bad case rollup: {text}")))
+    };
+    let mut sums = Sums::default();
+    let rolled = first.is_none_or(|f| f < last);
+    if rolled {
+        for (key, text) in case_rollup::read(conn, Some(root), GRID, first, last)? {
+            let tally = parse(&text)?;
+            sums.all.merge(&tally);
+            let child = if key.is_empty() {
+                children.root.to_string()
+            } else {
+                key
+            };
+            sums.grids.entry(child).or_default().merge(&tally);
+        }
+        for (key, text) in case_rollup::read(conn, Some(root), DEPARTMENT, first, last)? {
+            sums.departments
+                .entry(key)
+                .or_default()
+                .merge(&parse(&text)?);
+        }
+    }
+    // case by case: before the first whole day, from the last one on, and
+    // the open cases of the rolled-up days that are due by the end
+    let mut live = Vec::new();
+    if rolled {
+        if let (Some(from), Some(first)) = (filter.from, first)
+            && from < day_start(first)
+        {
+            live.push((Some(from), Some(day_start(first)), false));
+        }
+        live.push((Some(day_start(last)), filter.to, false));
+        live.push((first.map(day_start), Some(day_start(last)), true));
+    } else {
+        live.push((filter.from, filter.to, false));
+    }
+    let mut rows = Vec::new();
+    for (from, to, open_due) in live {
+        let part = CaseFilter {
+            from,
+            to,
+            states: open_due.then(|| OPEN.to_vec()),
+            resolve_due_before: open_due.then_some(end),
+            ..filter.clone()
+        };
+        rows.push((open_due, case::stat_rows(conn, visible, &part)?));
+    }
+    let cases = sums.all.by_state.values().sum::<u64>()
+        + rows
+            .iter()
+            .filter(|(open_due, _)| !open_due)
+            .map(|(_, r)| r.len() as u64)
+            .sum::<u64>();
+    let workers = cases <= WORKER_CASES;
+    if rolled && workers {
+        let grids = filter.grids.as_deref();
+        for (key, text) in case_rollup::read(conn, grids, WORKER, first, last)? {
+            sums.workers.entry(key).or_default().merge(&parse(&text)?);
+        }
+    }
+    let mut ids: Vec<GridId> = rows
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(|r| r.grid_id.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let codes: HashMap<GridId, String> = grid::codes(conn, &ids)?.into_iter().collect();
+    for (open_due, part) in &rows {
+        for row in part {
+            let code = codes.get(&row.grid_id).map_or("", String::as_str);
+            sums.add(
+                row,
+                children.under(code).as_str(),
+                (end, *open_due),
+                workers,
+            );
+        }
+    }
+    Ok(sums.stats())
+}
+
+/// The states of a case not yet closed, rejected or merged.
+const OPEN: [CaseState; 7] = [
+    CaseState::Reported,
+    CaseState::Accepted,
+    CaseState::Dispatched,
+    CaseState::InProgress,
+    CaseState::OnHold,
+    CaseState::Resolved,
+    CaseState::Rework,
+];
+
+/// Where the rollups have read the sync log to.
+const ROLLED_TO: &str = "case_rollups_seq";
+
+/// Brings the rollups up to date with the cases: marks the days of the
+/// cases changed since the last pass, then recomputes up to `days` of the
+/// marked days, the latest first. Answers how many it recomputed.
+pub fn refresh(conn: &mut DbConnection, days: i64) -> Result<usize, AppError> {
+    let now = time::to_db(time::now());
+    let after = setting::get(conn, ROLLED_TO)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let upto = sync::latest(conn)?;
+    if upto > after {
+        let changed = case_rollup::changed_days(conn, after, upto)?;
+        conn.transaction(|conn| {
+            case_rollup::mark(conn, &changed)?;
+            setting::put(conn, ROLLED_TO, &upto.to_string(), now)
+        })?;
+    }
+    let waiting = case_rollup::waiting(conn, days)?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let tree = Tree::load(conn)?;
+    for day in &waiting {
+        recompute(conn, *day, &tree)?;
+    }
+    Ok(waiting.len())
+}
+
+/// Recomputes the rollups of every day with cases (after a load), `days`
+/// at a time; answers how many days.
+pub fn rebuild(conn: &mut DbConnection) -> Result<usize, AppError> {
+    case_rollup::mark_all(conn)?;
+    let mut done = 0;
+    loop {
+        match refresh(conn, 100)? {
+            0 => return Ok(done),
+            n => done += n,
+        }
+    }
+}
+
+/// Every grid's parent.
+struct Tree(HashMap<GridId, Option<GridId>>);
+
+impl Tree {
+    fn load(conn: &mut DbConnection) -> Result<Tree, AppError> {
+        Ok(Tree(
+            grid::tree(conn)?
+                .into_iter()
+                .map(|(id, _, parent)| (id, parent))
+                .collect(),
+        ))
+    }
+
+    /// `grid`, its parent, … up to the root.
+    fn path<'a>(&'a self, grid: &'a GridId) -> Vec<&'a GridId> {
+        let mut path = vec![grid];
+        let mut at = grid;
+        while let Some(Some(parent)) = self.0.get(at) {
+            if path.contains(&parent) {
+                break; // a cycle would be a bug elsewhere: stop, do not spin
+            }
+            path.push(parent);
+            at = parent;
+        }
+        path
+    }
+}
+
+/// Recomputes the rollups of the cases reported on `day`.
+fn recompute(conn: &mut DbConnection, day: NaiveDate, tree: &Tree) -> Result<(), AppError> {
+    let everything = Visible {
+        grids: None,
+        reporter: None,
+        department: None,
+        enterprises: Vec::new(),
+    };
+    let filter = CaseFilter {
+        from: Some(day_start(day)),
+        to: Some(day_start(day + Duration::days(1))),
+        ..CaseFilter::default()
+    };
+    let rows = case::stat_rows(conn, &everything, &filter)?;
+    // (grid, facet, key) → tally; open cases' due part is left out
+    let mut tallies: HashMap<(&GridId, &str, String), Tally> = HashMap::new();
+    let end = NaiveDateTime::MIN;
+    for row in &rows {
+        let f = facts(row, end);
+        let path = tree.path(&row.grid_id);
+        let mut below = String::new();
+        for grid in path {
+            tallies
+                .entry((grid, GRID, below.clone()))
+                .or_default()
+                .add_settled(&f);
+            if let Some(lead) = &row.lead {
+                tallies
+                    .entry((grid, DEPARTMENT, lead.clone()))
+                    .or_default()
+                    .add_settled(&f);
+            }
+            below = grid.to_string();
+        }
+        if let Some(worker) = &row.assignee_id {
+            tallies
+                .entry((&row.grid_id, WORKER, worker.to_string()))
+                .or_default()
+                .add_settled(&f);
+        }
+    }
+    let rows: Vec<RollupRow> = tallies
+        .into_iter()
+        .map(|((grid, facet, key), tally)| RollupRow {
+            grid_id: grid.to_string(),
+            facet: facet.to_owned(),
+            day,
+            key,
+            tally: tally.to_stored(),
+        })
+        .collect();
+    Ok(conn.transaction(|conn| case_rollup::replace_day(conn, day, &rows))?)
 }

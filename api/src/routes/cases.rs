@@ -182,6 +182,7 @@ async fn case_page(
         overdue_at: (q.overdue == Some(true)).then(|| time::to_db(now)),
         from: q.from.map(time::to_db),
         to: q.to.map(time::to_db),
+        resolve_due_before: None,
     };
     let (fetch, before) = (page.fetch, page.after.clone());
     let subtree = q.grid_id;

@@ -1,0 +1,2 @@
+DROP TABLE case_rollup_days;
+DROP TABLE case_rollups;
