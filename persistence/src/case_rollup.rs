@@ -17,6 +17,13 @@ pub const GRID: &str = "grid";
 pub const DEPARTMENT: &str = "department";
 /// By assignee, for the cases of the row's own grid.
 pub const WORKER: &str = "worker";
+/// A month's `GRID` rows summed (on its first day), for the zone and its
+/// children, whose days are many rows each.
+pub const GRID_MONTH: &str = "grid/month";
+/// A month's `DEPARTMENT` rows summed, likewise.
+pub const DEPARTMENT_MONTH: &str = "department/month";
+const DAY_FACETS: [&str; 3] = [GRID, DEPARTMENT, WORKER];
+const MONTH_FACETS: [&str; 2] = [GRID_MONTH, DEPARTMENT_MONTH];
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_rollups, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
@@ -32,7 +39,34 @@ pub struct RollupRow {
 /// Replaces the rows of `day` with `rows` and takes it off the waiting
 /// days; run in a transaction.
 pub fn replace_day(conn: &mut DbConnection, day: NaiveDate, rows: &[RollupRow]) -> QueryResult<()> {
-    diesel::delete(case_rollups::table.filter(case_rollups::day.eq(day))).execute(conn)?;
+    diesel::delete(
+        case_rollups::table
+            .filter(case_rollups::day.eq(day))
+            .filter(case_rollups::facet.eq_any(DAY_FACETS)),
+    )
+    .execute(conn)?;
+    insert(conn, rows)?;
+    diesel::delete(case_rollup_days::table.find(day)).execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the month rows of the month starting on `month`; run in a
+/// transaction.
+pub fn replace_month(
+    conn: &mut DbConnection,
+    month: NaiveDate,
+    rows: &[RollupRow],
+) -> QueryResult<()> {
+    diesel::delete(
+        case_rollups::table
+            .filter(case_rollups::day.eq(month))
+            .filter(case_rollups::facet.eq_any(MONTH_FACETS)),
+    )
+    .execute(conn)?;
+    insert(conn, rows)
+}
+
+fn insert(conn: &mut DbConnection, rows: &[RollupRow]) -> QueryResult<()> {
     match conn {
         DbConnection::Postgresql(pg) => {
             diesel::copy_from(case_rollups::table)
@@ -47,7 +81,6 @@ pub fn replace_day(conn: &mut DbConnection, day: NaiveDate, rows: &[RollupRow]) 
             }
         }
     }
-    diesel::delete(case_rollup_days::table.find(day)).execute(conn)?;
     Ok(())
 }
 
@@ -119,6 +152,28 @@ pub fn changed_days(conn: &mut DbConnection, after: i64, upto: i64) -> QueryResu
         .iter()
         .filter_map(|d| NaiveDate::parse_from_str(&d.day, "%Y-%m-%d").ok())
         .collect())
+}
+
+/// `(grid, key, tally)` of the `facet` rows of `grids` for the days in
+/// `[from, to)`.
+pub fn rows_of(
+    conn: &mut DbConnection,
+    grids: &[GridId],
+    facet: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(String, String, String)>> {
+    case_rollups::table
+        .filter(case_rollups::facet.eq(facet))
+        .filter(case_rollups::grid_id.eq_any(grids.iter().map(GridId::as_str)))
+        .filter(case_rollups::day.ge(from))
+        .filter(case_rollups::day.lt(to))
+        .select((
+            case_rollups::grid_id,
+            case_rollups::key,
+            case_rollups::tally,
+        ))
+        .load(conn)
 }
 
 /// `(key, tally)` of the `facet` rows of `grids` (of every grid when None)

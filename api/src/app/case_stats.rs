@@ -16,13 +16,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Utc};
 use diesel::Connection;
 use gridwork_domain::GridId;
 use gridwork_domain::case::kpi::{CaseFacts, Kpis, Tally};
 use gridwork_domain::case::{CaseState, Level};
 use gridwork_persistence::case::{self, CaseFilter, StatRow, Visible};
-use gridwork_persistence::case_rollup::{self, DEPARTMENT, GRID, RollupRow, WORKER};
+use gridwork_persistence::case_rollup::{
+    self, DEPARTMENT, DEPARTMENT_MONTH, GRID, GRID_MONTH, RollupRow, WORKER,
+};
 use gridwork_persistence::{DbConnection, grid, setting, sync, time};
 
 use super::{AppError, Scoped, cases};
@@ -146,18 +148,23 @@ impl Sums {
 /// code prefix); a grid under none is the root itself.
 struct Children {
     root: GridId,
+    /// The root is the zone or one of its children (month rows kept).
+    top: bool,
     /// (code, id), by code.
     codes: Vec<(String, GridId)>,
 }
 
 impl Children {
     fn of(conn: &mut DbConnection, root: GridId) -> Result<Children, AppError> {
+        let zone = grid::zone_root(conn)?.map(|z| z.id);
+        let parent = grid::find(conn, &root)?.and_then(|g| g.parent_id);
+        let top = zone.is_some() && (zone.as_ref() == Some(&root) || parent == zone);
         let mut codes: Vec<(String, GridId)> = grid::children(conn, &root)?
             .into_iter()
             .map(|(id, code)| (code, id))
             .collect();
         codes.sort();
-        Ok(Children { root, codes })
+        Ok(Children { root, top, codes })
     }
 
     fn under(&self, code: &str) -> &GridId {
@@ -255,21 +262,29 @@ fn rolled_up(
     let mut sums = Sums::default();
     let rolled = first.is_none_or(|f| f < last);
     if rolled {
-        for (key, text) in case_rollup::read(conn, Some(root), GRID, first, last)? {
-            let tally = parse(&text)?;
-            sums.all.merge(&tally);
-            let child = if key.is_empty() {
-                children.root.to_string()
+        // the zone and its children keep whole months summed: fewer rows
+        for (from, to, monthly) in spans(first, last, children.top) {
+            let (grid_facet, department_facet) = if monthly {
+                (GRID_MONTH, DEPARTMENT_MONTH)
             } else {
-                key
+                (GRID, DEPARTMENT)
             };
-            sums.grids.entry(child).or_default().merge(&tally);
-        }
-        for (key, text) in case_rollup::read(conn, Some(root), DEPARTMENT, first, last)? {
-            sums.departments
-                .entry(key)
-                .or_default()
-                .merge(&parse(&text)?);
+            for (key, text) in case_rollup::read(conn, Some(root), grid_facet, from, to)? {
+                let tally = parse(&text)?;
+                sums.all.merge(&tally);
+                let child = if key.is_empty() {
+                    children.root.to_string()
+                } else {
+                    key
+                };
+                sums.grids.entry(child).or_default().merge(&tally);
+            }
+            for (key, text) in case_rollup::read(conn, Some(root), department_facet, from, to)? {
+                sums.departments
+                    .entry(key)
+                    .or_default()
+                    .merge(&parse(&text)?);
+            }
         }
     }
     // case by case: before the first whole day, from the last one on, and
@@ -331,6 +346,35 @@ fn rolled_up(
     Ok(sums.stats())
 }
 
+/// The days `[first, last)` as spans `(from, to, monthly)`: whole months
+/// in the middle when `monthly` rows exist for the root, days around them.
+fn spans(
+    first: Option<NaiveDate>,
+    last: NaiveDate,
+    monthly: bool,
+) -> Vec<(Option<NaiveDate>, NaiveDate, bool)> {
+    if !monthly {
+        return vec![(first, last, false)];
+    }
+    let end = month_of(last);
+    let start = match first {
+        None => None,
+        Some(f) if f.day() == 1 => Some(f),
+        Some(f) => Some(next_month(month_of(f))),
+    };
+    let mut spans = match (first, start) {
+        (_, Some(start)) if start >= end => vec![(first, last, false)],
+        (Some(f), Some(start)) => vec![
+            (Some(f), start, false),
+            (Some(start), end, true),
+            (Some(end), last, false),
+        ],
+        _ => vec![(None, end, true), (Some(end), last, false)],
+    };
+    spans.retain(|(from, to, _)| from.is_none_or(|f| f < *to));
+    spans
+}
+
 /// The states of a case not yet closed, rejected or merged.
 const OPEN: [CaseState; 7] = [
     CaseState::Reported,
@@ -369,7 +413,69 @@ pub fn refresh(conn: &mut DbConnection, days: i64) -> Result<usize, AppError> {
     for day in &waiting {
         recompute(conn, *day, &tree)?;
     }
+    let months: std::collections::BTreeSet<NaiveDate> =
+        waiting.iter().map(|d| month_of(*d)).collect();
+    let top = top_grids(conn)?;
+    for month in months {
+        recompute_month(conn, month, &top)?;
+    }
     Ok(waiting.len())
+}
+
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+fn next_month(month: NaiveDate) -> NaiveDate {
+    month
+        .checked_add_months(Months::new(1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The zone and its children: the grids whose days are kept summed by month
+/// too.
+fn top_grids(conn: &mut DbConnection) -> Result<Vec<GridId>, AppError> {
+    let Some(zone) = grid::zone_root(conn)? else {
+        return Ok(Vec::new());
+    };
+    let mut top: Vec<GridId> = grid::children(conn, &zone.id)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    top.push(zone.id);
+    Ok(top)
+}
+
+/// Sums the day rows of the top grids in `month` into its month rows.
+fn recompute_month(
+    conn: &mut DbConnection,
+    month: NaiveDate,
+    top: &[GridId],
+) -> Result<(), AppError> {
+    let mut tallies: HashMap<(String, &str, String), Tally> = HashMap::new();
+    for (day_facet, month_facet) in [(GRID, GRID_MONTH), (DEPARTMENT, DEPARTMENT_MONTH)] {
+        for (grid, key, text) in
+            case_rollup::rows_of(conn, top, day_facet, month, next_month(month))?
+        {
+            let tally = Tally::parse_stored(&text)
+                .ok_or_else(|| AppError::Internal(format!("a bad case rollup: {text}")))?;
+            tallies
+                .entry((grid, month_facet, key))
+                .or_default()
+                .merge(&tally);
+        }
+    }
+    let rows: Vec<RollupRow> = tallies
+        .into_iter()
+        .map(|((grid_id, facet, key), tally)| RollupRow {
+            grid_id,
+            facet: facet.to_owned(),
+            day: month,
+            key,
+            tally: tally.to_stored(),
+        })
+        .collect();
+    Ok(conn.transaction(|conn| case_rollup::replace_month(conn, month, &rows))?)
 }
 
 /// Recomputes the rollups of every day with cases (after a load), `days`
@@ -465,4 +571,44 @@ fn recompute(conn: &mut DbConnection, day: NaiveDate, tree: &Tree) -> Result<(),
         })
         .collect();
     Ok(conn.transaction(|conn| case_rollup::replace_day(conn, day, &rows))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn whole_months_are_read_as_months_and_the_days_around_them_as_days() {
+        let (oct, nov, dec) = (day("2026-10-01"), day("2026-11-01"), day("2026-12-01"));
+        // 3 September to 3 December: days, October and November, days
+        assert_eq!(
+            spans(Some(day("2026-09-03")), day("2026-12-03"), true),
+            [
+                (Some(day("2026-09-03")), oct, false),
+                (Some(oct), dec, true),
+                (Some(dec), day("2026-12-03"), false),
+            ]
+        );
+        // from the first of a month: no days before it
+        assert_eq!(
+            spans(Some(oct), day("2026-11-12"), true),
+            [
+                (Some(oct), nov, true),
+                (Some(nov), day("2026-11-12"), false)
+            ]
+        );
+        // from the start: every month before the last day's
+        assert_eq!(spans(None, day("2026-12-01"), true), [(None, dec, true)]);
+        // within one month, or a grid without month rows: days only
+        let within = spans(Some(day("2026-11-03")), day("2026-11-20"), true);
+        assert_eq!(
+            within,
+            [(Some(day("2026-11-03")), day("2026-11-20"), false)]
+        );
+        assert_eq!(spans(None, dec, false), [(None, dec, false)]);
+    }
 }
