@@ -26,11 +26,12 @@ ADMIN_PASSWORD = "Drill-keeper-2025"
 
 
 def binary():
-    """The server: GRIDWORK_BIN, or the debug build `cargo test` leaves (built if missing)."""
+    """The server: GRIDWORK_BIN, or the debug build `cargo test` leaves
+    (under CARGO_TARGET_DIR when set; built if missing)."""
     path = os.environ.get("GRIDWORK_BIN")
     if path:
         return path
-    path = ROOT / "target" / "debug" / "gridwork"
+    path = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / "debug" / "gridwork"
     if not path.exists():
         subprocess.run(["cargo", "build", "-q", "-p", "gridwork-api"], cwd=ROOT, check=True)
     return str(path)
