@@ -220,17 +220,41 @@ pub fn compute(
         return rolled_up(conn, &visible, filter, &children, end, now);
     }
     let rows = case::stat_rows(conn, &visible, &filter)?;
-    let mut ids: Vec<GridId> = rows.iter().map(|r| r.grid_id.clone()).collect();
+    let workers = rows.len() as u64 <= WORKER_CASES;
+    let mut sums = Sums::default();
+    add_cases(conn, &mut sums, &[(false, rows)], &children, end, workers)?;
+    Ok(sums.stats())
+}
+
+/// Adds cases read one by one, in parts `(open_due, rows)` (see
+/// [`Sums::add`]), each under the child of the root its grid lies in.
+fn add_cases(
+    conn: &mut DbConnection,
+    sums: &mut Sums,
+    parts: &[(bool, Vec<StatRow>)],
+    children: &Children,
+    end: NaiveDateTime,
+    workers: bool,
+) -> Result<(), AppError> {
+    let mut ids: Vec<GridId> = parts
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.grid_id.clone()))
+        .collect();
     ids.sort();
     ids.dedup();
     let codes: HashMap<GridId, String> = grid::codes(conn, &ids)?.into_iter().collect();
-    let workers = rows.len() as u64 <= WORKER_CASES;
-    let mut sums = Sums::default();
-    for row in &rows {
-        let code = codes.get(&row.grid_id).map_or("", String::as_str);
-        sums.add(row, children.under(code).as_str(), (end, false), workers);
+    for (open_due, rows) in parts {
+        for row in rows {
+            let code = codes.get(&row.grid_id).map_or("", String::as_str);
+            sums.add(
+                row,
+                children.under(code).as_str(),
+                (end, *open_due),
+                workers,
+            );
+        }
     }
-    Ok(sums.stats())
+    Ok(())
 }
 
 /// The figures from the rollups of the whole days before today in the
@@ -325,24 +349,7 @@ fn rolled_up(
             sums.workers.entry(key).or_default().merge(&parse(&text)?);
         }
     }
-    let mut ids: Vec<GridId> = rows
-        .iter()
-        .flat_map(|(_, r)| r.iter().map(|r| r.grid_id.clone()))
-        .collect();
-    ids.sort();
-    ids.dedup();
-    let codes: HashMap<GridId, String> = grid::codes(conn, &ids)?.into_iter().collect();
-    for (open_due, part) in &rows {
-        for row in part {
-            let code = codes.get(&row.grid_id).map_or("", String::as_str);
-            sums.add(
-                row,
-                children.under(code).as_str(),
-                (end, *open_due),
-                workers,
-            );
-        }
-    }
+    add_cases(conn, &mut sums, &rows, children, end, workers)?;
     Ok(sums.stats())
 }
 
