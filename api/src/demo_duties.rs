@@ -53,6 +53,20 @@ fn input<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
     serde_json::from_value(value).map_err(|e| AppError::Internal(format!("demo input: {e}")))
 }
 
+/// The monthly production-safety check (安全生产月度检查) as a template
+/// input: the demo's and the synthetic province's.
+pub fn monthly_check() -> Value {
+    json!({
+        "name": "安全生产月度检查",
+        "description": "每月一日前后企业安全生产自查",
+        "items": [
+            { "key": "training", "label": "本月安全培训已开展", "kind": "yes_no", "fail_if": false },
+            { "key": "wiring", "label": "配电箱门关闭、线路无老化", "kind": "yes_no", "fail_if": false, "severity": "major" },
+            { "key": "exits", "label": "疏散通道", "kind": "choice", "choices": ["畅通", "部分堵塞", "堵塞"], "fail_choices": ["部分堵塞", "堵塞"] }
+        ]
+    })
+}
+
 fn id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -154,20 +168,8 @@ pub fn load(
             ]
         }))?,
     )?;
-    let monthly = inspection_templates::create(
-        conn,
-        &office.scoped,
-        &origin,
-        input(json!({
-            "name": "安全生产月度检查",
-            "description": "每月一日前后企业安全生产自查",
-            "items": [
-                { "key": "training", "label": "本月安全培训已开展", "kind": "yes_no", "fail_if": false },
-                { "key": "wiring", "label": "配电箱门关闭、线路无老化", "kind": "yes_no", "fail_if": false, "severity": "major" },
-                { "key": "exits", "label": "疏散通道", "kind": "choice", "choices": ["畅通", "部分堵塞", "堵塞"], "fail_choices": ["部分堵塞", "堵塞"] }
-            ]
-        }))?,
-    )?;
+    let monthly =
+        inspection_templates::create(conn, &office.scoped, &origin, input(monthly_check())?)?;
     let since = now - Duration::days(DAYS);
     let mut schedules = vec![(
         inspection_schedules::create(

@@ -67,15 +67,16 @@ pub async fn watch_forever(state: web::Data<AppState>) {
 }
 
 impl AppState {
-    /// Runs the read `f` for `scoped` on the replica when there is one, it is
+    /// Runs the read `f` of `scoped` (handed to it) on the replica when there is one, it is
     /// fresh, and it holds everything the caller wrote; else, or when the
     /// replica fails it, on the primary.
     pub async fn read<T, F>(&self, scoped: &Scoped, f: F) -> Result<T, ApiError>
     where
-        F: Fn(&mut DbConnection) -> Result<T, AppError> + Send + Sync + 'static,
+        F: Fn(&mut DbConnection, &Scoped) -> Result<T, AppError> + Send + Sync + 'static,
         T: Send + 'static,
     {
-        let f = Arc::new(f);
+        let reader = Arc::new(scoped.clone());
+        let f = Arc::new(move |conn: &mut DbConnection| f(conn, &reader));
         if let Some(replica) = &self.replica
             && let Some(fresh) = replica.as_of()
             && self.replica_holds_writes_of(scoped, fresh).await?

@@ -8,6 +8,7 @@ use gridwork_domain::{EnterpriseId, GridId};
 
 use crate::assignment::AssignmentRow;
 use crate::case::{CaseDepartmentRow, CaseRow, TimelineRow};
+use crate::case_rollup::RollupRow;
 use crate::connection::DbConnection;
 use crate::dispute::DisputeRow;
 use crate::enterprise::EnterpriseRow;
@@ -18,8 +19,8 @@ use crate::inspection_schedule::{OccurrenceRow, ScheduleRow};
 use crate::person::PersonRow;
 use crate::policy::{AcknowledgementRow, PolicyRow};
 use crate::schema::{
-    assignments, case_departments, case_timeline, cases, disputes, enterprises, grids, hazards,
-    inspection_occurrences, inspection_schedules, inspections, people, policies,
+    assignments, case_departments, case_rollups, case_timeline, cases, disputes, enterprises,
+    grids, hazards, inspection_occurrences, inspection_schedules, inspections, people, policies,
     policy_acknowledgements, users,
 };
 use crate::user::UserRow;
@@ -83,6 +84,8 @@ bulk!(
     policy_acknowledgements::table,
     AcknowledgementRow
 );
+
+bulk!(rollups, case_rollups::table, RollupRow);
 
 /// Gathers the planner's statistics after a bulk load, as both databases
 /// advise: until then PostgreSQL plans the loaded tables blind (autovacuum

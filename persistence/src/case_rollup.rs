@@ -45,7 +45,7 @@ pub fn replace_day(conn: &mut DbConnection, day: NaiveDate, rows: &[RollupRow]) 
             .filter(case_rollups::facet.eq_any(DAY_FACETS)),
     )
     .execute(conn)?;
-    insert(conn, rows)?;
+    crate::bulk::rollups(conn, rows)?;
     diesel::delete(case_rollup_days::table.find(day)).execute(conn)?;
     Ok(())
 }
@@ -63,25 +63,7 @@ pub fn replace_month(
             .filter(case_rollups::facet.eq_any(MONTH_FACETS)),
     )
     .execute(conn)?;
-    insert(conn, rows)
-}
-
-fn insert(conn: &mut DbConnection, rows: &[RollupRow]) -> QueryResult<()> {
-    match conn {
-        DbConnection::Postgresql(pg) => {
-            diesel::copy_from(case_rollups::table)
-                .from_insertable(rows)
-                .execute(pg)?;
-        }
-        DbConnection::Sqlite(lite) => {
-            for row in rows {
-                diesel::insert_into(case_rollups::table)
-                    .values(row)
-                    .execute(lite)?;
-            }
-        }
-    }
-    Ok(())
+    crate::bulk::rollups(conn, rows).map(drop)
 }
 
 /// Marks `days` to be recomputed.

@@ -211,11 +211,10 @@ pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Ve
     query.order(grids::code.asc()).load(conn)
 }
 
-/// Every grid (archived too: their cases still count) with its code and
-/// parent.
-pub fn tree(conn: &mut DbConnection) -> QueryResult<Vec<(GridId, String, Option<GridId>)>> {
+/// Every grid (archived too: their cases still count) with its parent.
+pub fn tree(conn: &mut DbConnection) -> QueryResult<Vec<(GridId, Option<GridId>)>> {
     grids::table
-        .select((grids::id, grids::code, grids::parent_id))
+        .select((grids::id, grids::parent_id))
         .load(conn)
 }
 

@@ -155,10 +155,9 @@ struct Children {
 }
 
 impl Children {
-    fn of(conn: &mut DbConnection, root: GridId) -> Result<Children, AppError> {
-        let zone = grid::zone_root(conn)?.map(|z| z.id);
-        let parent = grid::find(conn, &root)?.and_then(|g| g.parent_id);
-        let top = zone.is_some() && (zone.as_ref() == Some(&root) || parent == zone);
+    fn of(conn: &mut DbConnection, root: GridId, zone: &GridId) -> Result<Children, AppError> {
+        let top = &root == zone
+            || grid::find(conn, &root)?.and_then(|g| g.parent_id).as_ref() == Some(zone);
         let mut codes: Vec<(String, GridId)> = grid::children(conn, &root)?
             .into_iter()
             .map(|(id, code)| (code, id))
@@ -195,12 +194,10 @@ pub fn compute(
     reading: Reading,
 ) -> Result<CaseStats, AppError> {
     let subtree = cases::subtree(conn, scoped, grid)?;
-    let Some(root) = (match grid {
-        Some(g) => Some(g.clone()),
-        None => grid::zone_root(conn)?.map(|z| z.id),
-    }) else {
+    let Some(zone) = grid::zone_root(conn)?.map(|z| z.id) else {
         return Ok(Sums::default().stats());
     };
+    let root = grid.cloned().unwrap_or_else(|| zone.clone());
     let end = time::to_db(to.map_or(now, |t| t.min(now)));
     let filter = CaseFilter {
         department,
@@ -215,7 +212,7 @@ pub fn compute(
         Some(ids) => !ids.is_empty(),
         None => visible.grids.is_none(),
     };
-    let children = Children::of(conn, root)?;
+    let children = Children::of(conn, root, &zone)?;
     if reading == Reading::Fastest && whole && filter.department.is_none() {
         return rolled_up(conn, &visible, filter, &children, end, now);
     }
@@ -503,12 +500,7 @@ struct Tree(HashMap<GridId, Option<GridId>>);
 
 impl Tree {
     fn load(conn: &mut DbConnection) -> Result<Tree, AppError> {
-        Ok(Tree(
-            grid::tree(conn)?
-                .into_iter()
-                .map(|(id, _, parent)| (id, parent))
-                .collect(),
-        ))
+        Ok(Tree(grid::tree(conn)?.into_iter().collect()))
     }
 
     /// `grid`, its parent, … up to the root.

@@ -64,10 +64,9 @@ pub async fn coverage(
     query: Query<CoverageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let root = query.into_inner().grid_id.map(GridId::from);
-    let reading = scoped.clone();
     let measured = state
-        .read(&scoped, move |conn| {
-            app::coverage::measure(conn, &reading, root.as_ref())
+        .read(&scoped, move |conn, reading| {
+            app::coverage::measure(conn, reading, root.as_ref())
         })
         .await?;
     Ok(HttpResponse::Ok().json(Coverage::from(measured)))
@@ -92,10 +91,9 @@ pub async fn coverage_gaps(
     Listing { filter, page }: Listing<GapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let root = filter.grid_id.map(GridId::from);
-    let reading = scoped.clone();
     let measured = state
-        .read(&scoped, move |conn| {
-            app::coverage::measure(conn, &reading, root.as_ref())
+        .read(&scoped, move |conn, reading| {
+            app::coverage::measure(conn, reading, root.as_ref())
         })
         .await?;
     let after = page.after.clone();
@@ -142,10 +140,9 @@ pub async fn inspection_stats(
     Query(q): Query<InspectionStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = gridwork_persistence::time::now();
-    let reading = scoped.clone();
     let stats = state
-        .read(&scoped, move |conn| {
-            app::inspection_stats::compute(conn, &reading, q.grid_id.as_ref(), q.from, q.to, now)
+        .read(&scoped, move |conn, reading| {
+            app::inspection_stats::compute(conn, reading, q.grid_id.as_ref(), q.from, q.to, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(InspectionStatsView::from(stats)))
@@ -191,12 +188,11 @@ pub async fn case_stats(
     Query(q): Query<CaseStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = gridwork_persistence::time::now();
-    let reading = scoped.clone();
     let stats = state
-        .read(&scoped, move |conn| {
+        .read(&scoped, move |conn, reading| {
             app::case_stats::compute(
                 conn,
-                &reading,
+                reading,
                 q.grid_id.as_ref(),
                 q.department_id.clone(),
                 q.from,
@@ -259,10 +255,9 @@ pub async fn dispute_stats(
     let parse = |text: Option<&str>| text.and_then(|t| Month::parse(t).ok());
     let to = parse(q.to.as_deref()).unwrap_or_else(|| Month::of(today));
     let from = parse(q.from.as_deref()).unwrap_or_else(|| to.year_earlier().next());
-    let reading = scoped.clone();
     let stats = state
-        .read(&scoped, move |conn| {
-            app::dispute_stats::compute(conn, &reading, q.grid_id.as_ref(), from, to)
+        .read(&scoped, move |conn, reading| {
+            app::dispute_stats::compute(conn, reading, q.grid_id.as_ref(), from, to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(DisputeStatsView::from(stats)))

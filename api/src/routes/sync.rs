@@ -129,15 +129,14 @@ pub async fn delta_sync(
         time_zone: state.time_zone,
         stale_after: state.stale_after,
     };
-    let reading = scoped.clone();
     let wanted = types.clone();
     let (delta, task_list) = state
-        .read(&scoped, move |conn| {
-            let delta = changes::delta(conn, &reading, &wanted, after, rows)?;
+        .read(&scoped, move |conn, reading| {
+            let delta = changes::delta(conn, reading, &wanted, after, rows)?;
             let task_list = if wanted.contains(SyncType::Tasks) && !delta.more {
                 Some(tasks::mine(
                     conn,
-                    &reading,
+                    reading,
                     &TaskFilter::default(),
                     None,
                     TASKS,

@@ -82,16 +82,8 @@ fn sha(text: &str) -> String {
 
 /// The template, through the command the API runs.
 fn template(conn: &mut DbConnection) -> Result<(TemplateId, i32), SyntheticError> {
-    let input = serde_json::from_value(json!({
-        "name": "安全生产月度检查",
-        "description": "每月一日起三天内，专职网格员对网格内企业的安全生产检查",
-        "items": [
-            { "key": "training", "label": "本月安全培训已开展", "kind": "yes_no", "fail_if": false },
-            { "key": "wiring", "label": "配电箱门关闭、线路无老化", "kind": "yes_no", "fail_if": false, "severity": "major" },
-            { "key": "exits", "label": "疏散通道", "kind": "choice", "choices": ["畅通", "部分堵塞", "堵塞"], "fail_choices": ["部分堵塞", "堵塞"] }
-        ]
-    }))
-    .map_err(|e| SyntheticError::Domain(format!("the inspection template: {e}")))?;
+    let input = serde_json::from_value(crate::demo_duties::monthly_check())
+        .map_err(|e| SyntheticError::Domain(format!("the inspection template: {e}")))?;
     let made = inspection_templates::create(conn, &Scoped::system(), &Origin::default(), input)
         .map_err(|e| SyntheticError::Domain(format!("the inspection template: {e}")))?;
     Ok((made.row.id, made.row.version))
