@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use gridwork_domain::{EnterpriseId, GridId, PersonId, UserId};
 
 use crate::connection::DbConnection;
+use crate::grid::{self, Within};
 use crate::schema::enterprises;
 use crate::text;
 
@@ -146,20 +147,9 @@ pub fn page(
                 .or(enterprises::flags.like(middle).escape('\\')),
         );
     }
-    // the basic record's required fields (domain::enterprise::RecordField);
-    // blanks are stored as NULL, so NOT NULL means filled
-    let complete = enterprises::uscc
-        .is_not_null()
-        .and(enterprises::industry_section.is_not_null())
-        .and(enterprises::employee_count.is_not_null())
-        .and(enterprises::address.is_not_null())
-        .and(enterprises::lat.is_not_null())
-        .and(enterprises::lng.is_not_null())
-        .and(enterprises::principal_person_id.is_not_null())
-        .and(enterprises::production_characteristics.is_not_null());
     match filter.basic_info_complete {
-        Some(true) => query = query.filter(complete),
-        Some(false) => query = query.filter(diesel::dsl::not(complete)),
+        Some(true) => query = query.filter(complete()),
+        Some(false) => query = query.filter(diesel::dsl::not(complete())),
         None => {}
     }
     match filter.stale {
@@ -179,16 +169,90 @@ pub fn page(
     query.order(enterprises::id.asc()).limit(limit).load(conn)
 }
 
-/// All active enterprises of the filter, for the coverage rates.
-pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Vec<EnterpriseRow>> {
-    let mut query = enterprises::table
-        .filter(enterprises::archived_at.is_null())
-        .select(EnterpriseRow::as_select())
-        .into_boxed();
-    if let Some(ids) = within {
-        query = query.filter(enterprises::grid_id.eq_any(ids.to_vec()));
+/// Whether the basic record's required fields (domain::enterprise::RecordField)
+/// are filled: blanks are stored as NULL (the name is never blank), so NOT NULL
+/// means filled. The trigger keeping `enterprise_counts` applies the same rule.
+#[diesel::dsl::auto_type]
+fn complete() -> _ {
+    enterprises::uscc
+        .is_not_null()
+        .and(enterprises::industry_section.is_not_null())
+        .and(enterprises::employee_count.is_not_null())
+        .and(enterprises::address.is_not_null())
+        .and(enterprises::lat.is_not_null())
+        .and(enterprises::lng.is_not_null())
+        .and(enterprises::principal_person_id.is_not_null())
+        .and(enterprises::production_characteristics.is_not_null())
+}
+
+/// What keeps an active enterprise from counting toward a coverage rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordGap {
+    /// In no grid.
+    Unassigned,
+    /// Its basic record misses a required field.
+    Incomplete,
+}
+
+/// Active enterprises `within` some grids: all of them, and those with each gap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    pub active: i64,
+    pub unassigned: i64,
+    pub incomplete: i64,
+}
+
+/// Read from the counts kept per grid (`enterprise_counts`, kept by a
+/// trigger): a sum over grids, not a count of a province's records.
+pub fn record_counts(conn: &mut DbConnection, within: Within) -> QueryResult<RecordCounts> {
+    use crate::schema::enterprise_counts as counts;
+    use diesel::dsl::sum;
+    let (active, incomplete): (Option<i64>, Option<i64>) =
+        grid::within!(counts::table.into_boxed(), within, counts::grid_id)
+            .select((sum(counts::active), sum(counts::incomplete)))
+            .get_result(conn)?;
+    // only the whole zone holds the enterprises in no grid (kept under '')
+    let unassigned = match within {
+        Within::All => counts::table
+            .find("")
+            .select(counts::active)
+            .first::<i32>(conn)
+            .optional()?
+            .unwrap_or(0),
+        Within::Under(_) | Within::Grids(_) => 0,
+    };
+    Ok(RecordCounts {
+        active: active.unwrap_or(0),
+        unassigned: i64::from(unassigned),
+        incomplete: incomplete.unwrap_or(0),
+    })
+}
+
+/// One keyset page, in id order, of the active enterprises `within` some
+/// grids that have `gap`.
+pub fn gaps(
+    conn: &mut DbConnection,
+    within: Within,
+    gap: RecordGap,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<EnterpriseRow>> {
+    let mut query = grid::within!(
+        enterprises::table
+            .filter(enterprises::archived_at.is_null())
+            .select(EnterpriseRow::as_select())
+            .into_boxed(),
+        within,
+        enterprises::grid_id
+    );
+    query = match gap {
+        RecordGap::Unassigned => query.filter(enterprises::grid_id.is_null()),
+        RecordGap::Incomplete => query.filter(diesel::dsl::not(complete())),
+    };
+    if let Some(after) = after {
+        query = query.filter(enterprises::id.gt(after.to_owned()));
     }
-    query.order(enterprises::id.asc()).load(conn)
+    query.order(enterprises::id.asc()).limit(limit).load(conn)
 }
 
 pub fn update(conn: &mut DbConnection, row: &EnterpriseRow) -> QueryResult<bool> {

@@ -211,6 +211,52 @@ pub fn all(conn: &mut DbConnection, within: Option<&[GridId]>) -> QueryResult<Ve
     query.order(grids::code.asc()).load(conn)
 }
 
+macro_rules! boards_within {
+    ($within:expr) => {{
+        let query = grids::table
+            .filter(grids::archived_at.is_null())
+            .filter(grids::kind.ne(GridKind::Zone))
+            .into_boxed();
+        // the grids themselves: a subtree is a range of their own codes
+        match $within {
+            Within::All => query,
+            Within::Under(code) => {
+                query.filter(grids::code.between(code.to_owned(), subtree_end(code)))
+            }
+            Within::Grids(ids) => query.filter(grids::id.eq_any(ids.to_vec())),
+        }
+    }};
+}
+
+/// The active grids `within` that need a placard (all but the zone root),
+/// and how many of them have none published.
+pub fn board_counts(conn: &mut DbConnection, within: Within) -> QueryResult<(i64, i64)> {
+    Ok((
+        boards_within!(within).count().get_result(conn)?,
+        boards_within!(within)
+            .filter(grids::placard_published_at.is_null())
+            .count()
+            .get_result(conn)?,
+    ))
+}
+
+/// One keyset page, in code order, of the active grids `within` whose
+/// placard is unpublished.
+pub fn unpublished(
+    conn: &mut DbConnection,
+    within: Within,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<GridRow>> {
+    let mut query = boards_within!(within)
+        .filter(grids::placard_published_at.is_null())
+        .select(GridRow::as_select());
+    if let Some(after) = after {
+        query = query.filter(grids::code.gt(after.to_owned()));
+    }
+    query.order(grids::code.asc()).limit(limit).load(conn)
+}
+
 /// Every grid (archived too: their cases still count) with its parent.
 pub fn tree(conn: &mut DbConnection) -> QueryResult<Vec<(GridId, Option<GridId>)>> {
     grids::table
@@ -234,20 +280,58 @@ pub fn codes(conn: &mut DbConnection, ids: &[GridId]) -> QueryResult<Vec<(GridId
         .load(conn)
 }
 
+/// The last code of `code`'s subtree. Codes are digits, so a subtree is the
+/// index range [code, code + 9…9].
+pub fn subtree_end(code: &str) -> String {
+    format!(
+        "{code}{}",
+        "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len()))
+    )
+}
+
+/// The grids a measure covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Within<'a> {
+    /// Every record, in a grid or not.
+    All,
+    /// The active grids of the subtree under this code: read through the code
+    /// index in the query, so a province's ten thousand ids are never bound.
+    Under(&'a str),
+    /// These grids.
+    Grids(&'a [GridId]),
+}
+
+/// Filters a boxed query to the records whose grid column lies `within`.
+macro_rules! within {
+    ($query:expr, $within:expr, $column:expr) => {{
+        use $crate::grid::Within;
+        use $crate::schema::grids;
+        let query = $query;
+        match $within {
+            Within::All => query,
+            Within::Under(code) => query.filter(
+                $column.nullable().eq_any(
+                    grids::table
+                        .filter(
+                            grids::code.between(code.to_owned(), $crate::grid::subtree_end(code)),
+                        )
+                        .filter(grids::archived_at.is_null())
+                        .select(grids::id.nullable()),
+                ),
+            ),
+            Within::Grids(ids) => query.filter($column.nullable().eq_any(ids.to_vec())),
+        }
+    }};
+}
+pub(crate) use within;
+
 /// Ids of the active grids whose codes start with any of `codes`: those grids
-/// and everything below them. Codes are digits, so a subtree is the index
-/// range [code, code + 9…9].
+/// and everything below them.
 pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<GridId>> {
     let Some((first, rest)) = codes.split_first() else {
         return Ok(Vec::new());
     };
-    let range = |code: &String| {
-        let last = format!(
-            "{code}{}",
-            "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len()))
-        );
-        grids::code.between(code.clone(), last)
-    };
+    let range = |code: &String| grids::code.between(code.clone(), subtree_end(code));
     // one round trip: the ranges OR-ed; archived grids dropped afterwards,
     // because `archived_at IS NULL AND a OR b` would bind wrongly
     let mut query = grids::table

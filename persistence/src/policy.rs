@@ -7,11 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use gridwork_domain::assignment::GridRole;
-use gridwork_domain::grid::GridCode;
 use gridwork_domain::policy::SourceLevel;
 use gridwork_domain::{BriefingId, GridId, PersonId, PolicyId, UserId};
 
 use crate::connection::DbConnection;
+use crate::grid;
 use crate::schema::{
     assignments, enterprises, grids, people, policies, policy_acknowledgements, policy_briefings,
     policy_grids,
@@ -144,11 +144,8 @@ pub fn page(
             .distinct()
             .into_boxed();
         for code in &c.under {
-            let last = format!(
-                "{code}{}",
-                "9".repeat(GridCode::MAX_LEN.saturating_sub(code.len()))
-            );
-            targeted = targeted.or_filter(policy_grids::grid_code.between(code.clone(), last));
+            targeted = targeted
+                .or_filter(policy_grids::grid_code.between(code.clone(), grid::subtree_end(code)));
         }
         let ids: Vec<PolicyId> = targeted.load(conn)?;
         query = query.filter(policies::zone_wide.eq(true).or(policies::id.eq_any(ids)));

@@ -183,6 +183,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    enterprise_counts (grid_id) {
+        grid_id -> Text,
+        active -> Integer,
+        incomplete -> Integer,
+    }
+}
+
+diesel::table! {
     read_fences (user_id) {
         user_id -> Text,
         wrote_at -> Timestamp,
@@ -333,6 +341,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_departments, users, case_timeline);
+diesel::allow_tables_to_appear_in_same_query!(enterprise_counts, grids);
 
 diesel::table! {
     attachments (id) {

@@ -44,6 +44,61 @@ async fn rates_count_gaps_in_scope(backend: Backend) {
         json!([{ "id": loose["id"], "name": "河南三点材料有限公司" }])
     );
 
+    // the counts follow a record into a grid and out again
+    let area = app
+        .created(
+            "/api/v1/grids",
+            &z.admin,
+            &json!({ "name": "东区", "kind": "general", "parent_id": z.zone["id"] }),
+        )
+        .await;
+    let loose_path = format!("/api/v1/enterprises/{}", id(&loose));
+    for (grid, placed) in [(json!(area["id"]), 3), (json!(null), 2)] {
+        let res = app
+            .patch(&loose_path, Some(&z.admin), &json!({ "grid_id": grid }))
+            .await;
+        assert_eq!(res.status, 200, "{res:?}");
+        let c = app.ok("/api/v1/stats/coverage", &z.admin).await;
+        assert_eq!(c["enterprise_division"]["numerator"], placed);
+        assert_eq!(c["enterprise_division"]["denominator"], 3);
+        assert_eq!(c["basic_info_archiving"]["denominator"], 3);
+    }
+
+    // the zone officer asks for one subtree: the loose enterprise is outside it
+    let a = app
+        .ok(
+            &format!("/api/v1/stats/coverage?grid_id={}", id(&z.grid_a)),
+            &z.admin,
+        )
+        .await;
+    assert_eq!(a["grid_id"], z.grid_a["id"]);
+    assert_eq!(a["enterprise_division"]["denominator"], 1);
+    assert_eq!(a["enterprise_division"]["numerator"], 1);
+    assert_eq!(
+        a["placard_publication"]["denominator"], 2,
+        "the grid and its workshop"
+    );
+    let incomplete = app
+        .ok(
+            &format!(
+                "/api/v1/stats/coverage/gaps?rate=basic_info_archiving&grid_id={}",
+                id(&z.grid_a)
+            ),
+            &z.admin,
+        )
+        .await;
+    let items = incomplete["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], z.firm_a["id"]);
+    assert!(
+        items[0]["missing"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("address")),
+        "{items:?}"
+    );
+    assert_eq!(incomplete["next_cursor"], serde_json::Value::Null);
+
     // a worker measures their own grid only; a subtree can be asked for
     let mine = app.ok("/api/v1/stats/coverage", &z.worker_a).await;
     assert_eq!(mine["enterprise_division"]["denominator"], 1);

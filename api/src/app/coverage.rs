@@ -1,28 +1,94 @@
 //! The three 100% rates (三个100%), measured live for the caller's scope or a
 //! subtree of it, with the gaps that keep each below 100 %.
+//!
+//! Counted in SQL and the gaps read a page at a time: a province's records
+//! are never loaded to measure them.
 
-use gridwork_domain::GridId;
+use gridwork_domain::coverage::CoverageRate;
 use gridwork_domain::enterprise::RecordField;
-use gridwork_domain::grid::GridKind;
+use gridwork_domain::{GridId, Scope};
 use gridwork_persistence::DbConnection;
-use gridwork_persistence::enterprise::{self, EnterpriseRow};
-use gridwork_persistence::grid::{self, GridRow};
+use gridwork_persistence::enterprise::{self, EnterpriseRow, RecordCounts, RecordGap};
+use gridwork_persistence::grid::{self, GridRow, Within};
 
 use super::{AppError, Scoped, enterprises, grids};
+
+/// Gaps a rate carries inline; the rest are paged.
+pub const INLINE_GAPS: i64 = 5;
 
 /// What the three rates count.
 #[derive(Debug)]
 pub struct Coverage {
     /// The subtree measured; None for the caller's whole scope.
     pub root: Option<GridId>,
-    pub enterprises: usize,
-    /// Enterprises in no grid (企业网格划分率's gap).
-    pub unassigned: Vec<EnterpriseRow>,
-    /// Grids that need a placard: all but the zone root.
-    pub boards: usize,
-    pub unpublished: Vec<GridRow>,
-    /// Enterprises whose basic record misses these fields (基础信息建档率's gap).
-    pub incomplete: Vec<(EnterpriseRow, Vec<RecordField>)>,
+    pub enterprises: RecordCounts,
+    /// Grids that need a placard (all but the zone root), and how many of
+    /// them have none published.
+    pub boards: i64,
+    pub unpublished: i64,
+    /// The first gaps of each rate, in paging order.
+    pub unassigned: Vec<Gap>,
+    pub unpublished_first: Vec<Gap>,
+    pub incomplete: Vec<Gap>,
+}
+
+/// One thing that keeps a rate below 100 %.
+#[derive(Debug)]
+pub enum Gap {
+    /// An enterprise, with the required fields it misses for an incomplete
+    /// record.
+    Enterprise(EnterpriseRow, Option<Vec<RecordField>>),
+    /// A grid whose placard is unpublished.
+    Grid(GridRow),
+}
+
+impl Gap {
+    /// The paging key: enterprise ids, grid codes.
+    pub fn key(&self) -> String {
+        match self {
+            Gap::Enterprise(e, _) => e.id.to_string(),
+            Gap::Grid(g) => g.code.clone(),
+        }
+    }
+}
+
+/// The grids measured, owned: the caller's scope cut to a subtree.
+enum Span {
+    All,
+    Under(String),
+    Grids(Vec<GridId>),
+}
+
+impl Span {
+    fn of(
+        conn: &mut DbConnection,
+        scoped: &Scoped,
+        root: Option<&GridId>,
+    ) -> Result<Span, AppError> {
+        Ok(match (root, &scoped.scope) {
+            (None, Scope::Zone) => Span::All,
+            (None, Scope::Grids(ids)) => Span::Grids(ids.clone()),
+            (Some(id), scope) => {
+                let root = grids::find_visible(conn, scoped, id)?;
+                match scope {
+                    Scope::Zone => Span::Under(root.code),
+                    Scope::Grids(scope) => {
+                        let mut ids = grid::ids_under(conn, &[root.code])?;
+                        ids.retain(|id| scope.contains(id));
+                        Span::Grids(ids)
+                    }
+                }
+            }
+        })
+    }
+
+    fn within(&self) -> Within<'_> {
+        match self {
+            Span::All => Within::All,
+            Span::Under(code) => Within::Under(code),
+            Span::Grids(ids) => Within::Grids(ids),
+        }
+    }
 }
 
 pub fn measure(
@@ -30,40 +96,77 @@ pub fn measure(
     scoped: &Scoped,
     root: Option<&GridId>,
 ) -> Result<Coverage, AppError> {
-    // the subtree, cut to the caller's scope
-    let within = match root {
-        Some(id) => {
-            let root = grids::find_visible(conn, scoped, id)?;
-            let mut ids = grid::ids_under(conn, &[root.code])?;
-            if let Some(scope) = scoped.scope.grid_ids() {
-                ids.retain(|id| scope.contains(id));
-            }
-            Some(ids)
-        }
-        None => scoped.scope.grid_ids().map(<[GridId]>::to_vec),
-    };
-    let all_grids = grid::all(conn, within.as_deref())?;
-    let firms = enterprise::all(conn, within.as_deref())?;
-    let boards: Vec<GridRow> = all_grids
-        .into_iter()
-        .filter(|g| g.kind != GridKind::Zone)
-        .collect();
-    let incomplete = firms
-        .iter()
-        .filter_map(|e| {
-            let missing = enterprises::presence(e).missing();
-            (!missing.is_empty()).then(|| (e.clone(), missing))
-        })
-        .collect();
+    let span = Span::of(conn, scoped, root)?;
+    let within = span.within();
+    let (boards, unpublished) = grid::board_counts(conn, within)?;
     Ok(Coverage {
         root: root.cloned(),
-        enterprises: firms.len(),
-        boards: boards.len(),
-        unpublished: boards
+        enterprises: enterprise::record_counts(conn, within)?,
+        boards,
+        unpublished,
+        unassigned: page(
+            conn,
+            within,
+            CoverageRate::EnterpriseDivision,
+            None,
+            INLINE_GAPS,
+        )?,
+        unpublished_first: page(
+            conn,
+            within,
+            CoverageRate::PlacardPublication,
+            None,
+            INLINE_GAPS,
+        )?,
+        incomplete: page(
+            conn,
+            within,
+            CoverageRate::BasicInfoArchiving,
+            None,
+            INLINE_GAPS,
+        )?,
+    })
+}
+
+/// One keyset page of a rate's gaps, after the key `after`.
+pub fn gaps(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    root: Option<&GridId>,
+    rate: CoverageRate,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Gap>, AppError> {
+    let span = Span::of(conn, scoped, root)?;
+    page(conn, span.within(), rate, after, limit)
+}
+
+fn page(
+    conn: &mut DbConnection,
+    within: Within,
+    rate: CoverageRate,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Gap>, AppError> {
+    Ok(match rate {
+        CoverageRate::EnterpriseDivision => {
+            enterprise::gaps(conn, within, RecordGap::Unassigned, after, limit)?
+                .into_iter()
+                .map(|e| Gap::Enterprise(e, None))
+                .collect()
+        }
+        CoverageRate::BasicInfoArchiving => {
+            enterprise::gaps(conn, within, RecordGap::Incomplete, after, limit)?
+                .into_iter()
+                .map(|e| {
+                    let missing = enterprises::presence(&e).missing();
+                    Gap::Enterprise(e, Some(missing))
+                })
+                .collect()
+        }
+        CoverageRate::PlacardPublication => grid::unpublished(conn, within, after, limit)?
             .into_iter()
-            .filter(|g| g.placard_published_at.is_none())
+            .map(Gap::Grid)
             .collect(),
-        unassigned: firms.into_iter().filter(|e| e.grid_id.is_none()).collect(),
-        incomplete,
     })
 }

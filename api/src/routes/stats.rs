@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::views::cases::CaseStatsView;
 use crate::views::disputes::DisputeStatsView;
 use crate::views::inspections::InspectionStatsView;
-use crate::views::stats::{Coverage, GapPage, gaps};
+use crate::views::stats::{Coverage, Gap, GapPage};
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -91,20 +91,15 @@ pub async fn coverage_gaps(
     Listing { filter, page }: Listing<GapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let root = filter.grid_id.map(GridId::from);
-    let measured = state
+    let (rate, after, fetch) = (filter.rate, page.after.clone(), page.fetch);
+    let rows = state
         .read(&scoped, move |conn, reading| {
-            app::coverage::measure(conn, reading, root.as_ref())
+            app::coverage::gaps(conn, reading, root.as_ref(), rate, after.as_deref(), fetch)
         })
         .await?;
-    let after = page.after.clone();
-    let rest: Vec<_> = gaps(measured, filter.rate)
-        .into_iter()
-        .filter(|(key, _)| after.as_ref().is_none_or(|a| key > a))
-        .take(usize::try_from(page.fetch).unwrap_or(usize::MAX))
-        .collect();
-    let (rest, next_cursor) = page.finish(rest, |(key, _)| key.clone());
+    let (rows, next_cursor) = page.finish(rows, app::coverage::Gap::key);
     Ok(HttpResponse::Ok().json(GapPage {
-        items: rest.into_iter().map(|(_, gap)| gap).collect(),
+        items: rows.into_iter().map(Gap::from).collect(),
         next_cursor,
     }))
 }

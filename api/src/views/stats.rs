@@ -1,16 +1,11 @@
 //! The three 100% rates as the API shows them.
 
-use gridwork_domain::coverage::{CoverageRate, Rate};
+use gridwork_domain::coverage::Rate;
 use gridwork_domain::enterprise::RecordField;
-use gridwork_persistence::enterprise::EnterpriseRow;
-use gridwork_persistence::grid::GridRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::coverage;
-
-/// Gaps a rate carries inline; the rest are paged at `/stats/coverage/gaps`.
-pub const INLINE_GAPS: usize = 5;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Gap {
@@ -50,15 +45,16 @@ pub struct GapPage {
 }
 
 impl RateView {
-    /// The rate of `denominator` things of which `gaps` fall short.
-    fn new(denominator: usize, mut gaps: Vec<Gap>) -> RateView {
-        let rate = Rate::new((denominator - gaps.len()) as u64, denominator as u64);
-        gaps.truncate(INLINE_GAPS);
+    /// The rate of `denominator` things of which `short` fall short, with
+    /// the first of them.
+    fn new(denominator: i64, short: i64, gaps: Vec<coverage::Gap>) -> RateView {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let rate = Rate::new(count(denominator - short), count(denominator));
         RateView {
             numerator: rate.numerator,
             denominator: rate.denominator,
             rate: rate.value(),
-            gaps,
+            gaps: gaps.into_iter().map(Gap::from).collect(),
         }
     }
 }
@@ -76,64 +72,33 @@ pub struct Coverage {
     pub basic_info_archiving: RateView,
 }
 
-fn enterprise_gap(e: EnterpriseRow, missing: Option<Vec<RecordField>>) -> Gap {
-    Gap {
-        id: e.id.to_string(),
-        name: e.name,
-        code: None,
-        missing,
-    }
-}
-
-fn grid_gap(g: GridRow) -> Gap {
-    Gap {
-        id: g.id.to_string(),
-        name: g.name,
-        code: Some(g.code),
-        missing: None,
-    }
-}
-
-/// The gaps of one rate with their paging keys (enterprise ids, grid codes),
-/// in ascending key order.
-pub fn gaps(c: coverage::Coverage, rate: CoverageRate) -> Vec<(String, Gap)> {
-    match rate {
-        CoverageRate::EnterpriseDivision => c
-            .unassigned
-            .into_iter()
-            .map(|e| (e.id.to_string(), enterprise_gap(e, None)))
-            .collect(),
-        CoverageRate::PlacardPublication => c
-            .unpublished
-            .into_iter()
-            .map(|g| (g.code.clone(), grid_gap(g)))
-            .collect(),
-        CoverageRate::BasicInfoArchiving => c
-            .incomplete
-            .into_iter()
-            .map(|(e, missing)| (e.id.to_string(), enterprise_gap(e, Some(missing))))
-            .collect(),
+impl From<coverage::Gap> for Gap {
+    fn from(gap: coverage::Gap) -> Gap {
+        match gap {
+            coverage::Gap::Enterprise(e, missing) => Gap {
+                id: e.id.to_string(),
+                name: e.name,
+                code: None,
+                missing,
+            },
+            coverage::Gap::Grid(g) => Gap {
+                id: g.id.to_string(),
+                name: g.name,
+                code: Some(g.code),
+                missing: None,
+            },
+        }
     }
 }
 
 impl From<coverage::Coverage> for Coverage {
     fn from(c: coverage::Coverage) -> Coverage {
-        let unassigned = c
-            .unassigned
-            .into_iter()
-            .map(|e| enterprise_gap(e, None))
-            .collect();
-        let unpublished = c.unpublished.into_iter().map(grid_gap).collect();
-        let incomplete = c
-            .incomplete
-            .into_iter()
-            .map(|(e, missing)| enterprise_gap(e, Some(missing)))
-            .collect();
+        let e = c.enterprises;
         Coverage {
             grid_id: c.root.map(|id| id.to_string()),
-            enterprise_division: RateView::new(c.enterprises, unassigned),
-            placard_publication: RateView::new(c.boards, unpublished),
-            basic_info_archiving: RateView::new(c.enterprises, incomplete),
+            enterprise_division: RateView::new(e.active, e.unassigned, c.unassigned),
+            placard_publication: RateView::new(c.boards, c.unpublished, c.unpublished_first),
+            basic_info_archiving: RateView::new(e.active, e.incomplete, c.incomplete),
         }
     }
 }
