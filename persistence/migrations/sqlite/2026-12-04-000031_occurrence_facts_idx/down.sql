@@ -1,0 +1,2 @@
+CREATE INDEX inspection_occurrences_closes_idx ON inspection_occurrences (closes_at);
+DROP INDEX inspection_occurrences_facts_idx;
