@@ -564,31 +564,49 @@ pub fn report_in(
 
 /// Open cases with a deadline passed before `now`, oldest first: the
 /// candidates of automatic escalation (the caller decides which deadline).
+///
+/// One query per deadline, each read in its index's order (`cases_accept_due_idx`,
+/// `cases_open_due_idx`) and merged here. As one query ordered by id,
+/// PostgreSQL walked the primary key expecting to meet 500 matches early
+/// and filtered a 1M-case province whole: 0.7-1.7 s every sweep.
 pub fn overdue(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
     use CaseState::*;
-    cases::table
-        .filter(
-            cases::state
-                .eq(Reported)
-                .and(cases::accept_due_at.lt(now))
-                .and(cases::overdue_escalated.not_like("%accept%"))
-                .or(cases::state
-                    .eq(Dispatched)
-                    .and(cases::report_in_due_at.lt(now))
-                    .and(cases::overdue_escalated.not_like("%report_in%")))
-                .or(cases::state
-                    .eq_any([Accepted, Dispatched, InProgress, Rework])
-                    .and(cases::resolve_due_at.lt(now))
-                    .and(cases::overdue_escalated.not_like("%resolve%"))),
-        )
+    let mut rows: Vec<CaseRow> = cases::table
+        .filter(cases::state.eq(Reported))
+        .filter(cases::accept_due_at.lt(now))
+        .filter(cases::overdue_escalated.not_like("%accept%"))
         .select(CaseRow::as_select())
-        .order(cases::id.asc())
+        .order((cases::accept_due_at.asc(), cases::id.asc()))
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    rows.extend(
+        cases::table
+            .filter(cases::state.eq(Dispatched))
+            .filter(cases::report_in_due_at.lt(now))
+            .filter(cases::overdue_escalated.not_like("%report_in%"))
+            .select(CaseRow::as_select())
+            .order((cases::report_in_due_at.asc(), cases::id.asc()))
+            .limit(limit)
+            .load::<CaseRow>(conn)?,
+    );
+    rows.extend(
+        cases::table
+            .filter(cases::state.eq_any([Accepted, Dispatched, InProgress, Rework]))
+            .filter(cases::resolve_due_at.lt(now))
+            .filter(cases::overdue_escalated.not_like("%resolve%"))
+            .select(CaseRow::as_select())
+            .order((cases::resolve_due_at.asc(), cases::id.asc()))
+            .limit(limit)
+            .load::<CaseRow>(conn)?,
+    );
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
 }
 
 /// The open cases with a location among the `limit` latest reports of

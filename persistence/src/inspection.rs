@@ -85,6 +85,7 @@ pub fn complete_occurrence(
     conn: &mut DbConnection,
     occurrence: &str,
     inspection: &InspectionId,
+    by: &UserId,
     done_at: NaiveDateTime,
     on_time: bool,
     now: NaiveDateTime,
@@ -99,6 +100,7 @@ pub fn complete_occurrence(
         inspection_occurrences::state.eq(OccurrenceState::Done),
         inspection_occurrences::inspection_id.eq(inspection.as_str()),
         inspection_occurrences::done_at.eq(done_at),
+        inspection_occurrences::done_by.eq(by),
         inspection_occurrences::on_time.eq(on_time),
         inspection_occurrences::updated_at.eq(now),
     ))

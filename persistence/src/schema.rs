@@ -449,6 +449,7 @@ diesel::table! {
         on_time -> Nullable<Bool>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        done_by -> Nullable<Text>,
     }
 }
 

@@ -387,6 +387,7 @@ fn occurrence(row: &ScheduleRow, w: &Window, now: DateTime<Utc>) -> OccurrenceRo
         state: w.state_at(now),
         inspection_id: None,
         done_at: None,
+        done_by: None,
         on_time: None,
         created_at: at,
         updated_at: at,

@@ -51,7 +51,7 @@ pub fn compute(
         to,
         ..InspectionStats::default()
     };
-    for (grid, worker, state, on_time) in
+    for (grid, assignee, done_by, state, on_time) in
         inspection_schedule::facts(conn, grids.as_deref(), lo, hi)?
     {
         let o = Occurrence {
@@ -60,7 +60,7 @@ pub fn compute(
         };
         stats.completion.add(o);
         stats.by_grid.entry(grid.to_string()).or_default().0.add(o);
-        if let Some(worker) = worker {
+        if let Some(worker) = assignee.or(done_by) {
             stats
                 .by_worker
                 .entry(worker.to_string())

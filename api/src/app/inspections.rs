@@ -286,7 +286,15 @@ pub fn create(
             attachments::attach_to(conn, ids, OwnerKind::Inspection, row.id.as_str())?;
         }
         if let (Some((occurrence, _)), Some(on_time)) = (&target.occurrence, on_time)
-            && !store::complete_occurrence(conn, occurrence, &row.id, row.finished_at, on_time, at)?
+            && !store::complete_occurrence(
+                conn,
+                occurrence,
+                &row.id,
+                &row.inspector_id,
+                row.finished_at,
+                on_time,
+                at,
+            )?
         {
             return Err(AppError::conflict(
                 ErrorCode::OccurrenceDone,

@@ -217,6 +217,7 @@ fn inspections(
                 state,
                 inspection_id: inspection.as_ref().map(|i| i.id.to_string()),
                 done_at: inspection.as_ref().map(|i| i.finished_at),
+                done_by: inspection.as_ref().map(|i| i.inspector_id.clone()),
                 on_time: inspection.as_ref().and_then(|i| i.on_time),
                 created_at: time::to_db(opens - Duration::days(1)),
                 updated_at: time::to_db(finished.unwrap_or(opens.min(now))),
