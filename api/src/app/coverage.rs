@@ -99,32 +99,20 @@ pub fn measure(
     let span = Span::of(conn, scoped, root)?;
     let within = span.within();
     let (boards, unpublished) = grid::board_counts(conn, within)?;
+    let enterprises = enterprise::record_counts(conn, within)?;
+    // a rate at 100 % has no gaps to look for: the search would walk every record
+    let mut first = |rate, count: i64| match count {
+        0 => Ok(Vec::new()),
+        _ => page(conn, within, rate, None, INLINE_GAPS),
+    };
     Ok(Coverage {
         root: root.cloned(),
-        enterprises: enterprise::record_counts(conn, within)?,
+        unassigned: first(CoverageRate::EnterpriseDivision, enterprises.unassigned)?,
+        unpublished_first: first(CoverageRate::PlacardPublication, unpublished)?,
+        incomplete: first(CoverageRate::BasicInfoArchiving, enterprises.incomplete)?,
+        enterprises,
         boards,
         unpublished,
-        unassigned: page(
-            conn,
-            within,
-            CoverageRate::EnterpriseDivision,
-            None,
-            INLINE_GAPS,
-        )?,
-        unpublished_first: page(
-            conn,
-            within,
-            CoverageRate::PlacardPublication,
-            None,
-            INLINE_GAPS,
-        )?,
-        incomplete: page(
-            conn,
-            within,
-            CoverageRate::BasicInfoArchiving,
-            None,
-            INLINE_GAPS,
-        )?,
     })
 }
 
