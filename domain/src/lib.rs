@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod access_token;
+pub mod assessment;
 pub mod assignment;
 pub mod attachment;
 pub mod audit;
