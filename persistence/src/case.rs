@@ -580,34 +580,26 @@ pub fn overdue(
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
     use CaseState::*;
-    let mut rows: Vec<CaseRow> = cases::table
-        .filter(cases::state.eq(Reported))
-        .filter(cases::accept_due_at.lt(now))
-        .filter(cases::overdue_escalated.not_like("%accept%"))
-        .select(CaseRow::as_select())
-        .order((cases::accept_due_at.asc(), cases::id.asc()))
-        .limit(limit)
-        .load(conn)?;
-    rows.extend(
-        cases::table
-            .filter(cases::state.eq(Dispatched))
-            .filter(cases::report_in_due_at.lt(now))
-            .filter(cases::overdue_escalated.not_like("%report_in%"))
-            .select(CaseRow::as_select())
-            .order((cases::report_in_due_at.asc(), cases::id.asc()))
-            .limit(limit)
-            .load::<CaseRow>(conn)?,
-    );
-    rows.extend(
-        cases::table
-            .filter(cases::state.eq_any([Accepted, Dispatched, InProgress, Rework]))
-            .filter(cases::resolve_due_at.lt(now))
-            .filter(cases::overdue_escalated.not_like("%resolve%"))
-            .select(CaseRow::as_select())
-            .order((cases::resolve_due_at.asc(), cases::id.asc()))
-            .limit(limit)
-            .load::<CaseRow>(conn)?,
-    );
+    // the cases in `states` past `due` not yet escalated for it (`mark`)
+    macro_rules! past {
+        ($states:expr, $due:expr, $mark:literal) => {
+            cases::table
+                .filter(cases::state.eq_any($states))
+                .filter($due.lt(now))
+                .filter(cases::overdue_escalated.not_like($mark))
+                .select(CaseRow::as_select())
+                .order(($due.asc(), cases::id.asc()))
+                .limit(limit)
+                .load::<CaseRow>(conn)?
+        };
+    }
+    let mut rows = past!([Reported], cases::accept_due_at, "%accept%");
+    rows.extend(past!([Dispatched], cases::report_in_due_at, "%report_in%"));
+    rows.extend(past!(
+        [Accepted, Dispatched, InProgress, Rework],
+        cases::resolve_due_at,
+        "%resolve%"
+    ));
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     rows.dedup_by(|a, b| a.id == b.id);
     rows.truncate(usize::try_from(limit).unwrap_or(0));
