@@ -44,6 +44,8 @@ pub enum Permission {
     ManageIntegrators,
     /// Approve or refuse riders an integrator enrols into the caller's grids.
     ApproveEnrolments,
+    /// Keep the scorecard schemes and close assessment months (考核).
+    ManageAssessments,
 }
 
 impl Permission {
@@ -77,9 +79,9 @@ impl Permission {
             ],
             Permission::ManageCaseSetup | Permission::ManageIntegrators => &[Role::Admin],
             Permission::ApproveEnrolments => &[Role::Admin, Role::ZoneOfficer, Role::GridLeader],
-            Permission::ManageInspections | Permission::PublishPolicies => {
-                &[Role::Admin, Role::ZoneOfficer]
-            }
+            Permission::ManageInspections
+            | Permission::PublishPolicies
+            | Permission::ManageAssessments => &[Role::Admin, Role::ZoneOfficer],
             Permission::Mediate | Permission::Inspect | Permission::BriefPolicies => &[
                 Role::Admin,
                 Role::ZoneOfficer,

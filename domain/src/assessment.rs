@@ -7,33 +7,40 @@
 
 use std::collections::BTreeMap;
 
+use crate::case::CaseState;
+use crate::case::kpi::Tally;
 use crate::coverage::Rate;
+use crate::inspection_kpi::{Completion, Hazards};
 
 crate::closed_set! {
     /// What a scorecard measures; every indicator reads "higher is better".
     pub enum Indicator {
-        /// Cases resolved or closed / cases that reached the subject.
+        /// Cases closed / cases due to close (accepted, and closed or past
+        /// their deadline by the month's end): the case KPIs' closure rate.
         ResolutionRate = "resolution_rate", "问题解决率", "Resolution rate";
-        /// Cases closed by their deadline / cases closed.
+        /// Cases closed by their deadline / cases due to close.
         OnTimeClosure = "on_time_closure", "按时办结率", "On-time closure";
-        /// Cases closed without rework / cases closed.
+        /// Cases due to close never sent back for rework / cases due to close.
         NoRework = "no_rework", "一次办结率", "Closed without rework";
         /// Evaluations of 4 or 5 stars / evaluations.
         Satisfaction = "satisfaction", "企业满意度", "Satisfaction";
-        /// Inspections done on time / inspections due.
+        /// Inspections done on time / inspections whose window closed.
         InspectionCompletion = "inspection_completion", "巡查完成率", "Inspection completion";
-        /// Hazards rectified by their deadline / hazards found.
+        /// Hazards found in the month and rectified by their deadline /
+        /// hazards found in the month.
         HazardsRectifiedOnTime = "hazards_rectified_on_time", "隐患按时整改率", "Hazards rectified on time";
-        /// Policy acknowledgements / policies addressed to the subject.
+        /// Acknowledgements / workers reached, over the policies published in
+        /// the month.
         PolicyAcknowledgement = "policy_acknowledgement", "政策知晓率", "Policy acknowledgement";
-        /// Reports neither rejected nor merged / reports made.
+        /// Cases reported that were neither rejected nor merged / cases
+        /// reported.
         ValidReportRate = "valid_report_rate", "有效上报率", "Valid-report rate";
     }
 }
 
 crate::closed_set! {
     /// Whose scorecards.
-    pub enum Level {
+    pub enum AssessmentLevel {
         Worker = "worker", "网格员", "Grid worker";
         Grid = "grid", "网格", "Grid";
         Department = "department", "职能部门", "Department";
@@ -137,6 +144,57 @@ impl Scheme {
     }
 }
 
+/// What one subject's indicators count, gathered over a month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The cases that reached the subject: as assignee, in the grid, or as
+    /// lead department.
+    pub cases: Tally,
+    /// Cases the subject reported (valid / made).
+    pub reports: Rate,
+    pub inspections: Completion,
+    pub hazards: Hazards,
+    /// Workers reached by the month's policies, and how many acknowledged.
+    pub policies: Rate,
+}
+
+impl Facts {
+    /// A case the subject reported, in the state it is in now.
+    pub fn report(&mut self, state: CaseState) {
+        self.reports.denominator += 1;
+        self.reports.numerator +=
+            u64::from(!matches!(state, CaseState::Rejected | CaseState::Merged));
+    }
+
+    /// A worker reached by a policy, and whether they acknowledged it.
+    pub fn policy(&mut self, acknowledged: bool) {
+        self.policies.denominator += 1;
+        self.policies.numerator += u64::from(acknowledged);
+    }
+
+    /// Every indicator, each as numerator and denominator.
+    pub fn measures(&self) -> BTreeMap<Indicator, Rate> {
+        let k = self.cases.kpis();
+        let unreworked = k.rework.denominator.saturating_sub(k.rework.numerator);
+        BTreeMap::from([
+            (Indicator::ResolutionRate, k.closure),
+            (Indicator::OnTimeClosure, k.on_time_closure),
+            (
+                Indicator::NoRework,
+                Rate::new(unreworked, k.rework.denominator),
+            ),
+            (Indicator::Satisfaction, k.satisfaction),
+            (Indicator::InspectionCompletion, self.inspections.rate()),
+            (
+                Indicator::HazardsRectifiedOnTime,
+                Rate::new(self.hazards.rectified_on_time, self.hazards.found),
+            ),
+            (Indicator::PolicyAcknowledgement, self.policies),
+            (Indicator::ValidReportRate, self.reports),
+        ])
+    }
+}
+
 /// A rate in basis points, rounded half up (numerator capped at the denominator).
 pub fn basis_points(rate: Rate) -> u64 {
     if rate.denominator == 0 {
@@ -171,6 +229,9 @@ pub fn rank<K: Ord + Clone>(totals: &BTreeMap<K, Option<u32>>) -> Vec<(K, u32, u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::Satisfaction;
+    use crate::case::kpi::CaseFacts;
+    use crate::inspection_kpi::{Hazard, Occurrence};
 
     fn scheme() -> Scheme {
         Scheme::parse(
@@ -258,6 +319,92 @@ mod tests {
         assert_eq!(s.flag(8999), None);
         assert_eq!(s.flag(6000), None, "at 60 exactly");
         assert_eq!(s.flag(5999), Some(Flag::Review));
+    }
+
+    fn case(state: CaseState, on_time: bool, due_passed: bool, rework: u32) -> CaseFacts {
+        CaseFacts {
+            state,
+            level: crate::case::Level::Grid,
+            closed_on_time: on_time,
+            resolve_due_passed: due_passed,
+            rework_count: rework,
+            satisfaction: None,
+            minutes_to_accept: None,
+            minutes_to_report_in: None,
+            minutes_to_resolve: None,
+        }
+    }
+
+    #[test]
+    fn a_worked_worker_month_from_its_facts() {
+        let mut f = Facts::default();
+        // five cases reached the worker: three closed (two on time, one of
+        // them reworked once and evaluated unsatisfied), one open past its
+        // deadline, one open and not yet due (not due to close)
+        f.cases.add(&CaseFacts {
+            satisfaction: Some(Satisfaction::Satisfied),
+            ..case(CaseState::Evaluated, true, true, 0)
+        });
+        f.cases.add(&CaseFacts {
+            satisfaction: Some(Satisfaction::Unsatisfied),
+            ..case(CaseState::Evaluated, true, true, 1)
+        });
+        f.cases.add(&case(CaseState::Closed, false, true, 0));
+        f.cases.add(&case(CaseState::InProgress, false, true, 0));
+        f.cases.add(&case(CaseState::InProgress, false, false, 0));
+        // four reports: one rejected, one merged
+        for s in [
+            CaseState::Closed,
+            CaseState::Rejected,
+            CaseState::Merged,
+            CaseState::Reported,
+        ] {
+            f.report(s);
+        }
+        // three inspections due: two done on time, one late
+        for on_time in [true, true, false] {
+            f.inspections.add(Occurrence {
+                done: true,
+                on_time,
+            });
+        }
+        // two hazards found, one rectified in time
+        for rectified_on_time in [true, false] {
+            f.hazards.add(Hazard {
+                found: true,
+                rectified_on_time,
+                open: !rectified_on_time,
+                overdue: false,
+            });
+        }
+        // reached by three policies, acknowledged two
+        for acknowledged in [true, true, false] {
+            f.policy(acknowledged);
+        }
+        let m = f.measures();
+        let r = |i: Indicator| (m[&i].numerator, m[&i].denominator);
+        assert_eq!(r(Indicator::ResolutionRate), (3, 4));
+        assert_eq!(r(Indicator::OnTimeClosure), (2, 4));
+        assert_eq!(r(Indicator::NoRework), (3, 4));
+        assert_eq!(r(Indicator::Satisfaction), (1, 2));
+        assert_eq!(r(Indicator::ValidReportRate), (2, 4));
+        assert_eq!(r(Indicator::InspectionCompletion), (2, 3));
+        assert_eq!(r(Indicator::HazardsRectifiedOnTime), (1, 2));
+        assert_eq!(r(Indicator::PolicyAcknowledgement), (2, 3));
+        // equal weights of 12 or 13 over the eight:
+        // 7500, 5000, 7500, 5000, 6667, 5000, 6667, 5000
+        let equal = Scheme::parse(
+            Indicator::ALL
+                .into_iter()
+                .zip([13, 13, 13, 13, 12, 12, 12, 12]),
+            90,
+            60,
+        )
+        .unwrap();
+        // (13×(7500+5000+7500+5000) + 12×(6667+5000+6667+5000)) / 100
+        // = (325000 + 280008) / 100 = 6050.08 → 6050
+        assert_eq!(equal.total(&m), Some(6050));
+        assert_eq!(equal.flag(6050), None);
     }
 
     #[test]

@@ -61,6 +61,8 @@ crate::closed_set! {
         WebhookSubscribe = "webhook.subscribe", "订阅事件推送", "Webhook subscribed";
         WebhookRemove = "webhook.remove", "取消事件推送", "Webhook removed";
         WebhookRedeliver = "webhook.redeliver", "重新推送", "Webhook delivery sent again";
+        SchemeUpdate = "assessment_scheme.update", "修改考核方案", "Scorecard scheme changed";
+        AssessmentClose = "assessment.close", "考核月份封存", "Assessment month closed";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -87,6 +89,8 @@ crate::closed_set! {
         Inspection = "inspection", "排查记录", "Inspection";
         Hazard = "hazard", "隐患", "Hazard";
         Dispute = "dispute", "矛盾纠纷", "Dispute";
+        AssessmentScheme = "assessment_scheme", "考核方案", "Scorecard scheme";
+        AssessmentMonth = "assessment_month", "考核月份", "Assessment month";
         Talk = "talk", "谈心谈话", "Heart-to-heart talk";
         Policy = "policy", "政策", "Policy";
         Integrator = "integrator", "对接平台", "Integrator";

@@ -11,7 +11,7 @@ crate::closed_set! {
 }
 
 /// numerator / denominator, e.g. 44 of 45 enterprises in a grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rate {
     pub numerator: u64,
     pub denominator: u64,

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 use gridwork_domain::{EnterpriseId, GridId};
 
+use crate::assessment::ScorecardRow;
 use crate::assignment::AssignmentRow;
 use crate::case::{CaseDepartmentRow, CaseRow, TimelineRow};
 use crate::case_rollup::RollupRow;
@@ -21,7 +22,7 @@ use crate::policy::{AcknowledgementRow, PolicyRow};
 use crate::schema::{
     assignments, case_departments, case_rollups, case_timeline, cases, disputes, enterprises,
     grids, hazards, inspection_occurrences, inspection_schedules, inspections, people, policies,
-    policy_acknowledgements, users,
+    policy_acknowledgements, scorecards, users,
 };
 use crate::user::UserRow;
 
@@ -47,6 +48,7 @@ bulk!(enterprises, enterprises::table, EnterpriseRow);
 bulk!(people, people::table, PersonRow);
 bulk!(users, users::table, UserRow);
 bulk!(assignments, assignments::table, AssignmentRow);
+bulk!(scorecards, scorecards::table, ScorecardRow);
 bulk!(
     /// Cases; one merged into another comes after it.
     cases, cases::table, CaseRow

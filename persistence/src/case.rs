@@ -301,6 +301,16 @@ enum Reach {
 }
 
 impl Visible {
+    /// Every case (the system's own reads: rollups, scorecards).
+    pub fn everything() -> Visible {
+        Visible {
+            grids: None,
+            reporter: None,
+            department: None,
+            enterprises: Vec::new(),
+        }
+    }
+
     /// The ways of seeing cases, to read each as a query of its own.
     fn reaches(&self) -> Vec<Reach> {
         let Some(grids) = &self.grids else {
@@ -371,6 +381,7 @@ pub fn page(
 pub struct StatRow {
     pub id: CaseId,
     pub grid_id: GridId,
+    pub reporter_id: Option<UserId>,
     pub assignee_id: Option<UserId>,
     pub state: CaseState,
     pub level: Level,
@@ -408,6 +419,7 @@ pub fn stat_rows(
             .select((
                 cases::id,
                 cases::grid_id,
+                cases::reporter_id,
                 cases::assignee_id,
                 cases::state,
                 cases::level,

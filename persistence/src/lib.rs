@@ -25,6 +25,7 @@ macro_rules! planned_per_call {
 }
 
 pub mod access_token;
+pub mod assessment;
 pub mod assignment;
 pub mod attachment;
 pub mod audit;

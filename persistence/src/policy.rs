@@ -156,6 +156,20 @@ pub fn page(
     query.order(policies::id.desc()).limit(limit).load(conn)
 }
 
+/// The policies published in `[from, to)`, oldest first.
+pub fn published_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<PolicyRow>> {
+    policies::table
+        .filter(policies::created_at.ge(from))
+        .filter(policies::created_at.lt(to))
+        .select(PolicyRow::as_select())
+        .order(policies::id.asc())
+        .load(conn)
+}
+
 /// Which of `ids` the user has acknowledged, and when.
 pub fn acknowledged_among(
     conn: &mut DbConnection,

@@ -737,3 +737,41 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries, webhook_attempts);
 diesel::allow_tables_to_appear_in_same_query!(integrator_cases, webhooks);
+
+diesel::table! {
+    assessment_schemes (level, version) {
+        level -> Text,
+        version -> Integer,
+        weights -> Text,
+        commend_at -> Integer,
+        review_below -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessment_months (month) {
+        month -> Text,
+        computed_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scorecards (month, level, position) {
+        month -> Text,
+        level -> Text,
+        position -> Integer,
+        grid_id -> Text,
+        subject_id -> Text,
+        scheme_version -> Integer,
+        measures -> Text,
+        total -> Nullable<Integer>,
+        rank -> Nullable<Integer>,
+        flag -> Nullable<Text>,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(hazards, inspections);
+diesel::allow_tables_to_appear_in_same_query!(scorecards, assessment_months);

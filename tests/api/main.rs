@@ -4,6 +4,7 @@
 
 mod access_tokens;
 mod architecture;
+mod assessments;
 mod attachments;
 mod audit_log;
 mod auth;

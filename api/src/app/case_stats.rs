@@ -63,7 +63,7 @@ fn minutes(from: NaiveDateTime, to: Option<NaiveDateTime>) -> Option<i64> {
 }
 
 /// A case's facts; `end`: the period's end, for whether an open case is due.
-fn facts(row: &StatRow, end: NaiveDateTime) -> CaseFacts {
+pub(crate) fn facts(row: &StatRow, end: NaiveDateTime) -> CaseFacts {
     CaseFacts {
         state: row.state,
         level: row.level,
@@ -520,12 +520,7 @@ impl Tree {
 
 /// Recomputes the rollups of the cases reported on `day`.
 fn recompute(conn: &mut DbConnection, day: NaiveDate, tree: &Tree) -> Result<(), AppError> {
-    let everything = Visible {
-        grids: None,
-        reporter: None,
-        department: None,
-        enterprises: Vec::new(),
-    };
+    let everything = Visible::everything();
     let filter = CaseFilter {
         from: Some(day_start(day)),
         to: Some(day_start(day + Duration::days(1))),

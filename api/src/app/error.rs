@@ -94,6 +94,7 @@ codes! {
         AssignmentEnded = "assignment_ended",
         PlacardNotReady = "placard_not_ready",
         PlacardNotPublished = "placard_not_published",
+        MonthNotOver = "month_not_over",
         ServiceUnavailable = "service_unavailable",
         InternalError = "internal_error",
     }

@@ -5,6 +5,7 @@
 //! all call these; nothing here knows HTTP.
 
 pub mod access_tokens;
+pub mod assessments;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;

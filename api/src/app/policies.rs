@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use gridwork_domain::assignment::GridRole;
 use gridwork_domain::attachment::OwnerKind;
 use gridwork_domain::audit::{AuditAction, Entity};
@@ -684,25 +684,8 @@ pub fn reach(
         |conn: &mut DbConnection, page: &[grid::GridRow]| -> Result<Vec<GridReach>, AppError> {
             let ids: Vec<GridId> = page.iter().map(|g| g.id.clone()).collect();
             let members = store::members(conn, Some(&ids), None)?;
-            let reached: Vec<Member> = seat_members(conn, &members)?
-                .into_iter()
-                .filter(|(_, seat)| target.reaches(seat))
-                .map(|(m, _)| m)
-                .collect();
-            let users: Vec<UserId> = reached
-                .iter()
-                .map(|m| m.user_id.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let acked: BTreeSet<UserId> = users
-                .chunks(500)
-                .map(|chunk| store::acknowledgements_by(conn, &row.id, chunk))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .map(|(user, _)| user)
-                .collect();
+            let reached = reached_by(&target, seat_members(conn, &members)?);
+            let acked = acknowledged(conn, &row.id, &reached)?;
             Ok(page
                 .iter()
                 .map(|g| {
@@ -744,6 +727,85 @@ pub fn reach(
         .take(usize::try_from(fetch).unwrap_or(0))
         .collect();
     Ok((measure(conn, &page)?, totals))
+}
+
+/// The members whose seats `target` reaches.
+fn reached_by(target: &Target, seats: Vec<(Member, Seat)>) -> Vec<Member> {
+    seats
+        .into_iter()
+        .filter(|(_, seat)| target.reaches(seat))
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// Which of `members` acknowledged the policy.
+fn acknowledged(
+    conn: &mut DbConnection,
+    policy: &PolicyId,
+    members: &[Member],
+) -> Result<BTreeSet<UserId>, AppError> {
+    let users: Vec<UserId> = members
+        .iter()
+        .map(|m| m.user_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut acked = BTreeSet::new();
+    for chunk in users.chunks(500) {
+        acked.extend(
+            store::acknowledgements_by(conn, policy, chunk)?
+                .into_iter()
+                .map(|(u, _)| u),
+        );
+    }
+    Ok(acked)
+}
+
+/// A worker reached by a policy in a grid, and whether they acknowledged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachedSeat {
+    pub policy_id: PolicyId,
+    pub grid_id: GridId,
+    pub user_id: UserId,
+    pub acknowledged: bool,
+}
+
+/// Every seat reached by the policies published in `[from, to)`, as their
+/// targets stand now, with the acknowledgements made so far (scorecards).
+pub fn reached_seats(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<ReachedSeat>, AppError> {
+    let rows = store::published_between(conn, from, to)?;
+    let ids: Vec<PolicyId> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut grids = store::grids_of(conn, &ids)?;
+    // every seat of the zone, read once for all zone-wide policies
+    let mut everyone: Option<Vec<(Member, Seat)>> = None;
+    let mut reached = Vec::new();
+    for row in rows {
+        let (target, _) = target_of(&row, grids.remove(&row.id).unwrap_or_default())?;
+        let seats = if target.is_zone_wide() {
+            if everyone.is_none() {
+                let members = store::members(conn, None, None)?;
+                everyone = Some(seat_members(conn, &members)?);
+            }
+            everyone.clone().unwrap_or_default()
+        } else {
+            let ids = grid::ids_under(conn, &target.grid_codes)?;
+            let members = store::members(conn, Some(&ids), None)?;
+            seat_members(conn, &members)?
+        };
+        let seats = reached_by(&target, seats);
+        let acked = acknowledged(conn, &row.id, &seats)?;
+        reached.extend(seats.into_iter().map(|m| ReachedSeat {
+            policy_id: row.id.clone(),
+            acknowledged: acked.contains(&m.user_id),
+            grid_id: m.grid_id,
+            user_id: m.user_id,
+        }));
+    }
+    Ok(reached)
 }
 
 /// The policies reaching the caller that they have yet to acknowledge (for

@@ -75,6 +75,8 @@ macro_rules! error_sets {
 error_sets! {
     /// Reading one record in scope.
     ReadOne = ["401" => Unauthorized, "404" => NotFound, "503" => ServiceUnavailable];
+    /// Reading one record by a key the path must spell (an enum, a number).
+    ReadKeyed = ["401" => Unauthorized, "404" => NotFound, "422" => UnprocessableContent, "503" => ServiceUnavailable];
     /// A keyset-paged list.
     List = ["401" => Unauthorized, "422" => UnprocessableContent, "503" => ServiceUnavailable];
     /// A keyset-paged list below a record in scope.
@@ -102,6 +104,11 @@ error_sets! {
         "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
         "409" => Conflict, "412" => PreconditionFailed, "413" => PayloadTooLarge,
         "415" => UnsupportedMediaType, "422" => UnprocessableContent, "503" => ServiceUnavailable
+    ];
+    /// A command on a period named in the path, without a body.
+    PeriodAction = [
+        "401" => Unauthorized, "403" => Forbidden, "409" => Conflict,
+        "422" => UnprocessableContent, "503" => ServiceUnavailable
     ];
     /// A state change of a record in scope, without a body.
     Action = [

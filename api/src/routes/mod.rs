@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::http::API_PREFIX;
 
 pub mod access_tokens;
+pub mod assessments;
 pub mod assignments;
 pub mod attachments;
 pub mod audit_log;
@@ -106,6 +107,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(profiles::profile_history)
                 .service(visits::create_visit)
                 .service(visits::list_visits)
+                .service(assessments::list_scorecards)
+                .service(assessments::close_month)
+                .service(assessments::list_schemes)
+                .service(assessments::get_scheme)
+                .service(assessments::get_scheme_version)
+                .service(assessments::update_scheme)
                 .service(inspection_templates::list_templates)
                 .service(inspection_templates::create_template)
                 .service(inspection_templates::get_template)

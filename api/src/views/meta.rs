@@ -140,6 +140,15 @@ pub struct Codes {
     /// The kinds of record `GET /api/v1/sync` carries.
     #[schema(min_items = 9, max_items = 9)]
     pub sync_types: Vec<Label>,
+    /// What a scorecard measures.
+    #[schema(min_items = 8, max_items = 8)]
+    pub assessment_indicators: Vec<Label>,
+    /// Whose scorecards: workers, grids, departments.
+    #[schema(min_items = 3, max_items = 3)]
+    pub assessment_levels: Vec<Label>,
+    /// What a scorecard's total calls for.
+    #[schema(min_items = 2, max_items = 2)]
+    pub assessment_flags: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -216,6 +225,9 @@ impl Codes {
             policy_source_levels: labels!(policy::SourceLevel),
             task_kinds: labels!(task::TaskKind),
             sync_types: labels!(gridwork_domain::sync::SyncType),
+            assessment_indicators: labels!(gridwork_domain::assessment::Indicator),
+            assessment_levels: labels!(gridwork_domain::assessment::AssessmentLevel),
+            assessment_flags: labels!(gridwork_domain::assessment::Flag),
         }
     }
 }

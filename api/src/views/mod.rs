@@ -3,6 +3,7 @@
 //! later integrations can use them too.
 
 pub mod access_tokens;
+pub mod assessments;
 pub mod assignments;
 pub mod attachments;
 pub mod audit_log;

@@ -1,0 +1,3 @@
+DROP TABLE scorecards;
+DROP TABLE assessment_months;
+DROP TABLE assessment_schemes;
