@@ -10,10 +10,13 @@ use gridwork_domain::assignment::GridRole;
 use gridwork_domain::audit::AuditAction;
 use gridwork_domain::enterprise::Uscc;
 use gridwork_domain::grid::{GridCode, GridKind};
-use gridwork_domain::{GridId, Role, Roles, Username};
+use gridwork_domain::training::{CourseKind, GATED_ROLES};
+use gridwork_domain::{GridId, PersonId, Role, Roles, Username};
 use gridwork_persistence::grid::GridRow;
 use gridwork_persistence::person::PersonRow;
+use gridwork_persistence::training::CourseRow;
 use gridwork_persistence::{DbConnection, registry, setting, time};
+use std::collections::BTreeSet;
 
 use crate::app::assignments::{self, CreateAssignment};
 use crate::app::attachments::Stored;
@@ -21,6 +24,7 @@ use crate::app::enterprises::{self, EnterpriseInput};
 use crate::app::grids::{self, CreateGrid};
 use crate::app::people::{self, PersonInput};
 use crate::app::placards::{self, Change};
+use crate::app::training::{self, CourseInput, RecordInput};
 use crate::app::users::{self, NewAccount};
 use crate::app::{AppError, AuditEvent, Caller, Origin, Scoped};
 use crate::auth::password::{Passwords, random_password};
@@ -533,6 +537,9 @@ struct Loader<'c> {
     people: Vec<PersonRow>,
     /// Grids below the zone, to publish once everyone is assigned.
     grids: Vec<GridId>,
+    /// The pre-job course, and who passed it.
+    pre_job: Option<CourseRow>,
+    trained: BTreeSet<PersonId>,
 }
 
 impl Loader<'_> {
@@ -615,11 +622,43 @@ impl Loader<'_> {
         person: &PersonRow,
         role: GridRole,
     ) -> Result<(), AppError> {
+        if GATED_ROLES.contains(&role) && self.trained.insert(person.id.clone()) {
+            self.pre_job_training(person)?;
+        }
         let input = CreateAssignment {
             person_id: person.id.to_string(),
             role: role.code().to_owned(),
+            training_override: None,
         };
         assignments::create(self.conn, &self.system, &self.origin, &grid.id, input)?;
+        Ok(())
+    }
+
+    /// The zone's pre-job course, passed a month before the demo.
+    fn pre_job_training(&mut self, person: &PersonRow) -> Result<(), AppError> {
+        let course = match &self.pre_job {
+            Some(course) => course.clone(),
+            None => {
+                let input = CourseInput {
+                    kind: CourseKind::PreJob,
+                    title: "网格员岗前培训".to_owned(),
+                    description: Some("网格职责、四项任务、事件上报与系统使用".to_owned()),
+                    hours: Some(16),
+                    pass_score: Some(60),
+                };
+                let course = training::create_course(self.conn, &self.system, &self.origin, input)?;
+                self.pre_job = Some(course.clone());
+                course
+            }
+        };
+        let input = RecordInput {
+            person_id: person.id.to_string(),
+            course_id: course.id.to_string(),
+            session_id: None,
+            completed_at: time::now() - chrono::Duration::days(30),
+            score: Some(80 + i32::try_from(self.trained.len() % 20).unwrap_or(0)),
+        };
+        training::record(self.conn, &self.system, &self.origin, input)?;
         Ok(())
     }
 }
@@ -723,6 +762,8 @@ fn load(
         zone_code,
         people: Vec::new(),
         grids: Vec::new(),
+        pre_job: None,
+        trained: BTreeSet::new(),
     };
     // the zone: 西华经济开发区, a box around the town's industrial area
     let zone = l.grid(

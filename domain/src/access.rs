@@ -46,6 +46,11 @@ pub enum Permission {
     ApproveEnrolments,
     /// Keep the scorecard schemes and close assessment months (考核).
     ManageAssessments,
+    /// Keep training courses and their sessions (培训).
+    ManageTraining,
+    /// Record who completed a course: the office anywhere, grid leaders
+    /// for the people of their grids.
+    RecordTraining,
 }
 
 impl Permission {
@@ -78,10 +83,13 @@ impl Permission {
                 Role::CommitteeLeader,
             ],
             Permission::ManageCaseSetup | Permission::ManageIntegrators => &[Role::Admin],
-            Permission::ApproveEnrolments => &[Role::Admin, Role::ZoneOfficer, Role::GridLeader],
+            Permission::ApproveEnrolments | Permission::RecordTraining => {
+                &[Role::Admin, Role::ZoneOfficer, Role::GridLeader]
+            }
             Permission::ManageInspections
             | Permission::PublishPolicies
-            | Permission::ManageAssessments => &[Role::Admin, Role::ZoneOfficer],
+            | Permission::ManageAssessments
+            | Permission::ManageTraining => &[Role::Admin, Role::ZoneOfficer],
             Permission::Mediate | Permission::Inspect | Permission::BriefPolicies => &[
                 Role::Admin,
                 Role::ZoneOfficer,

@@ -63,6 +63,10 @@ crate::closed_set! {
         WebhookRedeliver = "webhook.redeliver", "重新推送", "Webhook delivery sent again";
         SchemeUpdate = "assessment_scheme.update", "修改考核方案", "Scorecard scheme changed";
         AssessmentClose = "assessment.close", "考核月份封存", "Assessment month closed";
+        CourseCreate = "training_course.create", "新增培训课程", "Training course created";
+        TrainingSessionCreate = "training_session.create", "安排培训场次", "Training session scheduled";
+        TrainingRecord = "training.record", "登记培训记录", "Training recorded";
+        TrainingOverride = "assignment.training_override", "未经岗前培训上岗（特批）", "Pre-job training waived";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -91,6 +95,9 @@ crate::closed_set! {
         Dispute = "dispute", "矛盾纠纷", "Dispute";
         AssessmentScheme = "assessment_scheme", "考核方案", "Scorecard scheme";
         AssessmentMonth = "assessment_month", "考核月份", "Assessment month";
+        TrainingCourse = "training_course", "培训课程", "Training course";
+        TrainingSession = "training_session", "培训场次", "Training session";
+        TrainingRecord = "training_record", "培训记录", "Training record";
         Talk = "talk", "谈心谈话", "Heart-to-heart talk";
         Policy = "policy", "政策", "Policy";
         Integrator = "integrator", "对接平台", "Integrator";

@@ -82,6 +82,19 @@ crate::id_type!(
     BriefingId
 );
 
+crate::id_type!(
+    /// A training course (培训课程).
+    CourseId
+);
+crate::id_type!(
+    /// A session of a course held on a day.
+    TrainingSessionId
+);
+crate::id_type!(
+    /// That a person completed a course.
+    TrainingRecordId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,15 +34,17 @@ pub mod role;
 pub mod schedule;
 pub mod sync;
 pub mod task;
+pub mod training;
 pub mod user;
 pub mod visit;
 pub mod webhook;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, DisputeId, EnrolmentId,
-    EnterpriseId, GridId, HazardId, InspectionId, IntegratorId, IntegratorKeyId, PersonId,
-    PolicyId, ScheduleId, TalkId, TemplateId, UserId, VisitId,
+    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, CourseId, DisputeId,
+    EnrolmentId, EnterpriseId, GridId, HazardId, InspectionId, IntegratorId, IntegratorKeyId,
+    PersonId, PolicyId, ScheduleId, TalkId, TemplateId, TrainingRecordId, TrainingSessionId,
+    UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

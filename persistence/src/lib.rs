@@ -61,6 +61,7 @@ pub mod talk;
 pub mod task;
 pub mod text;
 pub mod time;
+pub mod training;
 pub mod user;
 pub mod visit;
 pub mod webhook;

@@ -775,3 +775,51 @@ diesel::table! {
 }
 diesel::allow_tables_to_appear_in_same_query!(hazards, inspections);
 diesel::allow_tables_to_appear_in_same_query!(scorecards, assessment_months);
+
+diesel::table! {
+    training_courses (id) {
+        id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        hours -> Nullable<Integer>,
+        pass_score -> Nullable<Integer>,
+        archived_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Text,
+        course_id -> Text,
+        starts_at -> Timestamp,
+        place -> Nullable<Text>,
+        grid_id -> Nullable<Text>,
+        trainer -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_records (id) {
+        id -> Text,
+        person_id -> Text,
+        course_id -> Text,
+        course_kind -> Text,
+        session_id -> Nullable<Text>,
+        completed_at -> Timestamp,
+        score -> Nullable<Integer>,
+        passed -> Bool,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(training_records -> training_courses (course_id));
+diesel::allow_tables_to_appear_in_same_query!(training_records, training_courses);
+diesel::allow_tables_to_appear_in_same_query!(training_records, assignments);

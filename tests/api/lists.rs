@@ -112,6 +112,7 @@ async fn people_filters_stay_in_scope(backend: Backend) {
             &json!({ "name": "李班长", "grid_id": z.workshop_a["id"], "party_member": true }),
         )
         .await;
+    app.pre_job(&z.admin, &lead).await;
     app.created(
         &format!("/api/v1/grids/{}/assignments", id(&z.workshop_a)),
         &z.admin,
@@ -280,7 +281,8 @@ async fn assignments_are_paged_like_every_list(backend: Backend) {
         app.created(
             &format!("/api/v1/grids/{grid}/assignments"),
             &z.admin,
-            &json!({ "person_id": p["id"], "role": "part_time_worker" }),
+            &json!({ "person_id": p["id"], "role": "part_time_worker",
+                     "training_override": "岗前培训下周进行" }),
         )
         .await;
     }

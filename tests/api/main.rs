@@ -42,6 +42,7 @@ mod registry_scope;
 mod sync;
 mod synthetic;
 mod tasks;
+mod training;
 mod users;
 mod visits;
 mod webhooks;

@@ -34,6 +34,7 @@ async fn part_timer(app: &TestApp, z: &Zone) -> String {
             &json!({ "name": "赵车间", "user_id": user, "grid_id": z.grid_a["id"] }),
         )
         .await;
+    app.pre_job(&z.admin, &person).await;
     app.created(
         &format!("/api/v1/grids/{}/assignments", id(&z.grid_a)),
         &z.admin,

@@ -534,6 +534,27 @@ impl TestApp {
     }
 
     /// GETs and asserts 200; returns the body.
+    /// Records that `person` passed a pre-job course (one made for it), so
+    /// that they may take up a full-time or part-time post.
+    pub async fn pre_job(&self, admin: &str, person: &Value) {
+        let course = self
+            .created(
+                "/api/v1/training/courses",
+                admin,
+                &json!({ "kind": "pre_job", "title": "网格员岗前培训" }),
+            )
+            .await;
+        let completed = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+        let res = self
+            .post(
+                "/api/v1/training/records",
+                Some(admin),
+                &json!({ "person_id": person["id"], "course_id": course["id"], "completed_at": completed }),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+    }
+
     pub async fn ok(&self, path: &str, token: &str) -> Value {
         let res = self.get(path, Some(token)).await;
         assert_eq!(res.status, 200, "GET {path}: {}", res.text);
@@ -611,6 +632,8 @@ impl Zone {
                 &person("宋根华", "13900005678", &user_b, &grid_b),
             )
             .await;
+        app.pre_job(&admin, &person_a).await;
+        app.pre_job(&admin, &person_b).await;
         let assign =
             |person: &Value| json!({ "person_id": person["id"], "role": "full_time_worker" });
         let assignment_a = app
@@ -683,6 +706,7 @@ impl Zone {
                 &json!({ "name": username, "user_id": user, "grid_id": self.grid_a["id"] }),
             )
             .await;
+        app.pre_job(&self.admin, &person).await;
         app.created(
             &format!("/api/v1/grids/{}/assignments", id(&self.grid_a)),
             &self.admin,

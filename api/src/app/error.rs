@@ -95,6 +95,8 @@ codes! {
         PlacardNotReady = "placard_not_ready",
         PlacardNotPublished = "placard_not_published",
         MonthNotOver = "month_not_over",
+        TrainingRecorded = "training_recorded",
+        PreJobTrainingMissing = "pre_job_training_missing",
         ServiceUnavailable = "service_unavailable",
         InternalError = "internal_error",
     }

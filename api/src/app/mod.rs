@@ -41,6 +41,7 @@ pub mod sessions;
 pub mod sync;
 pub mod talks;
 pub mod tasks;
+pub mod training;
 pub mod users;
 pub mod visits;
 pub mod webhooks;

@@ -35,6 +35,7 @@ pub mod stats;
 pub mod sync;
 pub mod talks;
 pub mod tasks;
+pub mod training;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
@@ -107,6 +108,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(profiles::profile_history)
                 .service(visits::create_visit)
                 .service(visits::list_visits)
+                .service(training::create_course)
+                .service(training::list_courses)
+                .service(training::get_course)
+                .service(training::create_session)
+                .service(training::list_sessions)
+                .service(training::create_record)
+                .service(training::person_training)
+                .service(training::my_training)
+                .service(training::training_stats)
                 .service(assessments::list_scorecards)
                 .service(assessments::close_month)
                 .service(assessments::list_schemes)

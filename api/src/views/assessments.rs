@@ -169,7 +169,8 @@ pub struct ScorecardPageView {
     pub scheme: SchemeView,
     #[schema(max_items = 200)]
     pub items: Vec<ScorecardView>,
-    #[schema(max_length = 200)]
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(max_length = 200, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")]
     pub next_cursor: Option<String>,
 }
 

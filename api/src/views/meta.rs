@@ -149,6 +149,9 @@ pub struct Codes {
     /// What a scorecard's total calls for.
     #[schema(min_items = 2, max_items = 2)]
     pub assessment_flags: Vec<Label>,
+    /// When a training course is taken.
+    #[schema(min_items = 3, max_items = 3)]
+    pub course_kinds: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -228,6 +231,7 @@ impl Codes {
             assessment_indicators: labels!(gridwork_domain::assessment::Indicator),
             assessment_levels: labels!(gridwork_domain::assessment::AssessmentLevel),
             assessment_flags: labels!(gridwork_domain::assessment::Flag),
+            course_kinds: labels!(gridwork_domain::training::CourseKind),
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod stats;
 pub mod sync;
 pub mod talks;
 pub mod tasks;
+pub mod training;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
