@@ -11,7 +11,7 @@ use actix_web::web;
 use gridwork_domain::lockout::LockoutPolicy;
 use gridwork_persistence::{DbPool, idempotency, login_attempt, time};
 
-use crate::app::{attachments, case_stats, case_steps, hazards, inspection_schedules};
+use crate::app::{assessments, attachments, case_stats, case_steps, hazards, inspection_schedules};
 use crate::files::Files;
 use crate::http::ApiError;
 use crate::ratelimit::RateLimits;
@@ -116,6 +116,8 @@ pub struct Swept {
     pub login_attempts: usize,
     /// Days whose case rollups were recomputed.
     pub rollup_days: usize,
+    /// Months whose scorecards were recomputed.
+    pub scorecard_months: usize,
 }
 
 /// One sweep, now.
@@ -132,6 +134,7 @@ pub async fn sweep(pool: &DbPool, lockout: LockoutPolicy, tz: Tz) -> Result<Swep
             idempotency_keys: idempotency::delete_expired(conn, time::to_db(now))?,
             login_attempts: login_attempt::delete_before(conn, attempts_before)?,
             rollup_days: case_stats::refresh(conn, ROLLUP_DAYS)?,
+            scorecard_months: assessments::refresh_stale(conn, tz, now)?,
         })
     })
     .await

@@ -25,6 +25,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
 `docs/registry.md` (grids, enterprises, people, placards), \
 `docs/cases.md` (the closed loop of case handling), \
 `docs/duties.md` (the four duties and my tasks), \
+`docs/assessment.md` (monthly scorecards, schemes, closing a month; training and the pre-job gate; party building), \
 `docs/app-builders.md` (offline apps: the sync loop, writing offline), \
 `docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens, webhooks), \
 `docs/open311.md` (Open311 GeoReport v2).",
@@ -63,6 +64,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
         (name = "inspections", description = "Hazard inspection (隐患排查): versioned templates, schedules and their occurrences, inspections, hazards and their rectification"),
         (name = "assessments", description = "Monthly scorecards (考核) of grid workers, grids and departments: indicators, weighted totals, ranks, commendation and review flags; versioned schemes; closed months kept as snapshots"),
         (name = "training", description = "Training (培训): courses before the job, on the job and online, their sessions, who completed which with a score; new grid workers start once a pre-job course is passed"),
+        (name = "party", description = "Party building on grids (网格党建): branches covering grids, members, development candidates from commended workers, activities with attendance"),
         (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
         (name = "integrators", description = "Outside systems such as courier platforms: scopes and keys (admins)"),
         (name = "integrations", description = "What integrators do with their keys: enrol riders as mobile grid workers, exchange the key for rider tokens; and the grid's decision on each enrolment"),

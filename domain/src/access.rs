@@ -51,6 +51,9 @@ pub enum Permission {
     /// Record who completed a course: the office anywhere, grid leaders
     /// for the people of their grids.
     RecordTraining,
+    /// Keep party branches, members, candidates and activities on the
+    /// caller's grids (网格党建).
+    ManageParty,
 }
 
 impl Permission {
@@ -90,6 +93,7 @@ impl Permission {
             | Permission::PublishPolicies
             | Permission::ManageAssessments
             | Permission::ManageTraining => &[Role::Admin, Role::ZoneOfficer],
+            Permission::ManageParty => &[Role::Admin, Role::ZoneOfficer, Role::PartyInstructor],
             Permission::Mediate | Permission::Inspect | Permission::BriefPolicies => &[
                 Role::Admin,
                 Role::ZoneOfficer,

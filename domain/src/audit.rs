@@ -67,6 +67,10 @@ crate::closed_set! {
         TrainingSessionCreate = "training_session.create", "安排培训场次", "Training session scheduled";
         TrainingRecord = "training.record", "登记培训记录", "Training recorded";
         TrainingOverride = "assignment.training_override", "未经岗前培训上岗（特批）", "Pre-job training waived";
+        BranchCreate = "party_branch.create", "成立网格党支部", "Party branch founded";
+        PartyMemberAdd = "party_branch.member_add", "登记党员", "Party member registered";
+        CandidateNominate = "party_branch.candidate_nominate", "确定发展对象", "Development candidate nominated";
+        PartyActivityRecord = "party_branch.activity", "记录组织生活", "Party activity recorded";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }
@@ -98,6 +102,7 @@ crate::closed_set! {
         TrainingCourse = "training_course", "培训课程", "Training course";
         TrainingSession = "training_session", "培训场次", "Training session";
         TrainingRecord = "training_record", "培训记录", "Training record";
+        PartyBranch = "party_branch", "网格党支部", "Party branch";
         Talk = "talk", "谈心谈话", "Heart-to-heart talk";
         Policy = "policy", "政策", "Policy";
         Integrator = "integrator", "对接平台", "Integrator";

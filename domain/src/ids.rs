@@ -95,6 +95,19 @@ crate::id_type!(
     TrainingRecordId
 );
 
+crate::id_type!(
+    /// A party branch on a grid (网格党支部).
+    BranchId
+);
+crate::id_type!(
+    /// A party activity (组织生活、主题党日).
+    ActivityId
+);
+crate::id_type!(
+    /// A development candidate's nomination (发展对象).
+    CandidateId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

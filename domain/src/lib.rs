@@ -24,6 +24,7 @@ pub mod integrator;
 pub mod lockout;
 pub mod month;
 pub mod open311;
+pub mod party;
 pub mod password;
 pub mod person;
 pub mod placard;
@@ -41,10 +42,10 @@ pub mod webhook;
 
 pub use access::{Permission, Scope};
 pub use ids::{
-    AccessTokenId, AssignmentId, AttachmentId, BriefingId, CaseId, CourseId, DisputeId,
-    EnrolmentId, EnterpriseId, GridId, HazardId, InspectionId, IntegratorId, IntegratorKeyId,
-    PersonId, PolicyId, ScheduleId, TalkId, TemplateId, TrainingRecordId, TrainingSessionId,
-    UserId, VisitId,
+    AccessTokenId, ActivityId, AssignmentId, AttachmentId, BranchId, BriefingId, CandidateId,
+    CaseId, CourseId, DisputeId, EnrolmentId, EnterpriseId, GridId, HazardId, InspectionId,
+    IntegratorId, IntegratorKeyId, PersonId, PolicyId, ScheduleId, TalkId, TemplateId,
+    TrainingRecordId, TrainingSessionId, UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

@@ -307,3 +307,20 @@ pub fn names(
             .load(conn),
     }
 }
+
+/// A subject's scorecard flag in a month, if they have a scorecard there
+/// (`scorecards_subject_idx`): `Some(None)` is a scorecard without a flag.
+pub fn flag_of(
+    conn: &mut DbConnection,
+    month: &str,
+    level: AssessmentLevel,
+    subject: &str,
+) -> QueryResult<Option<Option<String>>> {
+    scorecards::table
+        .filter(scorecards::month.eq(month))
+        .filter(scorecards::level.eq(level))
+        .filter(scorecards::subject_id.eq(subject))
+        .select(scorecards::flag)
+        .first(conn)
+        .optional()
+}

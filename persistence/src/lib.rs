@@ -49,6 +49,7 @@ pub mod integrator;
 pub mod login_attempt;
 pub mod migrations;
 pub mod outbox;
+pub mod party;
 pub mod person;
 pub mod policy;
 pub mod refresh_token;

@@ -823,3 +823,64 @@ diesel::table! {
 diesel::joinable!(training_records -> training_courses (course_id));
 diesel::allow_tables_to_appear_in_same_query!(training_records, training_courses);
 diesel::allow_tables_to_appear_in_same_query!(training_records, assignments);
+
+diesel::table! {
+    party_branches (id) {
+        id -> Text,
+        name -> Text,
+        grid_id -> Text,
+        grid_code -> Text,
+        founded_on -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    party_members (branch_id, person_id) {
+        branch_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        joined_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    party_candidates (id) {
+        id -> Text,
+        branch_id -> Text,
+        person_id -> Text,
+        period -> Text,
+        reason -> Nullable<Text>,
+        nominated_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    party_activities (id) {
+        id -> Text,
+        branch_id -> Text,
+        title -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        attendee_count -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    party_attendance (activity_id, person_id) {
+        activity_id -> Text,
+        person_id -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(party_members, people);
+diesel::allow_tables_to_appear_in_same_query!(party_candidates, people);
+diesel::joinable!(party_members -> people (person_id));
+diesel::joinable!(party_candidates -> people (person_id));

@@ -191,6 +191,12 @@ async fn a_month_is_scored_ranked_and_frozen_when_closed(backend: Backend) {
     assert!(ack.status < 300, "{}", ack.text);
 
     let month = this_month(&app);
+    // the sweeper may have computed the month before these records: an
+    // open month is recomputed when five minutes old, as now
+    {
+        let mut conn = app.pool.get().unwrap();
+        assert!(assessments::refresh(&mut conn, month, app.config.time_zone, Utc::now()).unwrap());
+    }
     let page = scorecards(&app, admin, month, "worker").await;
     assert_eq!(page["month"]["period"], month.to_string());
     assert_eq!(page["month"]["closed"], false);
@@ -526,6 +532,16 @@ async fn closing_asks_for_a_month_that_is_over(backend: Backend) {
     assert_eq!(page["month"]["closed"], true);
     assert!(subjects(&page).contains(&id(&z.grid_a)));
     assert!(page["items"][0]["rank"].is_null());
+    // the sweeper recomputes this month when five minutes old, not the
+    // closed one, and not again while fresh
+    {
+        let mut conn = app.pool.get().unwrap();
+        let tz = app.config.time_zone;
+        let later = Utc::now() + Duration::minutes(10);
+        assert_eq!(assessments::refresh_stale(&mut conn, tz, later).unwrap(), 1);
+        let soon = later + Duration::minutes(1);
+        assert_eq!(assessments::refresh_stale(&mut conn, tz, soon).unwrap(), 0);
+    }
     // months not begun, and months that are not months
     let next = month.next();
     let future = app

@@ -32,6 +32,7 @@ mod manners;
 mod open311;
 mod openapi_spec;
 mod operations;
+mod party;
 mod people;
 mod placard_contacts;
 mod placard_print;

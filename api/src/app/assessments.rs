@@ -435,6 +435,27 @@ pub fn refresh(
     })
 }
 
+/// Recomputes this month's and last month's scorecards when they are open
+/// and older than `FRESH` (or never computed), so that readers seldom wait
+/// for a computation (the sweeper's part). Answers how many it recomputed.
+pub fn refresh_stale(
+    conn: &mut DbConnection,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let this = Month::of(now.with_timezone(&tz).date_naive());
+    let last = Month::of(this.first_day() - Duration::days(1));
+    let mut done = 0;
+    for month in [this, last] {
+        let stale = store::month(conn, &month.to_string())?
+            .is_none_or(|m| m.closed_at.is_none() && m.computed_at < time::to_db(now - FRESH));
+        if stale && refresh(conn, month, tz, now)? {
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
 /// Where a month stands.
 #[derive(Debug, Clone)]
 pub struct MonthState {

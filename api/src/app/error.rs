@@ -97,6 +97,8 @@ codes! {
         MonthNotOver = "month_not_over",
         TrainingRecorded = "training_recorded",
         PreJobTrainingMissing = "pre_job_training_missing",
+        AlreadyMember = "already_member",
+        NotCommended = "not_commended",
         ServiceUnavailable = "service_unavailable",
         InternalError = "internal_error",
     }

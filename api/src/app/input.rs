@@ -36,6 +36,31 @@ pub fn uuid_text(text: &str) -> Result<(), validator::ValidationError> {
         .map_err(|e| validator::ValidationError::new("uuid").with_message(e.into()))
 }
 
+/// Required text, trimmed; blank is refused naming `field`.
+pub fn required(field: &str, value: &str) -> Result<String, AppError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::invalid(
+            field,
+            FieldCode::Required,
+            "must not be blank",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A write refused by a unique key as 409 `code`: the same thing is
+/// recorded already.
+pub fn once(error: diesel::result::Error, code: ErrorCode, detail: &str) -> AppError {
+    match error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AppError::conflict(code, detail),
+        other => other.into(),
+    }
+}
+
 /// Trims text input; blank becomes None.
 pub fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())

@@ -32,6 +32,7 @@ pub mod inspections;
 pub mod integrators;
 pub mod open311;
 pub mod outbox;
+pub mod party;
 pub mod people;
 pub mod photos;
 pub mod placards;

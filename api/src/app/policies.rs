@@ -135,6 +135,10 @@ text_schema!(
     SectionText, 1, 1, "^[A-T]$"
 );
 text_schema!(
+    /// A person id, for the API document.
+    PersonIdText, 1, 64, "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"
+);
+text_schema!(
     /// A grid id, for the API document.
     GridIdText, 1, 64, "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$"
 );

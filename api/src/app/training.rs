@@ -91,18 +91,6 @@ pub struct RecordInput {
     pub score: Option<i32>,
 }
 
-fn text(field: &str, value: &str) -> Result<String, AppError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            FieldCode::Required,
-            "must not be blank",
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
 fn course_of(conn: &mut DbConnection, id: &str, field: &str) -> Result<CourseRow, AppError> {
     store::find_course(conn, &CourseId::from(id))?
         .filter(|c| c.archived_at.is_none())
@@ -121,7 +109,7 @@ pub fn create_course(
     let row = CourseRow {
         id: CourseId::generate(),
         kind: input.kind,
-        title: text("title", &input.title)?,
+        title: super::input::required("title", &input.title)?,
         description: super::input::clean(input.description),
         hours: input.hours,
         pass_score: input.pass_score,
@@ -261,15 +249,12 @@ pub fn record(
         created_at: time::to_db(now),
     };
     super::transaction(conn, |conn| {
-        store::insert_record(conn, &row).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => AppError::conflict(
+        store::insert_record(conn, &row).map_err(|e| {
+            super::input::once(
+                e,
                 ErrorCode::TrainingRecorded,
                 "This person's completion of this course at this time is recorded already.",
-            ),
-            other => other.into(),
+            )
         })?;
         AuditEvent::success(AuditAction::TrainingRecord)
             .by(&scoped.caller)

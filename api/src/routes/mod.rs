@@ -26,6 +26,7 @@ pub mod inspections;
 pub mod integrators;
 pub mod meta;
 pub mod open311;
+pub mod party;
 pub mod people;
 pub mod placards;
 pub mod policies;
@@ -108,6 +109,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(profiles::profile_history)
                 .service(visits::create_visit)
                 .service(visits::list_visits)
+                .service(party::create_branch)
+                .service(party::list_branches)
+                .service(party::get_branch)
+                .service(party::add_member)
+                .service(party::list_members)
+                .service(party::add_candidate)
+                .service(party::list_candidates)
+                .service(party::add_activity)
+                .service(party::list_activities)
+                .service(party::party_stats)
                 .service(training::create_course)
                 .service(training::list_courses)
                 .service(training::get_course)

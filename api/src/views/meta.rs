@@ -152,6 +152,9 @@ pub struct Codes {
     /// When a training course is taken.
     #[schema(min_items = 3, max_items = 3)]
     pub course_kinds: Vec<Label>,
+    /// A party member's standing in a branch.
+    #[schema(min_items = 3, max_items = 3)]
+    pub party_roles: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -232,6 +235,7 @@ impl Codes {
             assessment_levels: labels!(gridwork_domain::assessment::AssessmentLevel),
             assessment_flags: labels!(gridwork_domain::assessment::Flag),
             course_kinds: labels!(gridwork_domain::training::CourseKind),
+            party_roles: labels!(gridwork_domain::party::PartyRole),
         }
     }
 }
