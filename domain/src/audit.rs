@@ -71,6 +71,7 @@ crate::closed_set! {
         PartyMemberAdd = "party_branch.member_add", "登记党员", "Party member registered";
         CandidateNominate = "party_branch.candidate_nominate", "确定发展对象", "Development candidate nominated";
         PartyActivityRecord = "party_branch.activity", "记录组织生活", "Party activity recorded";
+        Export = "system.export", "导出数据", "Data exported";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
     }

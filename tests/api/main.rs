@@ -20,6 +20,7 @@ mod demo_and_import;
 mod disputes;
 mod enterprises;
 mod errors;
+mod exports;
 mod grids;
 mod idempotency;
 mod inspection_schedules;

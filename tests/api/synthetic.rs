@@ -123,6 +123,16 @@ async fn a_small_province_reads_back_as_loaded(backend: Backend) {
         .filter(|(_, n)| *n > 0)
         .collect();
     assert_eq!(by_state, states, "{stats}");
+    // the office's export streams every case, page after page (those the
+    // sweeper opened since the load's end aside)
+    let exported = gridwork_tests::csv_rows(&app, "/api/v1/cases/export.csv", &officer).await;
+    let loaded: Vec<_> = exported
+        .iter()
+        .filter(|r| r["reported_at"].as_str() <= to.as_str())
+        .collect();
+    assert_eq!(loaded.len(), 1500);
+    let ids: std::collections::BTreeSet<&str> = loaded.iter().map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids.len(), 1500, "each case once");
 
     // the mid-size grid's worker lists exactly the cases of that grid
     let worker = persona(&report, "worker");

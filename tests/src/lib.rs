@@ -745,6 +745,41 @@ pub fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
 
+/// Downloads a CSV export as `token`: asserts 200, `text/csv` and the
+/// UTF-8 BOM, and answers the rows as maps of header → cell.
+pub async fn csv_rows(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+) -> Vec<std::collections::BTreeMap<String, String>> {
+    let (res, bytes) = app
+        .bytes(Method::GET, path, Some(token), &[], Vec::new())
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(
+        res.header("content-type")
+            .is_some_and(|t| t.starts_with("text/csv")),
+        "{:?}",
+        res.header("content-type")
+    );
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .expect("a UTF-8 byte-order mark");
+    let mut reader = csv::Reader::from_reader(body);
+    let headers = reader.headers().expect("a header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV record");
+            headers
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
 /// Takes a case step as `token` with `If-Match: "<version>"`; asserts 200
 /// and returns the case after it.
 pub async fn case_step(

@@ -1,3 +1,5 @@
-//! Pages and images for people: HTML and SVG built from views only.
+//! Pages, images and downloads for people: HTML, SVG and CSV built from
+//! views only.
 
+pub mod csv;
 pub mod placards;

@@ -18,6 +18,7 @@ pub mod cases;
 pub mod disputes;
 pub mod enrolments;
 pub mod enterprises;
+pub mod exports;
 pub mod grids;
 pub mod health;
 pub mod inspection_schedules;
@@ -100,6 +101,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(grids::update_grid)
                 .service(grids::archive_grid)
                 .service(grids::grid_children)
+                // exports before the `{id}` routes of their collections
+                .service(exports::export_enterprises)
+                .service(exports::export_people)
+                .service(exports::export_cases)
+                .service(exports::export_inspections)
+                .service(exports::export_hazards)
+                .service(exports::export_scorecards)
                 .service(enterprises::list_enterprises)
                 .service(enterprises::create_enterprise)
                 .service(enterprises::get_enterprise)

@@ -137,7 +137,12 @@ impl ScorecardView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthView {
     /// `YYYY-MM`, in the zone's time zone.
-    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    #[schema(
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-11"
+    )]
     pub period: String,
     /// Open months are recomputed when read five minutes after the last
     /// computation; a closed month is a snapshot.

@@ -90,7 +90,7 @@ pub struct CandidateView {
     #[schema(max_length = 100)]
     pub name: String,
     /// The closed month whose scorecards commended them.
-    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
     #[schema(max_length = 500)]
     pub reason: Option<String>,
