@@ -65,6 +65,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
         (name = "assessments", description = "Monthly scorecards (考核) of grid workers, grids and departments: indicators, weighted totals, ranks, commendation and review flags; versioned schemes; closed months kept as snapshots"),
         (name = "training", description = "Training (培训): courses before the job, on the job and online, their sessions, who completed which with a score; new grid workers start once a pre-job course is passed"),
         (name = "party", description = "Party building on grids (网格党建): branches covering grids, members, development candidates from commended workers, activities with attendance"),
+        (name = "organisations", description = "Social organisations (工会、共青团、妇联、签约社会组织): records, members who serve grids as part-time or mobile workers, and what they contributed"),
         (name = "disputes", description = "Dispute mediation (矛盾调解): parties, sessions and terms restricted to the mediator, grid leaders and zone officers"),
         (name = "integrators", description = "Outside systems such as courier platforms: scopes and keys (admins)"),
         (name = "integrations", description = "What integrators do with their keys: enrol riders as mobile grid workers, exchange the key for rider tokens; and the grid's decision on each enrolment"),

@@ -54,6 +54,8 @@ pub enum Permission {
     /// Keep party branches, members, candidates and activities on the
     /// caller's grids (网格党建).
     ManageParty,
+    /// Keep social organisations and their members.
+    ManageOrganisations,
 }
 
 impl Permission {
@@ -92,7 +94,8 @@ impl Permission {
             Permission::ManageInspections
             | Permission::PublishPolicies
             | Permission::ManageAssessments
-            | Permission::ManageTraining => &[Role::Admin, Role::ZoneOfficer],
+            | Permission::ManageTraining
+            | Permission::ManageOrganisations => &[Role::Admin, Role::ZoneOfficer],
             Permission::ManageParty => &[Role::Admin, Role::ZoneOfficer, Role::PartyInstructor],
             Permission::Mediate | Permission::Inspect | Permission::BriefPolicies => &[
                 Role::Admin,

@@ -71,6 +71,8 @@ crate::closed_set! {
         PartyMemberAdd = "party_branch.member_add", "登记党员", "Party member registered";
         CandidateNominate = "party_branch.candidate_nominate", "确定发展对象", "Development candidate nominated";
         PartyActivityRecord = "party_branch.activity", "记录组织生活", "Party activity recorded";
+        OrganisationCreate = "organisation.create", "登记社会组织", "Organisation registered";
+        OrganisationMemberAdd = "organisation.member_add", "登记组织成员", "Organisation member registered";
         Export = "system.export", "导出数据", "Data exported";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";
@@ -104,6 +106,7 @@ crate::closed_set! {
         TrainingSession = "training_session", "培训场次", "Training session";
         TrainingRecord = "training_record", "培训记录", "Training record";
         PartyBranch = "party_branch", "网格党支部", "Party branch";
+        Organisation = "organisation", "社会组织", "Organisation";
         Talk = "talk", "谈心谈话", "Heart-to-heart talk";
         Policy = "policy", "政策", "Policy";
         Integrator = "integrator", "对接平台", "Integrator";

@@ -108,6 +108,11 @@ crate::id_type!(
     CandidateId
 );
 
+crate::id_type!(
+    /// A social organisation (工会、共青团、妇联、签约社会组织).
+    OrganisationId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ pub mod integrator;
 pub mod lockout;
 pub mod month;
 pub mod open311;
+pub mod organisation;
 pub mod party;
 pub mod password;
 pub mod person;
@@ -44,8 +45,8 @@ pub use access::{Permission, Scope};
 pub use ids::{
     AccessTokenId, ActivityId, AssignmentId, AttachmentId, BranchId, BriefingId, CandidateId,
     CaseId, CourseId, DisputeId, EnrolmentId, EnterpriseId, GridId, HazardId, InspectionId,
-    IntegratorId, IntegratorKeyId, PersonId, PolicyId, ScheduleId, TalkId, TemplateId,
-    TrainingRecordId, TrainingSessionId, UserId, VisitId,
+    IntegratorId, IntegratorKeyId, OrganisationId, PersonId, PolicyId, ScheduleId, TalkId,
+    TemplateId, TrainingRecordId, TrainingSessionId, UserId, VisitId,
 };
 pub use role::{Role, Roles};
 pub use user::Username;

@@ -48,6 +48,7 @@ pub mod inspection_template;
 pub mod integrator;
 pub mod login_attempt;
 pub mod migrations;
+pub mod organisation;
 pub mod outbox;
 pub mod party;
 pub mod person;

@@ -884,3 +884,28 @@ diesel::allow_tables_to_appear_in_same_query!(party_members, people);
 diesel::allow_tables_to_appear_in_same_query!(party_candidates, people);
 diesel::joinable!(party_members -> people (person_id));
 diesel::joinable!(party_candidates -> people (person_id));
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        contact -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    organisation_members (organisation_id, person_id) {
+        organisation_id -> Text,
+        person_id -> Text,
+        joined_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organisation_members -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(organisation_members, people);

@@ -33,6 +33,7 @@ mod manners;
 mod open311;
 mod openapi_spec;
 mod operations;
+mod organisations;
 mod party;
 mod people;
 mod placard_contacts;

@@ -31,6 +31,7 @@ pub mod inspection_templates;
 pub mod inspections;
 pub mod integrators;
 pub mod open311;
+pub mod organisations;
 pub mod outbox;
 pub mod party;
 pub mod people;

@@ -27,6 +27,7 @@ pub mod inspections;
 pub mod integrators;
 pub mod meta;
 pub mod open311;
+pub mod organisations;
 pub mod party;
 pub mod people;
 pub mod placards;
@@ -117,6 +118,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(profiles::profile_history)
                 .service(visits::create_visit)
                 .service(visits::list_visits)
+                .service(organisations::create_organisation)
+                .service(organisations::list_organisations)
+                .service(organisations::add_organisation_member)
+                .service(organisations::list_organisation_members)
+                .service(organisations::organisation_contributions)
                 .service(party::create_branch)
                 .service(party::list_branches)
                 .service(party::get_branch)

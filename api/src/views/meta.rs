@@ -155,6 +155,9 @@ pub struct Codes {
     /// A party member's standing in a branch.
     #[schema(min_items = 3, max_items = 3)]
     pub party_roles: Vec<Label>,
+    /// The kinds of social organisation.
+    #[schema(min_items = 4, max_items = 4)]
+    pub organisation_kinds: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -236,6 +239,7 @@ impl Codes {
             assessment_flags: labels!(gridwork_domain::assessment::Flag),
             course_kinds: labels!(gridwork_domain::training::CourseKind),
             party_roles: labels!(gridwork_domain::party::PartyRole),
+            organisation_kinds: labels!(gridwork_domain::organisation::OrganisationKind),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod inspections;
 pub mod integrators;
 pub mod meta;
 pub mod open311;
+pub mod organisations;
 pub mod party;
 pub mod people;
 pub mod placards;

@@ -1,0 +1,3 @@
+DROP INDEX inspections_inspector_idx;
+DROP TABLE organisation_members;
+DROP TABLE organisations;
