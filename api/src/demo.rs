@@ -947,6 +947,7 @@ fn load(
     let cases = crate::demo_history::load(l.conn, now)?;
     let duties = crate::demo_duties::load(l.conn, &firms, evidence, now, tz)?;
     crate::app::case_stats::rebuild(l.conn)?;
+    organise(&mut l, now, tz)?;
     let now = time::to_db(now);
     setting::get_or_insert(l.conn, MARKER, &now.to_string(), now)?;
     AuditEvent::success(AuditAction::SeedDemo)
@@ -960,6 +961,191 @@ fn load(
         placard,
         duties,
     ))
+}
+
+/// The zone's organisation on top of its registry and history: on-the-job
+/// training for half the trained workers, a recent hire let in before the
+/// pre-job course (an audited waiver), two party branches with members and
+/// an activity, the trade union with volunteers serving as part-time
+/// workers, the last five complete months closed, and a development
+/// candidate from last month's commended workers.
+fn organise(l: &mut Loader, now: chrono::DateTime<chrono::Utc>, tz: Tz) -> Result<(), AppError> {
+    use crate::app::organisations::{self, OrganisationInput, OrganisationMemberInput};
+    use crate::app::party::{self, ActivityInput, BranchInput, CandidateInput, MemberInput};
+    use gridwork_domain::assessment::{AssessmentLevel, Flag};
+    use gridwork_domain::month::Month;
+    use gridwork_domain::organisation::OrganisationKind;
+    use gridwork_domain::party::PartyRole;
+    use gridwork_persistence::assessment::{self as scorecards, Among};
+
+    // on-the-job training for every other trained worker
+    let course = training::create_course(
+        l.conn,
+        &l.system,
+        &l.origin,
+        CourseInput {
+            kind: CourseKind::OnTheJob,
+            title: "安全生产与应急处置专题培训".to_owned(),
+            description: None,
+            hours: Some(4),
+            pass_score: Some(60),
+        },
+    )?;
+    let trained: Vec<PersonId> = l.trained.iter().cloned().collect();
+    for (i, person) in trained.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+        let input = RecordInput {
+            person_id: person.to_string(),
+            course_id: course.id.to_string(),
+            session_id: None,
+            completed_at: now - chrono::Duration::days(20 + (i % 30) as i64),
+            score: Some(70 + i32::try_from(i % 30).unwrap_or(0)),
+        };
+        training::record(l.conn, &l.system, &l.origin, input)?;
+    }
+    // the enterprise grids, by code
+    let firms: Vec<GridRow> = gridwork_persistence::grid::all(l.conn, None)?
+        .into_iter()
+        .filter(|g| g.kind == GridKind::Enterprise)
+        .collect();
+    let (Some(first), Some(second), Some(third)) = (firms.first(), firms.get(1), firms.get(2))
+    else {
+        return Ok(());
+    };
+    // a recent hire, started before the pre-job course
+    let hire = l.person("赵新入", 970, false)?;
+    assignments::create(
+        l.conn,
+        &l.system,
+        &l.origin,
+        &third.id,
+        CreateAssignment {
+            person_id: hire.id.to_string(),
+            role: GridRole::FullTimeWorker.code().to_owned(),
+            training_override: Some("新招聘网格员，岗前培训排在下周，先随班学习".to_owned()),
+        },
+    )?;
+    // two party branches, their members and an activity
+    let mut branches = Vec::new();
+    for (grid, name) in [
+        (first, "元坤电力网格党支部"),
+        (second, "耕德电子网格党支部"),
+    ] {
+        let branch = party::create_branch(
+            l.conn,
+            &l.system,
+            &l.origin,
+            BranchInput {
+                name: name.to_owned(),
+                grid_id: grid.id.to_string(),
+                founded_on: chrono::NaiveDate::from_ymd_opt(2021, 7, 1),
+            },
+        )?;
+        let serving = gridwork_persistence::assignment::for_grid(l.conn, &grid.id, false)?;
+        let mut attendees = Vec::new();
+        for (i, (assignment, person)) in serving.iter().enumerate() {
+            if !person.party_member && assignment.role != GridRole::GridLeader {
+                continue;
+            }
+            let role = if assignment.role == GridRole::GridLeader {
+                PartyRole::Secretary
+            } else {
+                PartyRole::Member
+            };
+            let input = MemberInput {
+                person_id: person.id.to_string(),
+                role,
+                joined_on: chrono::NaiveDate::from_ymd_opt(2010 + (i % 12) as i32, 7, 1),
+            };
+            if party::add_member(l.conn, &l.system, &l.origin, &branch.id, input).is_ok() {
+                attendees.push(person.id.to_string());
+            }
+        }
+        party::record_activity(
+            l.conn,
+            &l.system,
+            &l.origin,
+            &branch.id,
+            ActivityInput {
+                title: "主题党日：安全生产进车间".to_owned(),
+                held_on: (now - chrono::Duration::days(12)).date_naive(),
+                place: Some("党员活动室".to_owned()),
+                attendees,
+            },
+        )?;
+        branches.push(branch);
+    }
+    // the trade union's volunteers serve as part-time workers
+    let union = organisations::create(
+        l.conn,
+        &l.system,
+        &l.origin,
+        OrganisationInput {
+            kind: OrganisationKind::TradeUnion,
+            name: "西华经开区总工会".to_owned(),
+            contact: Some("工会办 0394-8100000".to_owned()),
+        },
+    )?;
+    for (i, (name, grid)) in [
+        ("工会志愿者王磊", first),
+        ("工会志愿者刘芳", second),
+        ("工会志愿者陈杰", third),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let volunteer = l.person(name, 980 + i, false)?;
+        organisations::add_member(
+            l.conn,
+            &l.system,
+            &l.origin,
+            &union.id,
+            OrganisationMemberInput {
+                person_id: volunteer.id.to_string(),
+                joined_on: chrono::NaiveDate::from_ymd_opt(2025, 5, 1),
+            },
+        )?;
+        l.assign(grid, &volunteer, GridRole::PartTimeWorker)?;
+    }
+    // the last five complete months are closed
+    let this = Month::of(now.with_timezone(&tz).date_naive());
+    let mut month = this;
+    let mut closed = Vec::new();
+    for _ in 0..5 {
+        month = Month::of(month.first_day() - chrono::Duration::days(1));
+        crate::app::assessments::close(l.conn, &l.system, &l.origin, month, tz, now)?;
+        closed.push(month);
+    }
+    // a development candidate from last month's commended workers
+    if let (Some(last), Some(branch)) = (closed.first(), branches.first()) {
+        let cards = scorecards::page(
+            l.conn,
+            &last.to_string(),
+            AssessmentLevel::Worker,
+            Among::Everyone,
+            None,
+            200,
+        )?;
+        let commended = cards
+            .iter()
+            .filter(|c| c.flag.as_deref() == Some(Flag::Commend.code()));
+        for card in commended {
+            let Some(person) = gridwork_persistence::person::find_by_user(
+                l.conn,
+                &card.subject_id.as_str().into(),
+            )?
+            else {
+                continue;
+            };
+            let input = CandidateInput {
+                person_id: person.id.to_string(),
+                period: last.to_string(),
+                reason: Some("月度考核表彰，工作积极".to_owned()),
+            };
+            party::nominate(l.conn, &l.system, &l.origin, &branch.id, input)?;
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

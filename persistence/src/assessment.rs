@@ -210,31 +210,56 @@ pub const WORKER_ROLES: [GridRole; 4] = [
     GridRole::MobileWorker,
 ];
 
-/// `(grid, grid code, role, user)` of every worker with an account
-/// assigned to a grid at some time in `[from, to)`.
-pub fn workers_serving(
+/// A worker's post: an assignment in a worker role of a person with an
+/// account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub grid_id: GridId,
+    pub grid_code: String,
+    pub role: GridRole,
+    pub user_id: UserId,
+    /// Active at some time in the month asked about.
+    pub serving: bool,
+}
+
+/// Every worker's posts, active or ended, each marked whether it was held
+/// at some time in `[from, to)`.
+pub fn workers(
     conn: &mut DbConnection,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(GridId, String, GridRole, UserId)>> {
-    assignments::table
+) -> QueryResult<Vec<Post>> {
+    let rows: Vec<(
+        GridId,
+        String,
+        GridRole,
+        UserId,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    )> = assignments::table
         .inner_join(people::table)
         .inner_join(grids::table)
         .filter(assignments::role.eq_any(WORKER_ROLES))
-        .filter(assignments::started_at.lt(to))
-        .filter(
-            assignments::ended_at
-                .is_null()
-                .or(assignments::ended_at.ge(from)),
-        )
         .filter(people::user_id.is_not_null())
         .select((
             assignments::grid_id,
             grids::code,
             assignments::role,
             people::user_id.assume_not_null(),
+            assignments::started_at,
+            assignments::ended_at,
         ))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(grid_id, grid_code, role, user_id, started, ended)| Post {
+            grid_id,
+            grid_code,
+            role,
+            user_id,
+            serving: started < to && ended.is_none_or(|e| e >= from),
+        })
+        .collect())
 }
 
 /// `(grid, inspector, state, rectify_due_at, rectified_at)` of a hazard.

@@ -463,3 +463,118 @@ async fn the_demo_plays_the_four_duties_and_leaves_every_field_account_work(back
         .await;
     assert_eq!(briefings["items"][0]["attendee_count"], 36);
 }
+
+on_both_backends!(the_demo_is_organised_and_assessed);
+
+async fn the_demo_is_organised_and_assessed(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let SeedOutcome::Loaded { accounts, .. } = app.load_demo().await.unwrap() else {
+        panic!("a fresh database loads the demo");
+    };
+    let password = &accounts
+        .iter()
+        .find(|a| a.username == "zhangdl")
+        .unwrap()
+        .password;
+    let office = app.tokens("zhangdl", password).await.0;
+    // the last five complete months are closed, scored and ranked
+    let this = gridwork_domain::month::Month::of(
+        chrono::Utc::now()
+            .with_timezone(&app.config.time_zone)
+            .date_naive(),
+    );
+    let mut month = this;
+    let mut last = None;
+    for _ in 0..5 {
+        month = gridwork_domain::month::Month::of(month.first_day() - chrono::Duration::days(1));
+        let page = app
+            .ok(
+                &format!("/api/v1/assessments?period={month}&level=worker&limit=200"),
+                &office,
+            )
+            .await;
+        assert_eq!(page["month"]["closed"], true, "{month}");
+        assert_eq!(page["items"][0]["rank"], 1, "{month}: {page}");
+        last.get_or_insert(page);
+    }
+    let last = last.unwrap();
+    let commended = last["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["flag"] == "commend");
+    // two party branches with members, covering their grids; a candidate
+    // when last month commended someone
+    let branches = app.ok("/api/v1/party/branches", &office).await;
+    let branches = branches["items"].as_array().unwrap();
+    assert_eq!(branches.len(), 2);
+    assert!(
+        branches
+            .iter()
+            .all(|b| b["member_count"].as_i64() > Some(0))
+    );
+    let coverage = app.ok("/api/v1/stats/party", &office).await;
+    assert!(
+        coverage["grids"]["numerator"].as_u64() >= Some(2),
+        "{coverage}"
+    );
+    let candidates = app
+        .ok(
+            &format!(
+                "/api/v1/party/branches/{}/candidates",
+                branches[0]["id"].as_str().unwrap()
+            ),
+            &office,
+        )
+        .await;
+    assert_eq!(
+        !candidates["items"].as_array().unwrap().is_empty(),
+        commended
+    );
+    // every worker trained but the recent hire; half trained on the job
+    let mut pre_job = (0, 0);
+    let mut in_service = 0;
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .ok(
+                &format!("/api/v1/stats/training?limit=200{cursor}"),
+                &office,
+            )
+            .await;
+        for g in page["items"].as_array().unwrap() {
+            pre_job.0 += g["pre_job"]["numerator"].as_u64().unwrap();
+            pre_job.1 += g["pre_job"]["denominator"].as_u64().unwrap();
+            in_service += g["in_service"]["numerator"].as_u64().unwrap();
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        pre_job.0 + 1,
+        pre_job.1,
+        "all but the recent hire: {pre_job:?}"
+    );
+    assert!(in_service > 0);
+    let admin = app.admin_token().await;
+    let waived = app
+        .ok(
+            "/api/v1/audit-log?action=assignment.training_override",
+            &admin,
+        )
+        .await;
+    assert_eq!(waived["items"].as_array().map(Vec::len), Some(1));
+    // the trade union and its three volunteers
+    let unions = app
+        .ok("/api/v1/organisations?kind=trade_union", &office)
+        .await;
+    let union = unions["items"][0]["id"].as_str().unwrap().to_owned();
+    let members = app
+        .ok(&format!("/api/v1/organisations/{union}/members"), &office)
+        .await;
+    assert_eq!(members["items"].as_array().unwrap().len(), 3);
+}

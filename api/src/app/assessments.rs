@@ -8,8 +8,11 @@
 //! and freezes it, so later edits do not rewrite it.
 //!
 //! A worker is assessed once for the zone, in their home grid (their
-//! full-time, leader, part-time or mobile assignment, in that order): the
-//! facts are all of theirs, wherever they lie.
+//! full-time, leader, part-time or mobile assignment, in that order, those
+//! held in the month first): the facts are all of theirs, wherever they
+//! lie. Workers serving in the month are assessed; so is a worker whose
+//! post lies outside the month but whose work falls in it (records kept
+//! from before their assignment was entered, or after it ended).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -219,13 +222,23 @@ fn home_rank(role: GridRole) -> u8 {
 #[derive(Default)]
 struct Gathered {
     workers: HashMap<UserId, (GridId, Facts)>,
+    /// Every worker's home grid, serving in the month or not.
+    homes: HashMap<UserId, GridId>,
     grids: HashMap<GridId, Facts>,
     departments: HashMap<String, Facts>,
 }
 
 impl Gathered {
+    /// The facts of a worker: one serving in the month, or one who served
+    /// at another time and did work that falls in it (records kept from
+    /// before their assignment was entered, or after it ended).
     fn worker(&mut self, user: Option<&UserId>) -> Option<&mut Facts> {
-        user.and_then(|u| self.workers.get_mut(u)).map(|(_, f)| f)
+        let user = user?;
+        if !self.workers.contains_key(user) {
+            let home = self.homes.get(user)?.clone();
+            self.workers.insert(user.clone(), (home, Facts::default()));
+        }
+        self.workers.get_mut(user).map(|(_, f)| f)
     }
 }
 
@@ -240,20 +253,30 @@ pub fn compute(
     let end = to.min(time::to_db(now));
     let mut g = Gathered::default();
     // the subjects: workers serving in the month, grids, departments
-    let mut homes: HashMap<UserId, (u8, String, GridId)> = HashMap::new();
-    for (grid_id, code, role, user) in store::workers_serving(conn, from, to)? {
-        let key = (home_rank(role), code, grid_id);
-        match homes.get(&user) {
+    // home grids: of the assignments in the month where there are some
+    let mut homes: HashMap<UserId, (bool, u8, String, GridId)> = HashMap::new();
+    for post in store::workers(conn, from, to)? {
+        // serving in the month first, then by role, then by code
+        let key = (
+            !post.serving,
+            home_rank(post.role),
+            post.grid_code,
+            post.grid_id,
+        );
+        match homes.get(&post.user_id) {
             Some(home) if *home <= key => {}
             _ => {
-                homes.insert(user, key);
+                homes.insert(post.user_id, key);
             }
         }
     }
-    g.workers = homes
-        .into_iter()
-        .map(|(user, (_, _, grid))| (user, (grid, Facts::default())))
-        .collect();
+    for (user, (not_serving, _, _, grid)) in homes {
+        if !not_serving {
+            g.workers
+                .insert(user.clone(), (grid.clone(), Facts::default()));
+        }
+        g.homes.insert(user, grid);
+    }
     for row in grid::all(conn, None)? {
         if row.kind != GridKind::Zone {
             g.grids.insert(row.id, Facts::default());
