@@ -325,6 +325,23 @@ macro_rules! within {
 }
 pub(crate) use within;
 
+/// The codes of the active grids below the zone, or of those among
+/// `within`: codes only, for checks that read every grid (party coverage).
+pub fn codes_below_zone(
+    conn: &mut DbConnection,
+    within: Option<&[GridId]>,
+) -> QueryResult<Vec<String>> {
+    let mut query = grids::table
+        .filter(grids::archived_at.is_null())
+        .filter(grids::kind.ne(GridKind::Zone))
+        .select(grids::code)
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(grids::id.eq_any(ids.to_vec()));
+    }
+    query.load(conn)
+}
+
 /// Ids of the active grids whose codes start with any of `codes`: those grids
 /// and everything below them.
 pub fn ids_under(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<GridId>> {

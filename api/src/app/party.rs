@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use gridwork_domain::assessment::{AssessmentLevel, Flag};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::coverage::Rate;
-use gridwork_domain::grid::GridKind;
 use gridwork_domain::month::Month;
 use gridwork_domain::party::{self as rules, PartyRole};
 use gridwork_domain::{ActivityId, BranchId, CandidateId, GridId, Permission, PersonId};
@@ -359,12 +358,6 @@ pub fn activities(
 /// How many of the caller's grids (the zone itself aside) a branch covers.
 pub fn coverage(conn: &mut DbConnection, scoped: &Scoped) -> Result<Rate, AppError> {
     let codes: BTreeSet<String> = store::branch_codes(conn)?.into_iter().collect();
-    let grids = grid::all(conn, scoped.scope.grid_ids())?;
-    Ok(rules::coverage(
-        grids
-            .iter()
-            .filter(|g| g.kind != GridKind::Zone)
-            .map(|g| g.code.as_str()),
-        &codes,
-    ))
+    let grids = grid::codes_below_zone(conn, scoped.scope.grid_ids())?;
+    Ok(rules::coverage(grids.iter().map(String::as_str), &codes))
 }
