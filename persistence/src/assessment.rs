@@ -202,6 +202,21 @@ pub fn page(
         .load(conn)
 }
 
+/// The scheme version a month's scorecards of a level were computed under,
+/// if it has any (`scorecards_pkey`).
+pub fn scheme_version_of(
+    conn: &mut DbConnection,
+    month: &str,
+    level: AssessmentLevel,
+) -> QueryResult<Option<i32>> {
+    scorecards::table
+        .filter(scorecards::month.eq(month))
+        .filter(scorecards::level.eq(level))
+        .select(scorecards::scheme_version)
+        .first(conn)
+        .optional()
+}
+
 /// The roles a worker scorecard is kept for.
 pub const WORKER_ROLES: [GridRole; 4] = [
     GridRole::GridLeader,

@@ -351,6 +351,12 @@ async fn a_month_is_scored_ranked_and_frozen_when_closed(backend: Backend) {
     let again = scorecards(&app, admin, month, "worker").await;
     assert_eq!(again, frozen, "a closed month answers its snapshot");
     assert_eq!(again["scheme"]["version"], 1);
+    // one with no scorecard of their own reads the month's scheme too
+    app.create_user(admin, "no_post", &["grid_worker"]).await;
+    let no_post = app.tokens("no_post", gridwork_tests::USER_PASSWORD).await.0;
+    let empty = scorecards(&app, &no_post, month, "worker").await;
+    assert!(empty["items"].as_array().unwrap().is_empty());
+    assert_eq!(empty["scheme"]["version"], 1);
     assert_eq!(
         card(&again, &worker_a)["total_basis_points"],
         total,

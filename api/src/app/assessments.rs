@@ -631,7 +631,12 @@ pub fn list(
         after,
         fetch,
     )?;
-    let scheme = scheme(conn, level, rows.first().map(|r| r.scheme_version))?;
+    // the month's own scheme, even when the caller's page is empty
+    let version = match rows.first() {
+        Some(row) => Some(row.scheme_version),
+        None => store::scheme_version_of(conn, &month.to_string(), level)?,
+    };
+    let scheme = scheme(conn, level, version)?;
     let ids: Vec<String> = rows.iter().map(|r| r.subject_id.clone()).collect();
     let names: HashMap<String, (String, String)> = store::names(conn, level, &ids)?
         .into_iter()
