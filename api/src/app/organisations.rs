@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{AppError, AuditEvent, ErrorCode, FieldCode, Origin, Scoped, people};
+use super::{AppError, AuditEvent, ErrorCode, Origin, Scoped, people};
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,14 +101,7 @@ pub fn add_member(
     let org = find(conn, id)?;
     scoped.require(Permission::ManageOrganisations)?;
     input.validate()?;
-    let person = people::find_visible(conn, scoped, &input.person_id.as_str().into()).map_err(
-        |e| match e {
-            AppError::NotFound => {
-                AppError::invalid("person_id", FieldCode::NotFound, "no such person")
-            }
-            other => other,
-        },
-    )?;
+    let person = people::named_in_body(conn, scoped, "person_id", &input.person_id)?;
     let row = MemberRow {
         organisation_id: org.id,
         person_id: person.id,

@@ -13,7 +13,7 @@ use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::coverage::Rate;
 use gridwork_domain::month::Month;
 use gridwork_domain::party::{self as rules, PartyRole};
-use gridwork_domain::{ActivityId, BranchId, CandidateId, GridId, Permission, PersonId};
+use gridwork_domain::{ActivityId, BranchId, CandidateId, GridId, Permission};
 use gridwork_persistence::party::{self as store, ActivityRow, BranchRow, CandidateRow, MemberRow};
 use gridwork_persistence::{DbConnection, assessment, grid, time};
 use serde::Deserialize;
@@ -94,19 +94,6 @@ pub struct ActivityInput {
     #[schema(value_type = Vec<crate::app::policies::PersonIdText>, max_items = 500)]
     #[serde(default)]
     pub attendees: Vec<String>,
-}
-
-/// A person in the caller's scope, named by a body field.
-fn person_in_scope(
-    conn: &mut DbConnection,
-    scoped: &Scoped,
-    field: &str,
-    id: &str,
-) -> Result<gridwork_persistence::person::PersonRow, AppError> {
-    people::find_visible(conn, scoped, &PersonId::from(id)).map_err(|e| match e {
-        AppError::NotFound => AppError::invalid(field, FieldCode::NotFound, "no such person"),
-        other => other,
-    })
 }
 
 /// A branch whose grid the caller sees, or 404.
@@ -197,7 +184,7 @@ pub fn add_member(
     let branch = find(conn, scoped, branch)?;
     scoped.require(Permission::ManageParty)?;
     input.validate()?;
-    let person = person_in_scope(conn, scoped, "person_id", &input.person_id)?;
+    let person = people::named_in_body(conn, scoped, "person_id", &input.person_id)?;
     let row = MemberRow {
         branch_id: branch.id,
         person_id: person.id,
@@ -247,7 +234,7 @@ pub fn nominate(
     input.validate()?;
     let month = Month::parse(&input.period)
         .map_err(|what| AppError::invalid("period", FieldCode::Invalid, what))?;
-    let person = person_in_scope(conn, scoped, "person_id", &input.person_id)?;
+    let person = people::named_in_body(conn, scoped, "person_id", &input.person_id)?;
     let closed =
         assessment::month(conn, &month.to_string())?.is_some_and(|m| m.closed_at.is_some());
     let flag = match &person.user_id {
@@ -321,7 +308,7 @@ pub fn record_activity(
                 "listed twice",
             ));
         }
-        attendees.push(person_in_scope(conn, scoped, &field, id)?.id);
+        attendees.push(people::named_in_body(conn, scoped, &field, id)?.id);
     }
     let row = ActivityRow {
         id: ActivityId::generate(),

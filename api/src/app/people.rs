@@ -226,6 +226,20 @@ pub fn find_visible(
     }
 }
 
+/// A person in the caller's scope, named by a body field: one outside it
+/// (or none) is refused naming the field.
+pub fn named_in_body(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    field: &str,
+    id: &str,
+) -> Result<PersonRow, AppError> {
+    find_visible(conn, scoped, &PersonId::from(id)).map_err(|e| match e {
+        AppError::NotFound => AppError::invalid(field, FieldCode::NotFound, "no such person"),
+        other => other,
+    })
+}
+
 /// One keyset page of the people in the caller's scope.
 pub fn list(
     conn: &mut DbConnection,

@@ -212,13 +212,7 @@ pub fn record(
             "must not be in the future",
         ));
     }
-    let person = people::find_visible(conn, scoped, &PersonId::from(input.person_id.as_str()))
-        .map_err(|e| match e {
-            AppError::NotFound => {
-                AppError::invalid("person_id", FieldCode::NotFound, "no such person")
-            }
-            other => other,
-        })?;
+    let person = people::named_in_body(conn, scoped, "person_id", &input.person_id)?;
     let course = course_of(conn, &input.course_id, "course_id")?;
     let session_id = match &input.session_id {
         Some(id) => Some(
