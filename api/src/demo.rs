@@ -452,7 +452,7 @@ const WORKSHOPS: [(&str, &[&str]); 4] = [
 /// party secretary and director of the management committee: he both runs
 /// the zone office and blows the whistle. Department staff are not people
 /// of the grid registry.
-const ACCOUNTS: [(&str, Role, &str, Option<&str>); 11] = [
+const ACCOUNTS: [(&str, Role, &str, Option<&str>); 12] = [
     ("zhengh", Role::CommitteeLeader, "郑昊", None),
     ("zhangdl", Role::ZoneOfficer, "张东岭", None),
     ("wangyx", Role::GridLeader, "王勇翔", None),
@@ -462,6 +462,8 @@ const ACCOUNTS: [(&str, Role, &str, Option<&str>); 11] = [
     ("rider.li", Role::MobileWorker, "李师傅（美团骑手）", None),
     ("mahm", Role::PartyInstructor, "马红梅", None),
     ("auditor1", Role::Auditor, "审计员", None),
+    // 耕德电子's own staff, who ask the zone for services
+    ("gengde.hr", Role::EnterpriseUser, "耕德电子人事部", None),
     (
         "em.li",
         Role::DepartmentStaff,
@@ -920,7 +922,8 @@ fn load(
             department_code: account.department.map(str::to_owned),
         };
         let user = users::create(l.conn, &Caller::system(), &l.origin, new, hash)?;
-        if account.department.is_some() {
+        // department staff and an enterprise's staff are no grid people
+        if account.department.is_some() || account.role == Role::EnterpriseUser {
             loaded.push(account);
             continue;
         }
@@ -1105,6 +1108,67 @@ fn organise(l: &mut Loader, now: chrono::DateTime<chrono::Utc>, tz: Tz) -> Resul
             },
         )?;
         l.assign(grid, &volunteer, GridRole::PartTimeWorker)?;
+    }
+    // 耕德电子's staff ask for services themselves
+    if let (Some(firm), Some(staff)) = (
+        second.enterprise_id.clone(),
+        gridwork_persistence::user::find_by_username(l.conn, "gengde.hr")?,
+    ) {
+        use crate::app::cases::{self, CreateCase};
+        use crate::app::enterprise_services::{self, AccountInput};
+        use gridwork_domain::case::{Severity, Source};
+        use gridwork_domain::enterprise_service::ServiceStage;
+        let input = AccountInput {
+            user_id: staff.id.to_string(),
+        };
+        enterprise_services::add_account(l.conn, &l.system, &l.origin, &firm, input)?;
+        let scoped = Scoped::of_user(l.conn, staff)?;
+        let none = gridwork_domain::case::duplicate::Window {
+            radius_m: 0.0,
+            within: chrono::Duration::zero(),
+        };
+        for (category, stage, text, days) in [
+            (
+                "enterprise_service.market",
+                ServiceStage::Expansion,
+                "新产线投产，希望对接区内整机企业配套",
+                6,
+            ),
+            (
+                "enterprise_service.talent",
+                ServiceStage::Expansion,
+                "扩产需招聘SMT技术员20名",
+                3,
+            ),
+            (
+                "enterprise_service.permits",
+                ServiceStage::Production,
+                "危化品仓库消防验收预约",
+                1,
+            ),
+        ] {
+            let input = CreateCase {
+                id: None,
+                category: category.to_owned(),
+                severity: Severity::General,
+                description: text.to_owned(),
+                source: Source::Enterprise,
+                lat: None,
+                lng: None,
+                grid_id: None,
+                enterprise_id: Some(firm.clone()),
+                attachments: Vec::new(),
+                service_stage: Some(stage),
+            };
+            cases::create(
+                l.conn,
+                &scoped,
+                &l.origin,
+                &input,
+                none,
+                now - chrono::Duration::days(days),
+            )?;
+        }
     }
     // the last five complete months are closed
     let this = Month::of(now.with_timezone(&tz).date_naive());

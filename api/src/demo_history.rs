@@ -7,9 +7,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gridwork_domain::case::{CaseAction, Satisfaction, Severity, Source};
-use gridwork_domain::{CaseId, GridId, UserId};
+use gridwork_domain::enterprise_service::{self as service, ServiceStage};
+use gridwork_domain::{CaseId, EnterpriseId, GridId, UserId};
 use gridwork_persistence::case::CaseRow;
-use gridwork_persistence::{DbConnection, user};
+use gridwork_persistence::{DbConnection, grid, user};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -171,6 +172,19 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, AppErr
             8..30 => Severity::Urgent,
             _ => Severity::General,
         };
+        // a service is asked for the enterprise whose grid it is, at a stage
+        // of its life (most at work, some settling in, a few growing)
+        let (enterprise_id, service_stage) = if service::is_service(category) {
+            let stage = match i % 10 {
+                0 | 1 => ServiceStage::SettlingIn,
+                9 => ServiceStage::Expansion,
+                _ => ServiceStage::Production,
+            };
+            let firm = enterprise_of(conn, &grid)?;
+            (firm.clone(), firm.map(|_| stage))
+        } else {
+            (None, None)
+        };
         let input = CreateCase {
             id: None,
             category: category.to_owned(),
@@ -180,8 +194,9 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, AppErr
             lat: None,
             lng: None,
             grid_id: Some(grid.clone()),
-            enterprise_id: None,
+            enterprise_id,
             attachments: Vec::new(),
+            service_stage,
         };
         let window = gridwork_domain::case::duplicate::Window {
             radius_m: 0.0,
@@ -200,6 +215,21 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, AppErr
         live(&mut run, &cast, reporter, &case, category, &mut rng)?;
     }
     Ok(reported)
+}
+
+/// The enterprise whose grid `grid` is or lies in.
+fn enterprise_of(conn: &mut DbConnection, grid: &GridId) -> Result<Option<EnterpriseId>, AppError> {
+    let mut at = grid::find(conn, grid)?;
+    while let Some(row) = at {
+        if row.enterprise_id.is_some() {
+            return Ok(row.enterprise_id);
+        }
+        at = match &row.parent_id {
+            Some(parent) => grid::find(conn, parent)?,
+            None => None,
+        };
+    }
+    Ok(None)
 }
 
 /// A grid of the reporter's scope, at random.

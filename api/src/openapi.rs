@@ -25,7 +25,7 @@ Guides, each runnable with curl on the demo zone, in the repository's `docs/` fo
 `docs/registry.md` (grids, enterprises, people, placards), \
 `docs/cases.md` (the closed loop of case handling), \
 `docs/duties.md` (the four duties and my tasks), \
-`docs/assessment.md` (monthly scorecards, schemes, closing a month; training and the pre-job gate; party building), \
+`docs/assessment.md` (monthly scorecards, schemes, closing a month; training and the pre-job gate; party building; enterprise services and accounts; social organisations; exports), \
 `docs/app-builders.md` (offline apps: the sync loop, writing offline), \
 `docs/integrators.md` (courier platforms: keys, enrolling riders, rider tokens, webhooks), \
 `docs/open311.md` (Open311 GeoReport v2).",

@@ -27,12 +27,14 @@ use gridwork_domain::case::{
     Assignee, CaseAction, CaseState, Level, Progress, Satisfaction, Severity, Source, Step,
     Visibility,
 };
+use gridwork_domain::enterprise_service::{self, ServiceStage};
 use gridwork_domain::grid::{GridCode, GridKind};
 use gridwork_domain::role::{Role, Roles};
 use gridwork_domain::{AssignmentId, CaseId, EnterpriseId, GridId, PersonId, UserId};
 use gridwork_persistence::assignment::AssignmentRow;
 use gridwork_persistence::case::{CaseDepartmentRow, CaseRow, TimelineRow};
 use gridwork_persistence::enterprise::EnterpriseRow;
+use gridwork_persistence::enterprise_service::ServiceRow;
 use gridwork_persistence::grid::GridRow;
 use gridwork_persistence::person::PersonRow;
 use gridwork_persistence::user::UserRow;
@@ -1037,11 +1039,29 @@ fn cases(
         let mut rows = Vec::with_capacity(chunk.len());
         let mut timeline = Vec::with_capacity(chunk.len() * 6);
         let mut departments = Vec::new();
+        let mut services = Vec::new();
         for &reported in chunk {
             let grid = leaves[sampler.pick(&mut g.rng)];
             let category = &categories[mix.pick(&mut g.rng)];
             let (row, steps, depts) = case(g, r, grid, category, reported)?;
             *states.entry(row.state.code()).or_default() += 1;
+            if let Some(enterprise_id) = row
+                .enterprise_id
+                .clone()
+                .filter(|_| enterprise_service::is_service(&row.category_code))
+            {
+                // the life-cycle stages in the proportions of a settled zone
+                let stage = match g.rng.random_range(0..10) {
+                    0 => ServiceStage::SettlingIn,
+                    1..8 => ServiceStage::Production,
+                    _ => ServiceStage::Expansion,
+                };
+                services.push(ServiceRow {
+                    case_id: row.id.clone(),
+                    enterprise_id,
+                    stage,
+                });
+            }
             r.grids[grid].cases += 1;
             r.grids[grid].last_case = Some(row.id.clone());
             rows.push(row);
@@ -1052,6 +1072,7 @@ fn cases(
             bulk::cases(conn, &rows)?;
             bulk::case_departments(conn, &departments)?;
             bulk::timeline(conn, &timeline)?;
+            bulk::service_requests(conn, &services)?;
             Ok(())
         })?;
         written.timeline += timeline.len();

@@ -35,6 +35,9 @@ pub enum Permission {
     ZoneWide,
     /// Report a case in a grid of the caller's scope.
     ReportCases,
+    /// Ask for an enterprise service (`enterprise_service.*`) for an
+    /// enterprise the caller acts for, in its grid (企业服务诉求).
+    RequestServices,
     /// Upload photos for cases: whoever reports or handles them.
     UploadPhotos,
     /// Keep the reference data of case handling: departments, case
@@ -105,7 +108,8 @@ impl Permission {
                 Role::PartTimeWorker,
             ],
             // those who report cases, and department staff for their feedback
-            Permission::UploadPhotos => &[Role::DepartmentStaff],
+            Permission::UploadPhotos => &[Role::DepartmentStaff, Role::EnterpriseUser],
+            Permission::RequestServices => &[Role::EnterpriseUser],
             Permission::ReportCases => &[
                 Role::Admin,
                 Role::ZoneOfficer,

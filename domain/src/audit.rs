@@ -73,6 +73,8 @@ crate::closed_set! {
         PartyActivityRecord = "party_branch.activity", "记录组织生活", "Party activity recorded";
         OrganisationCreate = "organisation.create", "登记社会组织", "Organisation registered";
         OrganisationMemberAdd = "organisation.member_add", "登记组织成员", "Organisation member registered";
+        EnterpriseAccountAdd = "enterprise.account_add", "开通企业账号", "Enterprise account granted";
+        EnterpriseAccountRemove = "enterprise.account_remove", "注销企业账号", "Enterprise account withdrawn";
         Export = "system.export", "导出数据", "Data exported";
         Import = "system.import", "批量导入", "Import";
         SeedDemo = "system.seed_demo", "载入演示数据", "Demo zone loaded";

@@ -138,6 +138,13 @@ impl Boundary {
         })
     }
 
+    /// Every ring: each polygon's exterior, then its holes.
+    pub fn rings(&self) -> impl Iterator<Item = &LineString<f64>> {
+        self.shape
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+    }
+
     /// True when the point lies inside the boundary or on its edge.
     pub fn contains(&self, lng: f64, lat: f64) -> bool {
         self.shape.intersects(&Point::new(lng, lat))

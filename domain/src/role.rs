@@ -16,6 +16,9 @@ crate::closed_set! {
         DepartmentStaff = "department_staff", "部门工作人员", "Department staff";
         CommitteeLeader = "committee_leader", "管委会领导（吹哨）", "Management committee leader";
         Auditor = "auditor", "审计员", "Auditor";
+        /// An enterprise's own user (its staff), acting for the enterprises
+        /// whose accounts they hold.
+        EnterpriseUser = "enterprise_user", "企业用户", "Enterprise user";
     }
 }
 

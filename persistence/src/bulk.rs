@@ -13,6 +13,7 @@ use crate::case_rollup::RollupRow;
 use crate::connection::DbConnection;
 use crate::dispute::DisputeRow;
 use crate::enterprise::EnterpriseRow;
+use crate::enterprise_service::ServiceRow;
 use crate::grid::GridRow;
 use crate::hazard::HazardRow;
 use crate::inspection::InspectionRow;
@@ -22,7 +23,7 @@ use crate::policy::{AcknowledgementRow, PolicyRow};
 use crate::schema::{
     assignments, case_departments, case_rollups, case_timeline, cases, disputes, enterprises,
     grids, hazards, inspection_occurrences, inspection_schedules, inspections, people, policies,
-    policy_acknowledgements, scorecards, users,
+    policy_acknowledgements, scorecards, service_requests, users,
 };
 use crate::user::UserRow;
 
@@ -52,6 +53,10 @@ bulk!(scorecards, scorecards::table, ScorecardRow);
 bulk!(
     /// Cases; one merged into another comes after it.
     cases, cases::table, CaseRow
+);
+bulk!(
+    /// Service requests, after their cases.
+    service_requests, service_requests::table, ServiceRow
 );
 /// Names each enterprise grid's enterprise, once both are written (the two
 /// tables refer to each other).

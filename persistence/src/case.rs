@@ -7,7 +7,7 @@ use gridwork_domain::case::{CaseState, Level, Satisfaction, Severity, Source, Vi
 use gridwork_domain::{CaseId, EnterpriseId, GridId, HazardId, UserId};
 
 use crate::connection::{self, DbConnection};
-use crate::schema::{case_departments, case_timeline, cases};
+use crate::schema::{case_departments, case_timeline, cases, grids};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = cases, treat_none_as_null = true, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite), treat_none_as_default_value = false)]
@@ -397,6 +397,32 @@ pub struct StatRow {
     pub lead_reported_in_at: Option<NaiveDateTime>,
 }
 
+/// The columns of a [`StatRow`], from `cases` left-joined with their lead
+/// `case_departments` row.
+macro_rules! stat_columns {
+    () => {
+        (
+            cases::id,
+            cases::grid_id,
+            cases::reporter_id,
+            cases::assignee_id,
+            cases::state,
+            cases::level,
+            cases::rework_count,
+            cases::satisfaction,
+            cases::reported_at,
+            cases::accepted_at,
+            cases::dispatched_at,
+            cases::resolved_at,
+            cases::closed_at,
+            cases::resolve_due_at,
+            case_departments::department_code.nullable(),
+            case_departments::reported_in_at.nullable(),
+        )
+    };
+}
+pub(crate) use stat_columns;
+
 /// The KPI facts of every case the filter and reach select (a case seen
 /// through two reaches counts once).
 pub fn stat_rows(
@@ -416,24 +442,7 @@ pub fn stat_rows(
                     .eq(cases::id)
                     .and(case_departments::lead.eq(true))),
             )
-            .select((
-                cases::id,
-                cases::grid_id,
-                cases::reporter_id,
-                cases::assignee_id,
-                cases::state,
-                cases::level,
-                cases::rework_count,
-                cases::satisfaction,
-                cases::reported_at,
-                cases::accepted_at,
-                cases::dispatched_at,
-                cases::resolved_at,
-                cases::closed_at,
-                cases::resolve_due_at,
-                case_departments::department_code.nullable(),
-                case_departments::reported_in_at.nullable(),
-            ))
+            .select(stat_columns!())
             .into_boxed();
         query = within!(query, &reach);
         query = filtered!(query, filter);
@@ -641,4 +650,59 @@ pub fn recent_open(
         .into_iter()
         .filter(|r| r.state.is_open() && r.lat.is_some())
         .collect())
+}
+
+/// Open cases per grid of the subtree under `code`, and how many of them
+/// are past their resolve deadline at `now`: `(grid code, open, overdue)`
+/// (`cases_open_due_idx`: open cases are few beside closed ones).
+pub fn open_by_grid(
+    conn: &mut DbConnection,
+    code: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64, i64)>> {
+    use diesel::dsl::count_star;
+    let open_states: Vec<CaseState> = CaseState::ALL.into_iter().filter(|s| s.is_open()).collect();
+    let (from, to) = (code.to_owned(), crate::grid::subtree_end(code));
+    let open: Vec<(String, i64)> = cases::table
+        .inner_join(grids::table.on(grids::id.eq(cases::grid_id)))
+        .filter(cases::state.eq_any(open_states))
+        .filter(grids::code.between(from.clone(), to.clone()))
+        .group_by(grids::code)
+        .select((grids::code, count_star()))
+        .load(conn)?;
+    let overdue: std::collections::HashMap<String, i64> = cases::table
+        .inner_join(grids::table.on(grids::id.eq(cases::grid_id)))
+        .filter(cases::state.eq_any(OVERDUE_STATES))
+        .filter(cases::resolve_due_at.lt(now))
+        .filter(grids::code.between(from, to))
+        .group_by(grids::code)
+        .select((grids::code, count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(open
+        .into_iter()
+        .map(|(code, n)| {
+            let late = overdue.get(&code).copied().unwrap_or(0);
+            (code, n, late)
+        })
+        .collect())
+}
+
+/// The latest escalations of cases in the subtree under `code`, newest
+/// first, with their cases (`case_timeline_action_idx`).
+pub fn latest_escalations(
+    conn: &mut DbConnection,
+    code: &str,
+    limit: i64,
+) -> QueryResult<Vec<(TimelineRow, CaseRow)>> {
+    case_timeline::table
+        .inner_join(cases::table.on(cases::id.eq(case_timeline::case_id)))
+        .inner_join(grids::table.on(grids::id.eq(cases::grid_id)))
+        .filter(case_timeline::action.eq("escalate"))
+        .filter(grids::code.between(code.to_owned(), crate::grid::subtree_end(code)))
+        .order(case_timeline::occurred_at.desc())
+        .limit(limit)
+        .select((TimelineRow::as_select(), CaseRow::as_select()))
+        .load(conn)
 }

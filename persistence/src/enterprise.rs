@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use gridwork_domain::{EnterpriseId, GridId, PersonId, UserId};
+use gridwork_domain::{EnterpriseId, GridId, PersonId};
 
 use crate::connection::DbConnection;
 use crate::grid::{self, Within};
@@ -295,20 +295,4 @@ pub fn verified(conn: &mut DbConnection, id: &EnterpriseId, at: NaiveDateTime) -
     .set(enterprises::last_verified_at.eq(at))
     .execute(conn)
     .map(drop)
-}
-
-/// The enterprises whose principal is the person of this account.
-pub fn principal_of(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<EnterpriseId>> {
-    use crate::schema::people;
-    enterprises::table
-        .filter(
-            enterprises::principal_person_id.eq_any(
-                people::table
-                    .filter(people::user_id.eq(user))
-                    .select(people::id.nullable()),
-            ),
-        )
-        .select(enterprises::id)
-        .order(enterprises::id)
-        .load(conn)
 }

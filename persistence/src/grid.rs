@@ -289,6 +289,25 @@ pub fn subtree_end(code: &str) -> String {
     )
 }
 
+diesel::define_sql_function! {
+    /// Characters in text (the same on both backends for ASCII codes).
+    fn length(text: diesel::sql_types::Text) -> diesel::sql_types::Integer;
+}
+
+/// The active grids of the subtree under `code` (itself aside), nearest
+/// levels first — a deeper grid has a longer code — at most `limit`:
+/// what a map under it draws.
+pub fn drawn_under(conn: &mut DbConnection, code: &str, limit: i64) -> QueryResult<Vec<GridRow>> {
+    grids::table
+        .filter(grids::code.gt(code.to_owned()))
+        .filter(grids::code.le(subtree_end(code)))
+        .filter(grids::archived_at.is_null())
+        .select(GridRow::as_select())
+        .order((length(grids::code).asc(), grids::code.asc()))
+        .limit(limit)
+        .load(conn)
+}
+
 /// The grids a measure covers.
 #[derive(Debug, Clone, Copy)]
 pub enum Within<'a> {

@@ -39,6 +39,7 @@ pub mod department;
 pub mod dispute;
 pub mod enterprise;
 pub mod enterprise_profile;
+pub mod enterprise_service;
 pub mod grid;
 pub mod hazard;
 pub mod idempotency;

@@ -909,3 +909,30 @@ diesel::table! {
 
 diesel::joinable!(organisation_members -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(organisation_members, people);
+
+diesel::table! {
+    enterprise_accounts (enterprise_id, user_id) {
+        enterprise_id -> Text,
+        user_id -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_requests (case_id) {
+        case_id -> Text,
+        enterprise_id -> Text,
+        stage -> Text,
+    }
+}
+
+diesel::joinable!(enterprise_accounts -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(enterprise_accounts, users);
+diesel::joinable!(service_requests -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(service_requests, cases);
+diesel::allow_tables_to_appear_in_same_query!(service_requests, case_departments);
+diesel::allow_tables_to_appear_in_same_query!(enterprise_accounts, enterprises);
+diesel::allow_tables_to_appear_in_same_query!(enterprise_accounts, people);
+diesel::allow_tables_to_appear_in_same_query!(cases, grids);
+diesel::allow_tables_to_appear_in_same_query!(case_timeline, grids);

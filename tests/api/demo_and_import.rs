@@ -473,12 +473,7 @@ async fn the_demo_is_organised_and_assessed(backend: Backend) {
     let SeedOutcome::Loaded { accounts, .. } = app.load_demo().await.unwrap() else {
         panic!("a fresh database loads the demo");
     };
-    let password = &accounts
-        .iter()
-        .find(|a| a.username == "zhangdl")
-        .unwrap()
-        .password;
-    let office = app.tokens("zhangdl", password).await.0;
+    let office = app.demo_login(&accounts, "zhangdl").await;
     // the last five complete months are closed, scored and ranked
     let this = gridwork_domain::month::Month::of(
         chrono::Utc::now()
@@ -577,4 +572,27 @@ async fn the_demo_is_organised_and_assessed(backend: Backend) {
         .ok(&format!("/api/v1/organisations/{union}/members"), &office)
         .await;
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
+    // 耕德电子's staff follow its services: theirs still open, the history's
+    // worked and evaluated, at each stage of its life
+    let staff = app.demo_login(&accounts, "gengde.hr").await;
+    let firm = app
+        .ok(
+            "/api/v1/enterprises?q=%E8%80%95%E5%BE%B7%E7%94%B5%E5%AD%90",
+            &office,
+        )
+        .await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let services = app
+        .ok(&format!("/api/v1/enterprises/{firm}/services"), &staff)
+        .await;
+    let stages = services["stages"].as_array().unwrap();
+    assert!(stages[2]["open"].as_u64() >= Some(2), "{services}");
+    let requests: u64 = stages.iter().map(|s| s["requests"].as_u64().unwrap()).sum();
+    let worked: u64 = stages
+        .iter()
+        .map(|s| s["kpis"]["closure"]["numerator"].as_u64().unwrap())
+        .sum();
+    assert!(requests >= 3 && worked > 0, "{services}");
 }

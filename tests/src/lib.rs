@@ -292,6 +292,20 @@ impl TestApp {
         )
     }
 
+    /// Logs a demo account in with the password the load showed; its
+    /// access token.
+    pub async fn demo_login(
+        &self,
+        accounts: &[gridwork_api::demo::Account],
+        username: &str,
+    ) -> String {
+        let account = accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap_or_else(|| panic!("no demo account {username}"));
+        self.tokens(username, &account.password).await.0
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

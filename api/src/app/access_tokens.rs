@@ -29,8 +29,8 @@ pub struct CreateAccessToken {
     pub expires_in_days: i64,
     /// Limit the token to these of your roles. Absent: all of your roles.
     /// Either way a role taken from you is taken from the token at once.
-    #[validate(length(min = 1, max = 10))]
-    #[schema(value_type = Option<Vec<Role>>, min_items = 1, max_items = 10, example = json!(["auditor"]))]
+    #[validate(length(min = 1, max = 11))]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1, max_items = 11, example = json!(["auditor"]))]
     pub roles: Option<Vec<String>>,
 }
 

@@ -9,11 +9,13 @@ use chrono::{DateTime, Utc};
 use gridwork_domain::audit::{AuditAction, Entity};
 use gridwork_domain::case::duplicate::{Sighting, Window, near};
 use gridwork_domain::case::{Level, Progress, Severity, Source, Visibility};
+use gridwork_domain::enterprise_service::{self as service, ServiceStage};
 use gridwork_domain::event::EventType;
 use gridwork_domain::{AttachmentId, CaseId, EnterpriseId, GridId, Permission, Role, Scope};
 use gridwork_persistence::case::{
     self, CaseDepartmentRow, CaseFilter, CaseRow, DepartmentWork, TimelineRow, Visible,
 };
+use gridwork_persistence::enterprise_service::{self, ServiceRow};
 use gridwork_persistence::{DbConnection, enterprise, grid, time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,6 +70,11 @@ pub struct CreateCase {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<AttachmentRef>, max_items = 10)]
     pub attachments: Vec<AttachmentId>,
+    /// For an `enterprise_service.*` request about an enterprise: the stage
+    /// of its life it asks at (default `production`); 422 `not_a_service`
+    /// on any other case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_stage: Option<ServiceStage>,
 }
 
 /// A case reported, whether this request made it (false: a resend), and
@@ -124,7 +131,9 @@ pub fn visible(conn: &mut DbConnection, scoped: &Scoped) -> Result<Visible, AppE
     let user = scoped.caller.user.as_ref();
     let grids = scoped.scope.grid_ids().map(<[GridId]>::to_vec);
     let enterprises = match (&grids, user) {
-        (Some(_), Some(user)) => enterprise::principal_of(conn, &user.id)?,
+        (Some(_), Some(user)) => {
+            gridwork_persistence::enterprise_service::represented_by(conn, &user.id)?
+        }
         _ => Vec::new(),
     };
     Ok(Visible {
@@ -175,7 +184,10 @@ pub fn is_principal(
     let (Some(enterprise_id), Some(me)) = (&row.enterprise_id, scoped.caller.user.as_ref()) else {
         return Ok(false);
     };
-    Ok(enterprise::principal_of(conn, &me.id)?.contains(enterprise_id))
+    Ok(
+        gridwork_persistence::enterprise_service::represented_by(conn, &me.id)?
+            .contains(enterprise_id),
+    )
 }
 
 /// The caller's reach over `row`, or NotFound; the departments are read
@@ -285,13 +297,17 @@ pub fn create(
     window: Window,
     now: DateTime<Utc>,
 ) -> Result<Reported, AppError> {
-    scoped.require(Permission::ReportCases)?;
+    let reports = scoped.caller.has(Permission::ReportCases);
+    if !reports {
+        scoped.require(Permission::RequestServices)?;
+    }
     input.validate()?;
     // through an integrator (a rider, an Open311 app): anywhere in the zone,
-    // recorded as what the integrator's channel is
-    let rider_input;
+    // recorded as what the integrator's channel is; an enterprise's user:
+    // from the enterprise
+    let channel_input;
     let (input, area) = if let Some(rider) = &scoped.caller.rider {
-        rider_input = CreateCase {
+        channel_input = CreateCase {
             source: rider.source,
             ..input.clone()
         };
@@ -299,7 +315,14 @@ pub fn create(
             caller: scoped.caller.clone(),
             scope: Scope::Zone,
         };
-        (&rider_input, zone)
+        (&channel_input, zone)
+    } else if !reports {
+        // an enterprise's own user asks for its services: from the enterprise
+        channel_input = CreateCase {
+            source: Source::Enterprise,
+            ..input.clone()
+        };
+        (&channel_input, scoped.clone())
     } else {
         (input, scoped.clone())
     };
@@ -322,6 +345,41 @@ pub fn create(
             ));
         }
         let mut errors = Vec::new();
+        let about = match &input.enterprise_id {
+            Some(id) => enterprise::find(conn, id)?,
+            None => None,
+        };
+        if input.enterprise_id.is_some() && about.is_none() {
+            errors.push(FieldError::new(
+                "enterprise_id",
+                FieldCode::NotFound,
+                "no such enterprise",
+            ));
+        }
+        // an enterprise's own users ask for its services in its grid
+        let own = match (&about, scoped.caller.user_id()) {
+            (Some(e), Some(me))
+                if scoped.caller.rider.is_none() && service::is_service(&input.category) =>
+            {
+                match &e.grid_id {
+                    Some(g) if enterprise_service::represented_by(conn, me)?.contains(&e.id) => {
+                        Some(g.clone())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if !reports && own.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let area = match &own {
+            Some(grid) if !area.scope.covers(Some(grid)) => Scoped {
+                scope: Scope::Grids(vec![grid.clone()]),
+                ..area
+            },
+            _ => area,
+        };
         let grid = match (input.grid_id.as_ref(), input.lat, input.lng) {
             (Some(grid_id), _, _) => grid::find(conn, grid_id)?
                 .filter(|g| g.archived_at.is_none() && area.scope.covers(Some(&g.id))),
@@ -330,11 +388,20 @@ pub fn create(
                 Err(AppError::NotFound) => None,
                 Err(e) => return Err(e),
             },
+            // a case about an enterprise: in the enterprise's grid
+            (None, _, _) if about.as_ref().is_some_and(|e| e.grid_id.is_some()) => {
+                let id = about.as_ref().and_then(|e| e.grid_id.as_ref());
+                id.filter(|g| area.scope.covers(Some(g)))
+                    .map(|g| grid::find(conn, g))
+                    .transpose()?
+                    .flatten()
+                    .filter(|g| g.archived_at.is_none())
+            }
             _ => {
                 return Err(AppError::invalid(
                     "grid_id",
                     FieldCode::Required,
-                    "give `grid_id`, or `lat` and `lng`",
+                    "give `grid_id`, or `lat` and `lng`, or `enterprise_id` of an enterprise in a grid",
                 ));
             }
         };
@@ -354,15 +421,13 @@ pub fn create(
                 "no such active category",
             ));
         }
-        if let Some(enterprise_id) = &input.enterprise_id
-            && enterprise::find(conn, enterprise_id)?.is_none()
-        {
-            errors.push(FieldError::new(
-                "enterprise_id",
-                FieldCode::NotFound,
-                "no such enterprise",
-            ));
-        }
+        let stage = match service::stage_of(&input.category, about.is_some(), input.service_stage) {
+            Ok(stage) => stage,
+            Err(e) => {
+                errors.push(FieldError::new("service_stage", FieldCode::NotAService, e));
+                None
+            }
+        };
         let (Some(grid), Some(category)) = (grid, category) else {
             return Err(AppError::Invalid(errors));
         };
@@ -406,6 +471,16 @@ pub fn create(
             hazard_id: None,
         };
         case::insert(conn, &row)?;
+        if let (Some(stage), Some(enterprise_id)) = (stage, &row.enterprise_id) {
+            enterprise_service::insert_request(
+                conn,
+                &ServiceRow {
+                    case_id: row.id.clone(),
+                    enterprise_id: enterprise_id.clone(),
+                    stage,
+                },
+            )?;
+        }
         if let Some(rider) = &scoped.caller.rider {
             gridwork_persistence::integrator::link_case(
                 conn,
@@ -463,6 +538,7 @@ pub fn open_for(
         grid_id: Some(grid_id.clone()),
         enterprise_id: enterprise_id.cloned(),
         attachments: Vec::new(),
+        service_stage: None,
     };
     let none = Window {
         radius_m: 0.0,

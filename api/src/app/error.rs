@@ -98,6 +98,7 @@ codes! {
         TrainingRecorded = "training_recorded",
         PreJobTrainingMissing = "pre_job_training_missing",
         AlreadyMember = "already_member",
+        AccountHeld = "account_held",
         NotCommended = "not_commended",
         ServiceUnavailable = "service_unavailable",
         InternalError = "internal_error",
@@ -133,6 +134,7 @@ codes! {
         NotHeld = "not_held",
         UnknownScope = "unknown_scope",
         NoConsent = "no_consent",
+        NotAService = "not_a_service",
     }
 }
 

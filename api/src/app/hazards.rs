@@ -10,8 +10,9 @@ use gridwork_domain::case::Source;
 use gridwork_domain::event::EventType;
 use gridwork_domain::hazard::{self as rules, HazardAction, Relation};
 use gridwork_domain::{AttachmentId, HazardId};
+use gridwork_persistence::enterprise_service::represented_by;
 use gridwork_persistence::hazard::{self as store, HazardFilter, HazardRow};
-use gridwork_persistence::{DbConnection, case, enterprise, time};
+use gridwork_persistence::{DbConnection, case, time};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -47,7 +48,7 @@ pub fn find(
     let row = store::find(conn, id)?.ok_or(AppError::NotFound)?;
     let in_scope = scoped.scope.covers(Some(&row.grid_id));
     let principal = match (&row.enterprise_id, scoped.caller.user_id()) {
-        (Some(e), Some(me)) if !in_scope => enterprise::principal_of(conn, me)?.contains(e),
+        (Some(e), Some(me)) if !in_scope => represented_by(conn, me)?.contains(e),
         _ => false,
     };
     if !in_scope && !principal {

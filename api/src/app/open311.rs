@@ -117,6 +117,7 @@ pub fn submit(
         grid_id,
         enterprise_id: None,
         attachments: Vec::new(),
+        service_stage: None,
     };
     let scoped = Scoped {
         caller: Caller {

@@ -13,8 +13,9 @@ use gridwork_domain::case::deadline::DeadlineStatus;
 use gridwork_domain::case::{CaseState, Level};
 use gridwork_domain::task::{self as rules, Position, TaskKind};
 use gridwork_domain::{GridId, Permission, Role};
+use gridwork_persistence::enterprise_service::represented_by;
 use gridwork_persistence::task::{self as store, TaskRow};
-use gridwork_persistence::{DbConnection, enterprise, person, time};
+use gridwork_persistence::{DbConnection, person, time};
 
 use super::policies::{self, Seats};
 use super::{AppError, Scoped};
@@ -174,7 +175,7 @@ pub fn mine(
     }
     if wants(TaskKind::HazardRectify) {
         let person = person::find_by_user(conn, me)?.map(|p| p.id);
-        let firms = enterprise::principal_of(conn, me)?;
+        let firms = represented_by(conn, me)?;
         if person.is_some() || !firms.is_empty() {
             add(
                 TaskKind::HazardRectify,

@@ -37,8 +37,8 @@ pub struct CreateUser {
     #[schema(max_length = 100, example = "张亚超")]
     pub display_name: Option<String>,
     /// Role codes, at least one (see `GET /api/v1/meta/roles`).
-    #[validate(length(min = 1, max = 10))]
-    #[schema(value_type = Vec<Role>, min_items = 1, max_items = 10, example = json!(["grid_worker"]))]
+    #[validate(length(min = 1, max = 11))]
+    #[schema(value_type = Vec<Role>, min_items = 1, max_items = 11, example = json!(["grid_worker"]))]
     pub roles: Vec<String>,
     /// The department of a `department_staff` account (required for them,
     /// refused for everyone else).
@@ -60,8 +60,8 @@ pub struct UpdateUser {
     #[validate(length(max = 100))]
     #[schema(max_length = 100)]
     pub display_name: Option<String>,
-    #[validate(length(min = 1, max = 10))]
-    #[schema(value_type = Option<Vec<Role>>, min_items = 1, max_items = 10)]
+    #[validate(length(min = 1, max = 11))]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1, max_items = 11)]
     pub roles: Option<Vec<String>>,
     /// Disabling rejects the user's tokens at once and ends their logins.
     pub disabled: Option<bool>,

@@ -17,6 +17,8 @@ pub enum View {
     Board,
     /// Every board under a grid (`/grids/{id}/placards/print`).
     Subtree,
+    /// The dashboard under a grid (`/dashboard?root={id}`).
+    Dashboard,
 }
 
 impl View {
@@ -25,6 +27,7 @@ impl View {
         match self {
             View::Board => "board",
             View::Subtree => "subtree",
+            View::Dashboard => "dashboard",
         }
     }
 
@@ -33,6 +36,7 @@ impl View {
         match self {
             View::Board => "placard",
             View::Subtree => "placards",
+            View::Dashboard => "dashboard",
         }
     }
 }

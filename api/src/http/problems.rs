@@ -93,13 +93,13 @@ error_sets! {
         "413" => PayloadTooLarge, "415" => UnsupportedMediaType, "422" => UnprocessableContent,
         "503" => ServiceUnavailable
     ];
-    /// Changing a record in scope from a JSON body, with `If-Match`.
     /// Creating a record under another (`/enterprises/{id}/visits`).
     CreateUnder = [
         "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
         "409" => Conflict, "413" => PayloadTooLarge, "415" => UnsupportedMediaType,
         "422" => UnprocessableContent, "503" => ServiceUnavailable
     ];
+    /// Changing a record in scope from a JSON body, with `If-Match`.
     Update = [
         "400" => BadRequest, "401" => Unauthorized, "403" => Forbidden, "404" => NotFound,
         "409" => Conflict, "412" => PreconditionFailed, "413" => PayloadTooLarge,
@@ -109,6 +109,10 @@ error_sets! {
     PeriodAction = [
         "401" => Unauthorized, "403" => Forbidden, "409" => Conflict,
         "422" => UnprocessableContent, "503" => ServiceUnavailable
+    ];
+    /// Removing a link under a record in scope.
+    Remove = [
+        "401" => Unauthorized, "403" => Forbidden, "404" => NotFound, "503" => ServiceUnavailable
     ];
     /// A state change of a record in scope, without a body.
     Action = [

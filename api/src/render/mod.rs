@@ -2,4 +2,5 @@
 //! views only.
 
 pub mod csv;
+pub mod dashboard;
 pub mod placards;

@@ -15,8 +15,10 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod dashboard;
 pub mod disputes;
 pub mod enrolments;
+pub mod enterprise_services;
 pub mod enterprises;
 pub mod exports;
 pub mod grids;
@@ -96,6 +98,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(audit_log::list_audit_log)
                 // `locate` before `{id}`: actix matches in registration order
                 .service(grids::locate_grid)
+                .service(dashboard::grids_geojson)
+                .service(dashboard::show_dashboard)
+                .service(dashboard::dashboard_link)
                 .service(grids::list_grids)
                 .service(grids::create_grid)
                 .service(grids::get_grid)
@@ -113,6 +118,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(enterprises::create_enterprise)
                 .service(enterprises::get_enterprise)
                 .service(enterprises::update_enterprise)
+                .service(enterprise_services::add_enterprise_account)
+                .service(enterprise_services::list_enterprise_accounts)
+                .service(enterprise_services::remove_enterprise_account)
+                .service(enterprise_services::get_enterprise_services)
                 .service(profiles::get_profile)
                 .service(profiles::put_profile)
                 .service(profiles::profile_history)

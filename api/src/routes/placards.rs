@@ -182,7 +182,7 @@ fn wants_html(req: &HttpRequest) -> bool {
 
 /// An HTML page under the placard pages' CSP. Print views hold names and
 /// phones: they get the API's `no-store`; the public pages say `no-cache`.
-fn html_response(status: StatusCode, body: String) -> HttpResponse {
+pub(super) fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((

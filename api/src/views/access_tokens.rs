@@ -18,7 +18,7 @@ pub struct AccessTokenView {
     pub name: String,
     /// The roles the token is limited to; null: all of the owner's. Either
     /// way it acts only with roles the owner still holds.
-    #[schema(max_items = 10)]
+    #[schema(max_items = 11)]
     pub roles: Option<Vec<Role>>,
     pub created_at: DateTime<Utc>,
     /// It stops working at this moment.

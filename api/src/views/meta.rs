@@ -42,7 +42,7 @@ impl ToSchema for RoleLabels {}
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Codes {
     /// Account roles.
-    #[schema(min_items = 10, max_items = 10)]
+    #[schema(min_items = 11, max_items = 11)]
     pub roles: Vec<Label>,
     /// Grid kinds.
     #[schema(min_items = 4, max_items = 4)]
@@ -158,6 +158,9 @@ pub struct Codes {
     /// The kinds of social organisation.
     #[schema(min_items = 4, max_items = 4)]
     pub organisation_kinds: Vec<Label>,
+    /// The life-cycle stages of enterprise service requests.
+    #[schema(min_items = 3, max_items = 3)]
+    pub service_stages: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -240,6 +243,7 @@ impl Codes {
             course_kinds: labels!(gridwork_domain::training::CourseKind),
             party_roles: labels!(gridwork_domain::party::PartyRole),
             organisation_kinds: labels!(gridwork_domain::organisation::OrganisationKind),
+            service_stages: labels!(gridwork_domain::enterprise_service::ServiceStage),
         }
     }
 }

@@ -18,7 +18,7 @@ pub struct UserView {
     pub username: String,
     #[schema(max_length = 100, example = "王勇翔")]
     pub display_name: Option<String>,
-    #[schema(min_items = 1, max_items = 10)]
+    #[schema(min_items = 1, max_items = 11)]
     pub roles: Vec<Role>,
     pub disabled: bool,
     /// The department of a `department_staff` account.
