@@ -55,7 +55,8 @@ pub struct CreateCase {
     pub description: String,
     pub source: Source,
     /// Where: a point (located to the deepest grid in your scope that holds
-    /// it) with `lng`, or a grid.
+    /// it) with `lng`, or a grid; for a case about an enterprise, neither:
+    /// the enterprise's grid.
     #[validate(range(min = -90.0, max = 90.0))]
     #[schema(minimum = -90.0, maximum = 90.0, example = 33.79)]
     pub lat: Option<f64>,
@@ -131,9 +132,7 @@ pub fn visible(conn: &mut DbConnection, scoped: &Scoped) -> Result<Visible, AppE
     let user = scoped.caller.user.as_ref();
     let grids = scoped.scope.grid_ids().map(<[GridId]>::to_vec);
     let enterprises = match (&grids, user) {
-        (Some(_), Some(user)) => {
-            gridwork_persistence::enterprise_service::represented_by(conn, &user.id)?
-        }
+        (Some(_), Some(user)) => enterprise_service::represented_by(conn, &user.id)?,
         _ => Vec::new(),
     };
     Ok(Visible {
@@ -154,7 +153,7 @@ pub enum Reach {
 }
 
 /// The caller's reach over `row`, dispatched to `departments`, or NotFound;
-/// `principal`: the caller heads the enterprise the case concerns.
+/// `principal`: the caller acts for the enterprise the case concerns.
 pub fn reach_among(
     scoped: &Scoped,
     row: &CaseRow,
@@ -175,7 +174,8 @@ pub fn reach_among(
     }
 }
 
-/// Whether the caller heads the enterprise `row` concerns.
+/// Whether the caller acts for the enterprise `row` concerns: heads it, or
+/// holds one of its accounts.
 pub fn is_principal(
     conn: &mut DbConnection,
     scoped: &Scoped,
@@ -184,10 +184,7 @@ pub fn is_principal(
     let (Some(enterprise_id), Some(me)) = (&row.enterprise_id, scoped.caller.user.as_ref()) else {
         return Ok(false);
     };
-    Ok(
-        gridwork_persistence::enterprise_service::represented_by(conn, &me.id)?
-            .contains(enterprise_id),
-    )
+    Ok(enterprise_service::represented_by(conn, &me.id)?.contains(enterprise_id))
 }
 
 /// The caller's reach over `row`, or NotFound; the departments are read

@@ -169,10 +169,13 @@ fn this_month(
 ) -> Result<CaseStats, AppError> {
     let month = Month::of(now.with_timezone(&tz).date_naive());
     let from = start_of(month.first_day(), &tz);
+    // the zone root as no root: its subtree is everything, read without
+    // binding every grid's id
+    let grid = root.parent_id.is_some().then_some(&root.id);
     case_stats::compute(
         conn,
         scoped,
-        Some(&root.id),
+        grid,
         None,
         Some(from),
         None,
