@@ -161,6 +161,9 @@ pub struct Codes {
     /// The life-cycle stages of enterprise service requests.
     #[schema(min_items = 3, max_items = 3)]
     pub service_stages: Vec<Label>,
+    /// What colours the dashboard's map and `GET /grids.geojson`.
+    #[schema(min_items = 8, max_items = 8)]
+    pub dashboard_figures: Vec<Label>,
 }
 
 /// The labels of every value of a closed set.
@@ -244,6 +247,7 @@ impl Codes {
             party_roles: labels!(gridwork_domain::party::PartyRole),
             organisation_kinds: labels!(gridwork_domain::organisation::OrganisationKind),
             service_stages: labels!(gridwork_domain::enterprise_service::ServiceStage),
+            dashboard_figures: labels!(gridwork_domain::dashboard::Figure),
         }
     }
 }
