@@ -3,6 +3,7 @@
 //! how boundaries in longitude and latitude become SVG paths on screen.
 
 use crate::boundary::{Boundary, BoundingBox};
+use crate::coverage::CoverageRate;
 
 crate::closed_set! {
     /// What colours each grid on the map.
@@ -25,6 +26,16 @@ impl Figure {
     /// A count of cases (lower is better) rather than a rate (higher is).
     pub fn is_count(self) -> bool {
         matches!(self, Figure::OpenCases | Figure::OverdueCases)
+    }
+
+    /// The 100 % rate this figure is, if it is one.
+    pub fn coverage(self) -> Option<CoverageRate> {
+        match self {
+            Figure::EnterpriseDivision => Some(CoverageRate::EnterpriseDivision),
+            Figure::PlacardPublication => Some(CoverageRate::PlacardPublication),
+            Figure::BasicInfoArchiving => Some(CoverageRate::BasicInfoArchiving),
+            _ => None,
+        }
     }
 }
 
@@ -119,6 +130,15 @@ pub fn union(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_three_rates_are_figures_by_the_same_code() {
+        for rate in CoverageRate::ALL {
+            let figure = Figure::parse(rate.code()).unwrap();
+            assert_eq!(figure.coverage(), Some(rate));
+        }
+        assert_eq!(Figure::Closure.coverage(), None);
+    }
 
     #[test]
     fn rates_fall_into_fixed_classes() {

@@ -690,12 +690,13 @@ pub fn open_by_grid(
 }
 
 /// The latest escalations of cases in the subtree under `code`, newest
-/// first, with their cases (`case_timeline_action_idx`).
+/// first, with their cases and their grids' names
+/// (`case_timeline_action_idx`).
 pub fn latest_escalations(
     conn: &mut DbConnection,
     code: &str,
     limit: i64,
-) -> QueryResult<Vec<(TimelineRow, CaseRow)>> {
+) -> QueryResult<Vec<(TimelineRow, CaseRow, String)>> {
     case_timeline::table
         .inner_join(cases::table.on(cases::id.eq(case_timeline::case_id)))
         .inner_join(grids::table.on(grids::id.eq(cases::grid_id)))
@@ -703,6 +704,6 @@ pub fn latest_escalations(
         .filter(grids::code.between(code.to_owned(), crate::grid::subtree_end(code)))
         .order(case_timeline::occurred_at.desc())
         .limit(limit)
-        .select((TimelineRow::as_select(), CaseRow::as_select()))
+        .select((TimelineRow::as_select(), CaseRow::as_select(), grids::name))
         .load(conn)
 }

@@ -36,18 +36,6 @@ pub fn insert_account(conn: &mut DbConnection, row: &AccountRow) -> QueryResult<
         .map(drop)
 }
 
-pub fn find_account(
-    conn: &mut DbConnection,
-    enterprise: &EnterpriseId,
-    user: &UserId,
-) -> QueryResult<Option<AccountRow>> {
-    enterprise_accounts::table
-        .find((enterprise, user))
-        .select(AccountRow::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Removes an account; false when there was none.
 pub fn remove_account(
     conn: &mut DbConnection,
@@ -115,14 +103,6 @@ pub fn insert_request(conn: &mut DbConnection, row: &ServiceRow) -> QueryResult<
         .values(row)
         .execute(conn)
         .map(drop)
-}
-
-pub fn stage_of(conn: &mut DbConnection, case: &CaseId) -> QueryResult<Option<ServiceStage>> {
-    service_requests::table
-        .find(case)
-        .select(service_requests::stage)
-        .first(conn)
-        .optional()
 }
 
 /// The KPI facts of every request of an enterprise, with its stage: one

@@ -378,28 +378,22 @@ pub fn create(
             _ => area,
         };
         let grid = match (input.grid_id.as_ref(), input.lat, input.lng) {
-            (Some(grid_id), _, _) => grid::find(conn, grid_id)?
-                .filter(|g| g.archived_at.is_none() && area.scope.covers(Some(&g.id))),
             (None, Some(lat), Some(lng)) => match grids::locate(conn, &area, lat, lng) {
                 Ok(grid) => Some(grid),
                 Err(AppError::NotFound) => None,
                 Err(e) => return Err(e),
             },
-            // a case about an enterprise: in the enterprise's grid
-            (None, _, _) if about.as_ref().is_some_and(|e| e.grid_id.is_some()) => {
-                let id = about.as_ref().and_then(|e| e.grid_id.as_ref());
-                id.filter(|g| area.scope.covers(Some(g)))
-                    .map(|g| grid::find(conn, g))
-                    .transpose()?
-                    .flatten()
-                    .filter(|g| g.archived_at.is_none())
-            }
-            _ => {
-                return Err(AppError::invalid(
-                    "grid_id",
-                    FieldCode::Required,
-                    "give `grid_id`, or `lat` and `lng`, or `enterprise_id` of an enterprise in a grid",
-                ));
+            // a grid named, or for a case about an enterprise its grid
+            (named, _, _) => {
+                let Some(id) = named.or(about.as_ref().and_then(|e| e.grid_id.as_ref())) else {
+                    return Err(AppError::invalid(
+                        "grid_id",
+                        FieldCode::Required,
+                        "give `grid_id`, or `lat` and `lng`, or `enterprise_id` of an enterprise in a grid",
+                    ));
+                };
+                grid::find(conn, id)?
+                    .filter(|g| g.archived_at.is_none() && area.scope.covers(Some(&g.id)))
             }
         };
         if grid.is_none() {

@@ -4,7 +4,7 @@
 //! Counted in SQL and the gaps read a page at a time: a province's records
 //! are never loaded to measure them.
 
-use gridwork_domain::coverage::CoverageRate;
+use gridwork_domain::coverage::{CoverageRate, Rate};
 use gridwork_domain::enterprise::RecordField;
 use gridwork_domain::{GridId, Scope};
 use gridwork_persistence::DbConnection;
@@ -17,15 +17,53 @@ use super::{AppError, Scoped, enterprises, grids};
 pub const INLINE_GAPS: i64 = 5;
 
 /// What the three rates count.
-#[derive(Debug)]
-pub struct Coverage {
-    /// The subtree measured; None for the caller's whole scope.
-    pub root: Option<GridId>,
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
     pub enterprises: RecordCounts,
     /// Grids that need a placard (all but the zone root), and how many of
     /// them have none published.
     pub boards: i64,
     pub unpublished: i64,
+}
+
+impl Counts {
+    /// Counted from the counts kept per grid: a sum over grids, not a
+    /// count of a province's records.
+    pub fn read(conn: &mut DbConnection, within: Within) -> Result<Counts, AppError> {
+        let (boards, unpublished) = grid::board_counts(conn, within)?;
+        Ok(Counts {
+            enterprises: enterprise::record_counts(conn, within)?,
+            boards,
+            unpublished,
+        })
+    }
+
+    /// How many fall short of a rate.
+    pub fn short(&self, rate: CoverageRate) -> i64 {
+        match rate {
+            CoverageRate::EnterpriseDivision => self.enterprises.unassigned,
+            CoverageRate::PlacardPublication => self.unpublished,
+            CoverageRate::BasicInfoArchiving => self.enterprises.incomplete,
+        }
+    }
+
+    /// A rate: its whole, less what falls short of it.
+    pub fn rate(&self, rate: CoverageRate) -> Rate {
+        let all = match rate {
+            CoverageRate::PlacardPublication => self.boards,
+            _ => self.enterprises.active,
+        };
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Rate::new(count(all - self.short(rate)), count(all))
+    }
+}
+
+/// The three rates with the first gaps of each.
+#[derive(Debug)]
+pub struct Coverage {
+    /// The subtree measured; None for the caller's whole scope.
+    pub root: Option<GridId>,
+    pub counts: Counts,
     /// The first gaps of each rate, in paging order.
     pub unassigned: Vec<Gap>,
     pub unpublished_first: Vec<Gap>,
@@ -91,6 +129,17 @@ impl Span {
     }
 }
 
+/// The three rates' counts for the caller's scope or a subtree of it,
+/// without their gaps.
+pub fn counts(
+    conn: &mut DbConnection,
+    scoped: &Scoped,
+    root: Option<&GridId>,
+) -> Result<Counts, AppError> {
+    let span = Span::of(conn, scoped, root)?;
+    Counts::read(conn, span.within())
+}
+
 pub fn measure(
     conn: &mut DbConnection,
     scoped: &Scoped,
@@ -98,21 +147,18 @@ pub fn measure(
 ) -> Result<Coverage, AppError> {
     let span = Span::of(conn, scoped, root)?;
     let within = span.within();
-    let (boards, unpublished) = grid::board_counts(conn, within)?;
-    let enterprises = enterprise::record_counts(conn, within)?;
+    let counts = Counts::read(conn, within)?;
     // a rate at 100 % has no gaps to look for: the search would walk every record
-    let mut first = |rate, count: i64| match count {
+    let mut first = |rate| match counts.short(rate) {
         0 => Ok(Vec::new()),
         _ => page(conn, within, rate, None, INLINE_GAPS),
     };
     Ok(Coverage {
         root: root.cloned(),
-        unassigned: first(CoverageRate::EnterpriseDivision, enterprises.unassigned)?,
-        unpublished_first: first(CoverageRate::PlacardPublication, unpublished)?,
-        incomplete: first(CoverageRate::BasicInfoArchiving, enterprises.incomplete)?,
-        enterprises,
-        boards,
-        unpublished,
+        unassigned: first(CoverageRate::EnterpriseDivision)?,
+        unpublished_first: first(CoverageRate::PlacardPublication)?,
+        incomplete: first(CoverageRate::BasicInfoArchiving)?,
+        counts,
     })
 }
 

@@ -13,11 +13,11 @@ use gridwork_domain::task::start_of;
 use gridwork_domain::{GridId, Scope};
 use gridwork_persistence::case::{CaseRow, TimelineRow};
 use gridwork_persistence::grid::{self, GridRow, Within};
-use gridwork_persistence::{DbConnection, case, enterprise, time};
+use gridwork_persistence::{DbConnection, case, time};
 
 use super::assessments::{self, ScorecardPage};
 use super::case_stats::{self, CaseStats, Reading};
-use super::coverage::{self, Coverage};
+use super::coverage::{self, Counts};
 use super::{AppError, Scoped, grids};
 
 /// The most grids a dashboard draws (nearest levels first).
@@ -92,6 +92,15 @@ pub fn measures(
     figure: Figure,
     (now, tz): (DateTime<Utc>, Tz),
 ) -> Result<Vec<Measure>, AppError> {
+    if let Some(rate) = figure.coverage() {
+        return children
+            .iter()
+            .map(|child| {
+                let counts = Counts::read(conn, Within::Under(&child.code))?;
+                Ok(Measure::rate(counts.rate(rate)))
+            })
+            .collect();
+    }
     Ok(match figure {
         Figure::OpenCases | Figure::OverdueCases => {
             let counts = case::open_by_grid(conn, &root.code, time::to_db(now))?;
@@ -110,7 +119,7 @@ pub fn measures(
                 })
                 .collect()
         }
-        Figure::Closure | Figure::OnTimeClosure | Figure::Satisfaction => {
+        _ => {
             let stats = this_month(conn, scoped, root, (now, tz))?;
             children
                 .iter()
@@ -129,35 +138,7 @@ pub fn measures(
                 })
                 .collect()
         }
-        Figure::EnterpriseDivision | Figure::PlacardPublication | Figure::BasicInfoArchiving => {
-            let mut out = Vec::with_capacity(children.len());
-            for child in children {
-                let within = Within::Under(&child.code);
-                let rate = if figure == Figure::PlacardPublication {
-                    let (boards, unpublished) = grid::board_counts(conn, within)?;
-                    let (boards, unpublished) = (to_u64(boards), to_u64(unpublished));
-                    Rate::new(boards - unpublished.min(boards), boards)
-                } else {
-                    // below the zone every enterprise is in a grid: the
-                    // unassigned are the zone's alone
-                    let counts = enterprise::record_counts(conn, within)?;
-                    let active = to_u64(counts.active);
-                    let short = to_u64(if figure == Figure::EnterpriseDivision {
-                        counts.unassigned
-                    } else {
-                        counts.incomplete
-                    });
-                    Rate::new(active - short.min(active), active)
-                };
-                out.push(Measure::rate(rate));
-            }
-            out
-        }
     })
-}
-
-fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
 }
 
 /// This month's case figures under `root`, by its children.
@@ -200,7 +181,8 @@ pub struct Area {
 #[derive(Debug)]
 pub struct Dashboard {
     pub area: Area,
-    pub coverage: Coverage,
+    /// The three 100 % rates' counts under the root.
+    pub coverage: Counts,
     pub month: Month,
     pub stats: CaseStats,
     pub scorecards: ScorecardPage,
@@ -224,7 +206,7 @@ pub fn dashboard(
     let figures = measures(conn, scoped, &root, &children, figure, (now, tz))?;
     // the whole zone's rates count the enterprises in no grid too
     let whole = root.parent_id.is_none() && scoped.scope.grid_ids().is_none();
-    let coverage = coverage::measure(conn, scoped, (!whole).then_some(&root.id))?;
+    let coverage = coverage::counts(conn, scoped, (!whole).then_some(&root.id))?;
     let month = Month::of(now.with_timezone(&tz).date_naive());
     let stats = this_month(conn, scoped, &root, (now, tz))?;
     let scorecards = assessments::list(
@@ -237,18 +219,11 @@ pub fn dashboard(
         None,
         TOP_GRIDS,
     )?;
-    let mut escalations = Vec::new();
-    for (entry, row) in case::latest_escalations(conn, &root.code, 50)? {
-        if escalations.len() == ESCALATIONS {
-            break;
-        }
-        if scoped.scope.covers(Some(&row.grid_id)) {
-            let name = grid::find(conn, &row.grid_id)?
-                .map(|g| g.name)
-                .unwrap_or_default();
-            escalations.push((entry, row, name));
-        }
-    }
+    let escalations = case::latest_escalations(conn, &root.code, 50)?
+        .into_iter()
+        .filter(|(_, row, _)| scoped.scope.covers(Some(&row.grid_id)))
+        .take(ESCALATIONS)
+        .collect();
     Ok(Dashboard {
         area: Area {
             root,

@@ -34,15 +34,6 @@ pub struct AccountInput {
 /// An account with the user's username and display name.
 pub type Account = (AccountRow, String, Option<String>);
 
-/// An enterprise the caller sees (in scope) — NotFound otherwise.
-fn seen(
-    conn: &mut DbConnection,
-    scoped: &Scoped,
-    id: &EnterpriseId,
-) -> Result<EnterpriseRow, AppError> {
-    enterprises::find_visible(conn, scoped, id)
-}
-
 /// Lets a user act for an enterprise (those who keep its record).
 pub fn add_account(
     conn: &mut DbConnection,
@@ -51,7 +42,7 @@ pub fn add_account(
     id: &EnterpriseId,
     input: AccountInput,
 ) -> Result<Account, AppError> {
-    let firm = seen(conn, scoped, id)?;
+    let firm = enterprises::find_visible(conn, scoped, id)?;
     scoped.require(Permission::EditEnterprises)?;
     input.validate()?;
     let account = user::find(conn, &UserId::from(input.user_id.as_str()))?
@@ -96,7 +87,7 @@ pub fn remove_account(
     id: &EnterpriseId,
     user_id: &UserId,
 ) -> Result<(), AppError> {
-    let firm = seen(conn, scoped, id)?;
+    let firm = enterprises::find_visible(conn, scoped, id)?;
     scoped.require(Permission::EditEnterprises)?;
     super::transaction(conn, |conn| {
         if !store::remove_account(conn, &firm.id, user_id)? {
@@ -119,7 +110,7 @@ pub fn accounts(
     after: Option<&str>,
     fetch: i64,
 ) -> Result<Vec<Account>, AppError> {
-    let firm = seen(conn, scoped, id)?;
+    let firm = enterprises::find_visible(conn, scoped, id)?;
     Ok(store::accounts(conn, &firm.id, after, fetch)?)
 }
 

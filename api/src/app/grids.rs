@@ -132,6 +132,12 @@ pub fn list(
     Ok(grid::page(conn, &filter, after_code, fetch)?)
 }
 
+/// A grid's boundary as stored, parsed (None when it has none; stored ones
+/// were validated on the way in).
+pub fn stored_boundary(row: &GridRow) -> Option<Boundary> {
+    Boundary::parse(&serde_json::from_str(row.boundary.as_deref()?).ok()?).ok()
+}
+
 /// The deepest grid in scope whose boundary contains the point.
 pub fn locate(
     conn: &mut DbConnection,
@@ -143,10 +149,7 @@ pub fn locate(
     let shapes: Vec<(&GridRow, &str, Boundary)> = candidates
         .iter()
         .filter(|row| scoped.scope.covers(Some(&row.id)))
-        .filter_map(|row| {
-            let geojson = serde_json::from_str(row.boundary.as_deref()?).ok()?;
-            Some((row, row.code.as_str(), Boundary::parse(&geojson).ok()?))
-        })
+        .filter_map(|row| Some((row, row.code.as_str(), stored_boundary(row)?)))
         .collect();
     let found = boundary::deepest_containing(&shapes, lng, lat).ok_or(AppError::NotFound)?;
     Ok((*found).clone())

@@ -31,12 +31,21 @@ impl View {
         }
     }
 
-    /// The path segment of its print page under `/grids/{id}/`.
-    pub fn path(self) -> &'static str {
+    /// Its page for `grid_id` under the API prefix, ready for `link=`.
+    pub fn page(self, grid_id: &str) -> String {
         match self {
-            View::Board => "placard",
-            View::Subtree => "placards",
-            View::Dashboard => "dashboard",
+            View::Board => format!("/grids/{grid_id}/placard/print?"),
+            View::Subtree => format!("/grids/{grid_id}/placards/print?"),
+            View::Dashboard => format!("/dashboard?root={grid_id}&"),
+        }
+    }
+
+    /// How long a link opens it: a print run's `print` (configured), or a
+    /// working day for the big screen, which reloads itself.
+    pub fn lifetime(self, print: chrono::Duration) -> chrono::Duration {
+        match self {
+            View::Board | View::Subtree => print,
+            View::Dashboard => chrono::Duration::hours(12),
         }
     }
 }

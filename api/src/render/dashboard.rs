@@ -8,12 +8,13 @@
 use std::fmt::Write;
 
 use gridwork_domain::boundary::BoundingBox;
-use gridwork_domain::coverage::Rate;
+use gridwork_domain::coverage::{CoverageRate, Rate};
 use gridwork_domain::dashboard::{CLASSES, Figure, Frame, class, union};
 
 use super::placards::escape;
 use crate::app::dashboard::{Dashboard, Measure};
-use crate::views::dashboard::{boundary, largest};
+use crate::app::grids::stored_boundary;
+use crate::views::dashboard::largest;
 
 /// Map size in SVG units (the page scales it to fit).
 const MAP_W: f64 = 1000.0;
@@ -58,7 +59,7 @@ fn map_svg(d: &Dashboard) -> String {
     let shapes: Vec<_> = std::iter::once(&area.root)
         .chain(area.children.iter().map(|(g, _)| g))
         .chain(area.below.iter())
-        .filter_map(|g| boundary(g).map(|b| (g, b)))
+        .filter_map(|g| stored_boundary(g).map(|b| (g, b)))
         .collect();
     let frame_box: Option<BoundingBox> = union(shapes.iter().filter_map(|(_, b)| b.bounding_box()));
     let mut svg = format!(
@@ -140,26 +141,7 @@ fn bar(label: &str, rate: &Rate) -> String {
 
 pub fn page(d: &Dashboard, links: &PageLinks<'_>) -> String {
     let area = &d.area;
-    let c = &d.coverage;
-    let active = u64::try_from(c.enterprises.active).unwrap_or(0);
-    let unassigned = u64::try_from(c.enterprises.unassigned).unwrap_or(0);
-    let incomplete = u64::try_from(c.enterprises.incomplete).unwrap_or(0);
-    let boards = u64::try_from(c.boards).unwrap_or(0);
-    let unpublished = u64::try_from(c.unpublished).unwrap_or(0);
-    let rates = [
-        (
-            "企业网格划分率",
-            Rate::new(active.saturating_sub(unassigned), active),
-        ),
-        (
-            "网格员信息公示率",
-            Rate::new(boards.saturating_sub(unpublished), boards),
-        ),
-        (
-            "基础信息建档率",
-            Rate::new(active.saturating_sub(incomplete), active),
-        ),
-    ];
+    let rates = CoverageRate::ALL.map(|r| (r.label_zh(), d.coverage.rate(r)));
     let mut rate_cards = String::new();
     for (label, rate) in &rates {
         let full = rate.is_complete();

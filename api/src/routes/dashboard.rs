@@ -10,10 +10,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::placards::html_response;
+use super::placards::{html_response, print_link};
 use crate::app::dashboard;
-use crate::app::{Origin, Scoped, placards};
-use crate::auth::print_link::{Grant, View};
+use crate::app::{Origin, Scoped};
+use crate::auth::print_link::View;
 use crate::extract::print_access;
 use crate::http::idempotency::{IdempotencyKey, Idempotent, Reply};
 use crate::http::paging::PageQuery;
@@ -25,8 +25,6 @@ use crate::state::AppState;
 use crate::views::dashboard::{FeatureCollectionType, GridFeature, GridFeatureCollection, largest};
 use crate::views::placards::PrintLinkView;
 
-/// How long a dashboard link opens the big screen: a working day.
-const LINK_HOURS: i64 = 12;
 /// How often the big screen reloads itself.
 const REFRESH_SECS: u32 = 60;
 
@@ -197,38 +195,9 @@ pub async fn dashboard_link(
     claim: Idempotent,
     Query(q): Query<LinkQuery>,
 ) -> Result<Reply, ApiError> {
-    let now = time::now();
-    let expires_at = now + chrono::Duration::hours(LINK_HOURS);
-    let signer = scoped
-        .caller
-        .user_id()
-        .ok_or(crate::app::AppError::Forbidden)?
-        .to_string();
     let asked = scoped.clone();
     let root = state
         .run(move |conn| dashboard::root(conn, &asked, q.root.as_ref()))
         .await?;
-    let link = state.print_links.sign(&Grant {
-        view: View::Dashboard,
-        grid_id: root.id.to_string(),
-        signer,
-        expires_at: expires_at.timestamp(),
-    });
-    let url = format!(
-        "{}{API_PREFIX}/dashboard?root={}&link={link}",
-        state.public_url, root.id
-    );
-    state
-        .write(claim, move |conn| {
-            placards::record_print_link(
-                conn,
-                &scoped,
-                &origin,
-                &root.id,
-                View::Dashboard.code(),
-                expires_at,
-            )?;
-            Reply::json(StatusCode::CREATED, &PrintLinkView { url, expires_at })
-        })
-        .await
+    print_link(state, scoped, origin, claim, root.id, View::Dashboard).await
 }

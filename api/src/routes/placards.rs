@@ -394,7 +394,8 @@ pub async fn print_placards(
     ))
 }
 
-async fn print_link(
+/// Signs a link to `view` of grid `id` for the caller and records it.
+pub(super) async fn print_link(
     state: web::Data<AppState>,
     scoped: Scoped,
     origin: Origin,
@@ -403,7 +404,7 @@ async fn print_link(
     view: View,
 ) -> Result<Reply, ApiError> {
     let now = time::now();
-    let expires_at = now + state.print_link_ttl;
+    let expires_at = now + view.lifetime(state.print_link_ttl);
     let signer = scoped
         .caller
         .user_id()
@@ -416,9 +417,9 @@ async fn print_link(
         expires_at: expires_at.timestamp(),
     });
     let url = format!(
-        "{}{API_PREFIX}/grids/{id}/{}/print?link={link}",
+        "{}{API_PREFIX}{}link={link}",
         state.public_url,
-        view.path()
+        view.page(id.as_str())
     );
     state
         .write(claim, move |conn| {

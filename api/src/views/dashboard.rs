@@ -1,7 +1,6 @@
 //! The dashboard's map as GeoJSON, and the big screen's content as the
 //! page renders it.
 
-use gridwork_domain::boundary::Boundary;
 use gridwork_domain::dashboard::{Figure, class};
 use gridwork_domain::grid::GridKind;
 use gridwork_persistence::grid::GridRow;
@@ -9,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::dashboard::Measure;
+use crate::app::grids::stored_boundary;
 
 /// GeoJSON's `type` of a collection.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -78,18 +78,12 @@ pub fn largest(measures: &[&Measure]) -> f64 {
     measures.iter().filter_map(|m| m.value).fold(0.0, f64::max)
 }
 
-/// A grid's boundary as stored, parsed (None when absent or unreadable).
-pub fn boundary(row: &GridRow) -> Option<Boundary> {
-    let text = row.boundary.as_deref()?;
-    Boundary::parse(&serde_json::from_str(text).ok()?).ok()
-}
-
 impl GridFeature {
     pub fn new(row: &GridRow, figure: Figure, measure: &Measure, largest: f64) -> GridFeature {
         GridFeature {
             kind: FeatureType::Feature,
             id: row.id.to_string(),
-            geometry: boundary(row).map(|b| b.geojson().clone()),
+            geometry: stored_boundary(row).map(|b| b.geojson().clone()),
             properties: GridProperties {
                 id: row.id.to_string(),
                 code: row.code.clone(),

@@ -183,7 +183,7 @@ impl From<&Board> for PublicPlacard {
 /// A print link: open it in a desktop browser, no login needed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PrintLinkView {
-    /// The print view with a signed `link` parameter; works for ten minutes,
+    /// The page with a signed `link` parameter; works until `expires_at`,
     /// for this view of this grid only, while its maker's account is enabled.
     #[schema(max_length = 2048, pattern = "^https?://")]
     pub url: String,

@@ -1,6 +1,6 @@
 //! The three 100% rates as the API shows them.
 
-use gridwork_domain::coverage::Rate;
+use gridwork_domain::coverage::{CoverageRate, Rate};
 use gridwork_domain::enterprise::RecordField;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -45,11 +45,8 @@ pub struct GapPage {
 }
 
 impl RateView {
-    /// The rate of `denominator` things of which `short` fall short, with
-    /// the first of them.
-    fn new(denominator: i64, short: i64, gaps: Vec<coverage::Gap>) -> RateView {
-        let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        let rate = Rate::new(count(denominator - short), count(denominator));
+    /// A rate with the first of what falls short of it.
+    fn new(rate: Rate, gaps: Vec<coverage::Gap>) -> RateView {
         RateView {
             numerator: rate.numerator,
             denominator: rate.denominator,
@@ -93,12 +90,21 @@ impl From<coverage::Gap> for Gap {
 
 impl From<coverage::Coverage> for Coverage {
     fn from(c: coverage::Coverage) -> Coverage {
-        let e = c.enterprises;
+        let rate = |r| c.counts.rate(r);
         Coverage {
             grid_id: c.root.map(|id| id.to_string()),
-            enterprise_division: RateView::new(e.active, e.unassigned, c.unassigned),
-            placard_publication: RateView::new(c.boards, c.unpublished, c.unpublished_first),
-            basic_info_archiving: RateView::new(e.active, e.incomplete, c.incomplete),
+            enterprise_division: RateView::new(
+                rate(CoverageRate::EnterpriseDivision),
+                c.unassigned,
+            ),
+            placard_publication: RateView::new(
+                rate(CoverageRate::PlacardPublication),
+                c.unpublished_first,
+            ),
+            basic_info_archiving: RateView::new(
+                rate(CoverageRate::BasicInfoArchiving),
+                c.incomplete,
+            ),
         }
     }
 }
